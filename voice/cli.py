@@ -1,0 +1,267 @@
+"""The ``voice`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function and prints the result.
+User errors (bad files, unknown ids, a locked database) print one clear message and exit
+with code 1; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from voice import config
+from voice.export import QUOTE_COLUMNS, quote_rows, write_table
+from voice.ingest.fields import parse_label
+from voice.ingest.quote_file import QuoteFileError, read_quote_file
+from voice.ingest.seed_appendix import read_seed_appendix
+from voice.records import HUMAN, Tag
+from voice.store import Store, StoreError
+
+app = typer.Typer(
+    help="Voice: children's and families' feedback as evidence beside the performance figures.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(StrEnum):
+    """Output formats for listing commands."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected problems into one clear message and exit code 1."""
+    try:
+        yield
+    except QuoteFileError as exc:
+        err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+    except (StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        err.print(f"[red]Error:[/red] {message}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def open_store() -> Store:
+    """The configured store (``VOICE_DB_URL`` or the SQLite file under ``VOICE_HOME``)."""
+    return Store(config.settings().db_url)
+
+
+def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title: str = "") -> None:
+    """Print rows as a rich table, CSV or JSON on standard output."""
+    if fmt is Format.json:
+        sys.stdout.write(
+            json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str) + "\n"
+        )
+    elif fmt is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        table = Table(title=title or None, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        console.print(table)
+
+
+def progress_bar(description: str) -> Progress:
+    """A progress bar for work that takes more than a second."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@app.command("import-seed")
+def import_seed(
+    paths: Annotated[list[Path], typer.Argument(help="Dashboard text files such as corpus/seeds/000_*.txt.")],
+) -> None:
+    """Import the "Voice of the Child" appendix quotes of dashboard text files.
+
+    Quotes under "What's good?", "Don't know" and "What's not so good?" are stored with
+    that label as a human tag by "source document"; SLF family feedback is stored untagged;
+    the "voice influencing service developments" bullets are stored as notes, not quotes.
+    """
+    with user_errors():
+        store = open_store()
+        for path in paths:
+            if not path.exists():
+                raise FileNotFoundError(f"{path}: no such file")
+            appendix = read_seed_appendix(path)
+            result = store.add_quotes(appendix.quotes, appendix.tags, who="import-seed")
+            notes_added = store.add_notes(appendix.notes)
+            labelled = len({t.quote_id for t in appendix.tags})
+            untagged = len(appendix.quotes) - labelled
+            for w in appendix.warnings:
+                err.print(f"warning: {w}")
+            if not appendix.quotes:
+                console.print(f"{path.name}: 0 quotes found")
+                continue
+            console.print(
+                f"{path.name} ({appendix.period or 'no period'}): {len(appendix.quotes)} quotes found "
+                f"({labelled} labelled, {untagged} untagged), "
+                f"{len(appendix.notes)} service-development notes; "
+                f"added {result.quotes_added} quotes, {result.tags_added} tags, {notes_added} notes "
+                f"({result.already_stored} already stored)"
+            )
+
+
+@app.command("import")
+def import_file(
+    path: Annotated[Path, typer.Argument(help="A .csv or .xlsx file with a 'text' column.")],
+    source: Annotated[str | None, typer.Option(help="Source for rows without one.")] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Period (e.g. '2017/18 Q1') for rows without one.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who the file's labels are attributed to.")] = None,
+) -> None:
+    """Import quotes from a CSV or XLSX file (all rows or none).
+
+    Columns: text (required), speaker, gender, age, source, period, question, label,
+    collected_on. Re-importing the same file adds nothing. See corpus/examples/quotes.csv.
+    """
+    with user_errors():
+        store = open_store()
+        with progress_bar("reading") as bar:
+            task = bar.add_task(f"reading {path.name}", total=None)
+            parsed = read_quote_file(
+                path, source, period, by, progress=lambda n: bar.update(task, completed=n)
+            )
+        result = store.add_quotes(parsed.quotes, parsed.tags, who=by or "import")
+        console.print(
+            f"{path.name}: {parsed.rows_read} rows read, {len(parsed.quotes)} quotes "
+            f"({parsed.duplicates} duplicate rows); added {result.quotes_added} quotes and "
+            f"{result.tags_added} tags ({result.already_stored} already stored)"
+        )
+
+
+@app.command("quotes")
+def list_quotes(
+    period: Annotated[str | None, typer.Option(help="Only this period, e.g. '2017/18 Q1'.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    label: Annotated[str | None, typer.Option(help="good, unsure, not_so_good or untagged.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+) -> None:
+    """List stored quotes with their current label."""
+    with user_errors():
+        if label and label != "untagged":
+            label = parse_label(label)
+        rows = quote_rows(open_store(), period=period, source=source, label=label)
+        columns = ["id", "text", "label", "label_origin", "gender", "age", "source", "period"]
+        if fmt is Format.table:
+            print_rows(rows, columns, fmt, title=f"{len(rows)} quotes")
+        else:
+            print_rows(rows, QUOTE_COLUMNS if fmt is Format.csv else [*columns, "question"], fmt)
+
+
+@app.command("tag")
+def tag_quote(
+    quote_id: Annotated[str, typer.Argument(help="The quote id (or a unique prefix of 6+ characters).")],
+    label: Annotated[str, typer.Argument(help="good, unsure or not_so_good (seed wording accepted).")],
+    by: Annotated[str, typer.Option("--by", help="Your name: every tag records who gave it.")],
+) -> None:
+    """Tag a quote. Tags are append-only: the history of every change is kept."""
+    with user_errors():
+        store = open_store()
+        quote = store.get_quote(quote_id)
+        if quote is None:
+            raise KeyError(f"no quote with id {quote_id!r} (see `voice quotes`)")
+        tag = store.add_tag(Tag(quote_id=quote.id, label=parse_label(label), who=by, origin=HUMAN))
+        history = store.tag_history(quote.id)
+        console.print(f"{quote.id}: {tag.label} by {by} ({len(history)} tags in its history)")
+
+
+@app.command("history")
+def tag_history(
+    quote_id: Annotated[str, typer.Argument(help="The quote id (or a unique prefix).")],
+) -> None:
+    """Show every tag a quote has had, oldest first."""
+    with user_errors():
+        store = open_store()
+        quote = store.get_quote(quote_id)
+        if quote is None:
+            raise KeyError(f"no quote with id {quote_id!r}")
+        rows = [
+            {
+                "at": t.at,
+                "label": t.label,
+                "who": t.who,
+                "origin": t.origin,
+                "model": t.model_version,
+                "p": t.probability,
+            }
+            for t in store.tag_history(quote.id)
+        ]
+        print_rows(rows, ["at", "label", "who", "origin", "model", "p"], Format.table, title=quote.text[:80])
+
+
+@app.command("export")
+def export(
+    output: Annotated[Path, typer.Argument(help="Output file: .csv, .xlsx or .json.")],
+    period: Annotated[str | None, typer.Option(help="Only this period.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    label: Annotated[str | None, typer.Option(help="good, unsure, not_so_good or untagged.")] = None,
+) -> None:
+    """Export quotes with their current labels (spreadsheet formulas neutralised)."""
+    with user_errors():
+        if label and label != "untagged":
+            label = parse_label(label)
+        store = open_store()
+        rows = quote_rows(store, period=period, source=source, label=label)
+        write_table(rows, output, QUOTE_COLUMNS)
+        store.audit("cli", "export", f"{len(rows)} quotes to {output.name}")
+        console.print(f"wrote {len(rows)} quotes to {output}")
+
+
+@app.command("demo")
+def demo() -> None:
+    """Load the seed documents into the embedded database and summarise what is there."""
+    with user_errors():
+        store = open_store()
+        console.print(f"database: {store.url}")
+        for path in sorted(config.SEEDS_DIR.glob("*.txt")):
+            appendix = read_seed_appendix(path)
+            result = store.add_quotes(appendix.quotes, appendix.tags, who="demo")
+            store.add_notes(appendix.notes)
+            console.print(f"  {path.name}: {len(appendix.quotes)} quotes found, {result.quotes_added} added")
+        rows = quote_rows(store)
+        print_rows(
+            rows,
+            ["id", "text", "label", "gender", "age", "source", "period"],
+            Format.table,
+            title=f"{len(rows)} quotes stored",
+        )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

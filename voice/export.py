@@ -1,0 +1,113 @@
+"""Tables of quotes with their current labels, and safe CSV / XLSX / JSON writers.
+
+Every cell written to a spreadsheet goes through :func:`safe_cell`, which neutralises
+formula injection (a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return is
+prefixed with an apostrophe, as OWASP recommends).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from voice.records import Quote, Tag
+from voice.store import Store
+
+QUOTE_COLUMNS = [
+    "id",
+    "text",
+    "label",
+    "label_origin",
+    "label_by",
+    "probability",
+    "gender",
+    "age",
+    "speaker",
+    "source",
+    "period",
+    "question",
+    "collected_on",
+]
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """Neutralise spreadsheet formulas in text cells; numbers pass through."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def quote_row(q: Quote, tag: Tag | None) -> dict:
+    """One output row: the quote and its current label (empty when untagged)."""
+    return {
+        "id": q.id,
+        "text": q.text,
+        "label": tag.label if tag else "",
+        "label_origin": (tag.origin if tag else ""),
+        "label_by": (tag.model_version or tag.who) if tag else "",
+        "probability": tag.probability if tag and tag.probability is not None else "",
+        "gender": q.gender or "",
+        "age": "" if q.age is None else q.age,
+        "speaker": q.speaker or "",
+        "source": q.source or "",
+        "period": q.period or "",
+        "question": q.question or "",
+        "collected_on": q.collected_on.isoformat() if q.collected_on else "",
+    }
+
+
+def quote_rows(
+    store: Store,
+    period: str | None = None,
+    source: str | None = None,
+    label: str | None = None,
+) -> list[dict]:
+    """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label."""
+    current = store.current_tags()
+    rows = [quote_row(q, current.get(q.id)) for q in store.quotes(period=period, source=source)]
+    if label == "untagged":
+        return [r for r in rows if not r["label"]]
+    if label:
+        return [r for r in rows if r["label"] == label]
+    return rows
+
+
+def write_table(rows: Sequence[dict], path: str | Path, columns: Sequence[str] | None = None) -> Path:
+    """Write rows to .csv, .xlsx or .json by the file's suffix, formulas neutralised."""
+    path = Path(path)
+    columns = list(columns or (rows[0].keys() if rows else QUOTE_COLUMNS))
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            for r in rows:
+                writer.writerow({c: safe_cell(r.get(c, "")) for c in columns})
+    elif suffix == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("quotes")
+        ws.append(columns)
+        for r in rows:
+            ws.append([safe_cell(_plain(r.get(c, ""))) for c in columns])
+        wb.save(path)
+    elif suffix == ".json":
+        path.write_text(
+            json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str),
+            encoding="utf-8",
+        )
+    else:
+        raise ValueError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
+    return path
+
+
+def _plain(value: object) -> object:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
