@@ -184,8 +184,13 @@ def tag_quote(
     quote_id: Annotated[str, typer.Argument(help="The quote id (or a unique prefix of 6+ characters).")],
     label: Annotated[str, typer.Argument(help="good, unsure or not_so_good (seed wording accepted).")],
     by: Annotated[str, typer.Option("--by", help="Your name: every tag records who gave it.")],
+    learn: Annotated[bool, typer.Option("--learn/--no-learn", help="Update the model with this tag.")] = True,
 ) -> None:
-    """Tag a quote. Tags are append-only: the history of every change is kept."""
+    """Tag a quote. Tags are append-only: the history of every change is kept.
+
+    The model then learns from every human tag in the store (a warm-started update saved to
+    $VOICE_HOME/models/), so the next proposals reflect the correction.
+    """
     with user_errors():
         store = open_store()
         quote = store.get_quote(quote_id)
@@ -194,6 +199,14 @@ def tag_quote(
         tag = store.add_tag(Tag(quote_id=quote.id, label=parse_label(label), who=by, origin=HUMAN))
         history = store.tag_history(quote.id)
         console.print(f"{quote.id}: {tag.label} by {by} ({len(history)} tags in its history)")
+        if learn:
+            from voice.model import ModelError, learn_corrections
+
+            try:
+                model = learn_corrections(store)
+                console.print(f"model updated: {model.version}")
+            except ModelError as exc:
+                err.print(f"warning: tag saved, but the model was not updated: {exc}")
 
 
 @app.command("history")
@@ -256,6 +269,12 @@ def demo() -> None:
             Format.table,
             title=f"{len(rows)} quotes stored",
         )
+
+
+import voice.cli_model  # noqa: E402,F401  (registers train/classify/evaluate/queue/benchmark)
+from voice.cli_indicators import indicators_app  # noqa: E402
+
+app.add_typer(indicators_app, name="indicators")
 
 
 def main() -> None:

@@ -1,0 +1,63 @@
+"""Active learning: which untagged quotes a person should tag first.
+
+The order is by margin: the gap between the model's two most likely classes (after the
+decision weights). The smaller the gap, the more a person's tag teaches the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice.records import HUMAN, Quote
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One quote in the tagging queue with the model's proposal."""
+
+    quote: Quote
+    label: str
+    confidence: float
+    margin: float
+    proba: dict[str, float]
+
+
+def rank_by_margin(proba: np.ndarray, decision_weights: np.ndarray | None = None) -> np.ndarray:
+    """Indices ordering rows from least to most certain (smallest top-two margin first)."""
+    scores = proba * (decision_weights if decision_weights is not None else 1.0)
+    scores = scores / scores.sum(axis=1, keepdims=True)
+    top2 = np.sort(scores, axis=1)[:, -2:]
+    return np.argsort(top2[:, 1] - top2[:, 0], kind="stable")
+
+
+def tagging_queue(store, model, period: str | None = None) -> list[QueueItem]:  # type: ignore[no-untyped-def]
+    """Quotes without a human tag, most useful first, each with the model's proposal."""
+    current = store.current_tags()
+    quotes = [
+        q
+        for q in store.quotes(period=period)
+        if q.text.strip() and not (q.id in current and current[q.id].origin == HUMAN)
+    ]
+    if not quotes:
+        return []
+    labels, proba = model.classify([q.text for q in quotes], [q.question for q in quotes])
+    classes = list(model.classifier.classes_)
+    weights = model.classifier.decision_weights_
+    order = rank_by_margin(proba, weights)
+    scaled = proba * weights
+    scaled = scaled / scaled.sum(axis=1, keepdims=True)
+    items = []
+    for i in order:
+        top2 = np.sort(scaled[i])[-2:]
+        items.append(
+            QueueItem(
+                quotes[i],
+                str(labels[i]),
+                float(proba[i][classes.index(labels[i])]),
+                float(top2[1] - top2[0]),
+                {c: float(p) for c, p in zip(classes, proba[i], strict=True)},
+            )
+        )
+    return items

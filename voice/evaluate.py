@@ -1,0 +1,156 @@
+"""Metrics and the evaluation step: cross-validation against baselines, in one run.
+
+``cross_validate`` runs stratified k-fold CV on the corpus for the Voice classifier, a
+TF-IDF + logistic-regression baseline and a majority-class baseline, with the same folds.
+Every tuned quantity (temperature, decision weights) is fitted inside the training folds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
+
+
+def confusion(y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str] = CLASSES) -> np.ndarray:
+    """Confusion matrix: rows are true classes, columns predicted, in ``classes`` order."""
+    idx = {c: i for i, c in enumerate(classes)}
+    m = np.zeros((len(classes), len(classes)), dtype=int)
+    for t, p in zip(y_true, y_pred, strict=True):
+        m[idx[t], idx[p]] += 1
+    return m
+
+
+def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """ECE: the bin-size-weighted mean |accuracy − confidence| over equal-width bins."""
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    if len(confidence) == 0:
+        return 0.0
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in itertools.pairwise(edges):
+        in_bin = (confidence > lo) & (confidence <= hi) if lo > 0 else (confidence >= lo) & (confidence <= hi)
+        if in_bin.any():
+            ece += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
+    return float(ece)
+
+
+def metrics(
+    y_true: Sequence[str],
+    y_pred: Sequence[str],
+    proba: np.ndarray | None = None,
+    classes: Sequence[str] = CLASSES,
+) -> dict:
+    """Accuracy, per-class precision/recall/F1/support, macro-F1, confusion matrix, ECE."""
+    y_true, y_pred = list(y_true), list(y_pred)
+    m = confusion(y_true, y_pred, classes)
+    per_class = {}
+    for i, c in enumerate(classes):
+        tp, fp, fn = m[i, i], m[:, i].sum() - m[i, i], m[i, :].sum() - m[i, i]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        per_class[c] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "support": int(m[i].sum()),
+        }
+    out = {
+        "n": len(y_true),
+        "accuracy": round(float(np.trace(m) / m.sum()) if m.sum() else 0.0, 4),
+        "macro_f1": round(float(np.mean([v["f1"] for v in per_class.values()])), 4),
+        "per_class": per_class,
+        "confusion": {"classes": list(classes), "rows_true_cols_predicted": m.tolist()},
+    }
+    if proba is not None:
+        pred_idx = np.array([list(classes).index(p) for p in y_pred])
+        conf = np.asarray(proba)[np.arange(len(y_pred)), pred_idx]
+        out["ece"] = round(expected_calibration_error(conf, np.array(y_true) == np.array(y_pred)), 4)
+    return out
+
+
+@dataclass
+class Candidate:
+    """A model to compare: a name and a function (train_idx, test_idx) -> (labels, proba)."""
+
+    name: str
+    fit_predict: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+
+
+def voice_candidate(texts, labels, questions, embeddings, features=FEATURE_SETS) -> Candidate:  # type: ignore[no-untyped-def]
+    """The Voice classifier as configured."""
+    y = np.asarray(labels)
+
+    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+        clf = FeedbackClassifier(features=features).fit(
+            [texts[i] for i in tr], y[tr], embeddings=embeddings[tr], questions=[questions[i] for i in tr]
+        )
+        proba = clf.predict_proba(
+            [texts[i] for i in te], embeddings=embeddings[te], questions=[questions[i] for i in te]
+        )
+        return clf.decide(proba), proba
+
+    return Candidate("voice (" + "+".join(features) + ")", fp)
+
+
+def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]
+    """TF-IDF (1–2-grams) + logistic regression, default settings."""
+    y = np.asarray(labels)
+
+    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+        vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+        a = vec.fit_transform([texts[i] for i in tr])
+        lr = LogisticRegression(max_iter=3000).fit(a, y[tr])
+        proba = lr.predict_proba(vec.transform([texts[i] for i in te]))
+        order = [list(lr.classes_).index(c) for c in CLASSES]
+        proba = proba[:, order]
+        return CLASSES[np.argmax(proba, axis=1)], proba
+
+    return Candidate("tfidf + logistic regression", fp)
+
+
+def majority_baseline(labels) -> Candidate:  # type: ignore[no-untyped-def]
+    """Always the most frequent training class, with the training class shares as probabilities."""
+    y = np.asarray(labels)
+
+    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+        shares = np.array([(y[tr] == c).mean() for c in CLASSES])
+        proba = np.tile(shares, (len(te), 1))
+        return np.array([CLASSES[int(np.argmax(shares))]] * len(te)), proba
+
+    return Candidate("majority class", fp)
+
+
+def cross_validate(
+    labels: Sequence[str],
+    candidates: Sequence[Candidate],
+    folds: int = 5,
+    seed: int = 0,
+    progress: Callable[[str, int], None] | None = None,
+) -> dict[str, dict]:
+    """Stratified k-fold CV of every candidate on the same folds; metrics per candidate."""
+    y = np.asarray(labels)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    splits = list(splitter.split(np.zeros(len(y)), y))
+    results = {}
+    for cand in candidates:
+        pred = np.empty(len(y), dtype=object)
+        proba = np.zeros((len(y), len(CLASSES)))
+        for k, (tr, te) in enumerate(splits):
+            p, pr = cand.fit_predict(tr, te)
+            pred[te] = p
+            if pr is not None:
+                proba[te] = pr
+            if progress:
+                progress(cand.name, k + 1)
+        results[cand.name] = metrics(y, pred, proba)
+    return results

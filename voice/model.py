@@ -1,0 +1,338 @@
+"""Training data, training, safe persistence and online updates of the feedback classifier.
+
+A model directory ``models/<name>/`` holds only arrays and JSON — never a pickle:
+
+* ``weights.npz``: regression coefficients and intercepts, TF-IDF idf, temperature, decision
+  weights, and the training embeddings (float16) so corrections can be learned without
+  re-embedding the corpus;
+* ``vocab.json``: the TF-IDF vocabulary in column order;
+* ``train.json``: the training texts, labels, questions and weights (for updates);
+* ``meta.json``: data hash, rows per class, feature set, library versions, date;
+* ``metrics.json``: written by ``voice evaluate``.
+
+Corrections made by people are learned into ``$VOICE_HOME/models/<name>/`` (the council's
+own copy); the committed model is never overwritten by use.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import platform
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from voice import config
+from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.records import HUMAN, normalise_text
+
+CORRECTION_WEIGHT = 5.0
+"""A council's own human tag counts as much as five corpus rows (see docs/CLASSIFIER.md)."""
+
+FORMAT_VERSION = 1
+
+
+class ModelError(Exception):
+    """A model directory is missing, incomplete or corrupt."""
+
+
+@dataclass
+class TrainingSet:
+    """Texts with labels, questions, per-row weights and where each row came from."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    questions: list[str | None] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+
+    def add(self, text: str, label: str, question: str | None, weight: float, origin: str) -> None:
+        """Append one row."""
+        self.texts.append(text)
+        self.labels.append(label)
+        self.questions.append(question)
+        self.weights.append(weight)
+        self.origins.append(origin)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def digest(self) -> str:
+        """A hash of the rows, for meta.json."""
+        h = hashlib.sha256()
+        for t, lab, q in zip(self.texts, self.labels, self.questions, strict=True):
+            h.update(f"{t}\x1f{lab}\x1f{q or ''}\x1e".encode())
+        return h.hexdigest()
+
+
+def read_labelled_csv(path: Path, origin: str) -> TrainingSet:
+    """Rows of a labelled CSV (``text``, ``label``, optional ``question``); blanks skipped."""
+    data = TrainingSet()
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
+            if text and label in CLASSES:
+                data.add(text, label, (row.get("question") or "").strip() or None, 1.0, origin)
+    return data
+
+
+def corpus_training_set() -> TrainingSet:
+    """The shipped corpus: the labelled feedback set plus the labelled seed quotes."""
+    data = read_labelled_csv(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus:nhs_fft")
+    seeds = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "corpus:seed")
+    for i in range(len(seeds)):
+        data.add(seeds.texts[i], seeds.labels[i], seeds.questions[i], 1.0, seeds.origins[i])
+    return data
+
+
+def human_corrections(store) -> TrainingSet:  # type: ignore[no-untyped-def]
+    """Each stored quote's current human label, excluding labels copied from source documents
+    whose text is already in the corpus."""
+    corpus_texts = {normalise_text(t) for t in corpus_training_set().texts}
+    quotes = {q.id: q for q in store.quotes()}
+    data = TrainingSet()
+    for qid, tag in store.current_tags().items():
+        q = quotes.get(qid)
+        if tag.origin != HUMAN or q is None:
+            continue
+        if tag.who == "source document" and normalise_text(q.text) in corpus_texts:
+            continue
+        data.add(q.text, tag.label, q.question, CORRECTION_WEIGHT, f"store:{tag.who}")
+    return data
+
+
+def combine(*sets: TrainingSet) -> TrainingSet:
+    """Concatenate training sets."""
+    out = TrainingSet()
+    for s in sets:
+        for i in range(len(s)):
+            out.add(s.texts[i], s.labels[i], s.questions[i], s.weights[i], s.origins[i])
+    return out
+
+
+@dataclass
+class VoiceModel:
+    """A trained classifier with its name, version and the data it was trained on."""
+
+    name: str
+    version: str
+    classifier: FeedbackClassifier
+    train: TrainingSet
+    train_embeddings: np.ndarray
+    meta: dict
+
+    def classify(
+        self,
+        texts: Sequence[str],
+        questions: Sequence[str | None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Labels and calibrated probabilities (columns in ``CLASSES`` order)."""
+        from voice.embed import default_embedder
+
+        emb = default_embedder().embed(list(texts), progress=progress)
+        proba = self.classifier.predict_proba(list(texts), embeddings=emb, questions=questions)
+        return self.classifier.decide(proba), proba
+
+    def learn(self, corrections: TrainingSet) -> VoiceModel:
+        """Learn people's corrections (warm-started refit; corpus rows weight 1)."""
+        from voice.embed import default_embedder
+
+        emb = default_embedder().embed(corrections.texts) if len(corrections) else None
+        self.classifier.update(
+            self.train.texts,
+            self.train.labels,
+            self.train_embeddings.astype(np.float32),
+            self.train.questions,
+            corrections.texts,
+            corrections.labels,
+            emb,
+            corrections.questions,
+            weight=CORRECTION_WEIGHT,
+        )
+        self.meta["corrections_learned"] = len(corrections)
+        self.version = f"{self.meta['name']}@{self.meta['data_hash'][:8]}+{len(corrections)}c"
+        return self
+
+
+def train_model(
+    data: TrainingSet,
+    name: str = config.DEFAULT_MODEL_NAME,
+    features: tuple[str, ...] = FEATURE_SETS,
+    progress: Callable[[int, int], None] | None = None,
+) -> VoiceModel:
+    """Embed the training texts and fit the classifier."""
+    from voice.embed import default_embedder
+
+    emb = default_embedder().embed(data.texts, progress=progress)
+    clf = FeedbackClassifier(features=features).fit(
+        data.texts,
+        data.labels,
+        embeddings=emb,
+        questions=data.questions,
+        sample_weight=np.array(data.weights),
+    )
+    meta = _meta(name, data, features)
+    return VoiceModel(name, f"{name}@{meta['data_hash'][:8]}", clf, data, emb, meta)
+
+
+def _meta(name: str, data: TrainingSet, features: tuple[str, ...]) -> dict:
+    import sklearn
+
+    from voice.embed import EMBEDDING_VERSION
+
+    counts = {str(c): data.labels.count(str(c)) for c in CLASSES}
+    origins: dict[str, int] = {}
+    for o in data.origins:
+        key = o.split(":")[0] if o.startswith("store:") else o
+        origins[key] = origins.get(key, 0) + 1
+    return {
+        "name": name,
+        "format_version": FORMAT_VERSION,
+        "classes": [str(c) for c in CLASSES],
+        "features": list(features),
+        "embedding_model": EMBEDDING_VERSION,
+        "data_hash": data.digest(),
+        "rows": len(data),
+        "rows_per_class": counts,
+        "rows_per_origin": origins,
+        "correction_weight": CORRECTION_WEIGHT,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": {
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "scikit-learn": sklearn.__version__,
+        },
+    }
+
+
+def save_model(model: VoiceModel, directory: str | Path) -> Path:
+    """Write arrays + JSON (no pickle) to ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    clf = model.classifier
+    vocab = list(clf.vectorizer_.get_feature_names_out()) if "tfidf" in clf.features else []
+    arrays = {
+        "coef": clf.lr_.coef_.astype(np.float32),
+        "intercept": clf.lr_.intercept_.astype(np.float32),
+        "temperature": np.array([clf.temperature_]),
+        "decision_weights": clf.decision_weights_,
+        "idf": clf.vectorizer_.idf_.astype(np.float32) if vocab else np.zeros(0, dtype=np.float32),
+        "train_embeddings": model.train_embeddings.astype(np.float16),
+        "C": np.array([clf.C]),
+    }
+    np.savez_compressed(directory / "weights.npz", **arrays)
+    (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    train = {
+        "texts": model.train.texts,
+        "labels": model.train.labels,
+        "questions": model.train.questions,
+        "weights": model.train.weights,
+        "origins": model.train.origins,
+    }
+    (directory / "train.json").write_text(json.dumps(train), encoding="utf-8")
+    (directory / "meta.json").write_text(json.dumps(model.meta, indent=2), encoding="utf-8")
+    return directory
+
+
+def load_model(directory: str | Path | None = None) -> VoiceModel:
+    """Load a model directory (default: the council's updated copy if any, else the shipped one).
+
+    Raises:
+        ModelError: with a one-line reason when files are missing or corrupt.
+    """
+    directory = Path(directory) if directory else active_model_dir()
+    try:
+        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
+        train_raw = json.loads((directory / "train.json").read_text(encoding="utf-8"))
+        with np.load(directory / "weights.npz", allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except FileNotFoundError as exc:
+        raise ModelError(
+            f"model {directory} is incomplete: {Path(exc.filename).name} is missing (run `voice train`)"
+        ) from None
+    except (ValueError, OSError, KeyError, json.JSONDecodeError) as exc:
+        raise ModelError(
+            f"model {directory} is corrupt ({type(exc).__name__}); run `voice train` to rebuild it"
+        ) from None
+    return _assemble(directory, meta, vocab, train_raw, arrays)
+
+
+def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays: dict) -> VoiceModel:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    try:
+        features = tuple(meta["features"])
+        clf = FeedbackClassifier(features=features, C=float(arrays["C"][0]))
+        clf.classes_ = CLASSES.copy()
+        clf.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=vocab or None)
+        if vocab:
+            clf.vectorizer_.idf_ = arrays["idf"].astype(np.float64)
+        lr = LogisticRegression(C=clf.C, max_iter=3000, class_weight="balanced")
+        lr.coef_ = arrays["coef"].astype(np.float64)
+        lr.intercept_ = arrays["intercept"].astype(np.float64)
+        lr.classes_ = np.arange(len(CLASSES))
+        clf.lr_ = lr
+        clf.temperature_ = float(arrays["temperature"][0])
+        clf.decision_weights_ = arrays["decision_weights"].astype(np.float64)
+        clf.n_features_in_ = lr.coef_.shape[1]
+        train = TrainingSet(
+            list(train_raw["texts"]),
+            list(train_raw["labels"]),
+            list(train_raw["questions"]),
+            [float(w) for w in train_raw["weights"]],
+            list(train_raw["origins"]),
+        )
+        emb = arrays["train_embeddings"]
+        if emb.shape[0] != len(train) or lr.coef_.shape[0] != len(CLASSES):
+            raise ValueError("shapes do not match")
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
+        raise ModelError(f"model {directory} is corrupt ({exc}); run `voice train` to rebuild it") from None
+    version = f"{meta.get('name', directory.name)}@{str(meta.get('data_hash', ''))[:8]}"
+    if meta.get("corrections_learned"):
+        version += f"+{meta['corrections_learned']}c"
+    return VoiceModel(meta.get("name", directory.name), version, clf, train, emb, meta)
+
+
+def shipped_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
+    """The committed model in the repository's models/ folder."""
+    return config.MODELS_DIR / name
+
+
+def local_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
+    """The council's own copy, updated by corrections, under ``$VOICE_HOME/models``."""
+    return config.settings().home / "models" / name
+
+
+def active_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
+    """``VOICE_MODEL_DIR`` if set, else the local updated copy if any, else the shipped one."""
+    import os
+
+    if os.environ.get("VOICE_MODEL_DIR"):
+        return config.settings().model_dir
+    local = local_model_dir(name)
+    return local if (local / "meta.json").exists() else shipped_model_dir(name)
+
+
+def learn_corrections(store, model: VoiceModel | None = None) -> VoiceModel:  # type: ignore[no-untyped-def]
+    """Update the active model with every human tag in the store and save the local copy."""
+    model = model or load_model()
+    corrections = human_corrections(store)
+    model.learn(corrections)
+    target = local_model_dir(model.name)
+    if not (target / "meta.json").exists():
+        target.mkdir(parents=True, exist_ok=True)
+        for f in ("metrics.json",):
+            src = shipped_model_dir(model.name) / f
+            if src.exists():
+                shutil.copy(src, target / f)
+    save_model(model, target)
+    return model
