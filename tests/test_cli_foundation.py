@@ -177,3 +177,13 @@ def test_help_on_every_command():
     for cmd in ("import-seed", "import", "quotes", "tag", "export", "demo", "history"):
         r = run(cmd, "--help")
         assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_demo_loads_seeds_indicators_and_proposals(voice_home):
+    r = run("demo")
+    assert r.exit_code == 0, r.output
+    assert "000_5feb690b17561cdb.txt: 16 quotes found (16 added), 51 indicator rows (51 added)" in r.output
+    assert "tagged 7 quotes as model proposals" in r.output
+    assert "evidence of positive impact, 2017/18 Q1:" in r.output
+    r = run("demo", "--no-classify")
+    assert "16 quotes found (0 added), 51 indicator rows (0 added)" in r.output

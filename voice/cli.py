@@ -252,8 +252,20 @@ def export(
 
 
 @app.command("demo")
-def demo() -> None:
-    """Load the seed documents into the embedded database and summarise what is there."""
+def demo(
+    classify: Annotated[
+        bool, typer.Option("--classify/--no-classify", help="Propose labels for untagged quotes.")
+    ] = True,
+) -> None:
+    """Load the seed documents into the embedded database and show what Voice makes of them.
+
+    Imports the appendix quotes and every dashboard's indicators (idempotent), proposes
+    labels for the untagged quotes with the shipped model, and prints the voice indicator
+    that replaces "See Appendix".
+    """
+    from voice.ingest.indicators import read_indicators
+    from voice.voice_indicator import compute_voice_indicator
+
     with user_errors():
         store = open_store()
         console.print(f"database: {store.url}")
@@ -261,14 +273,29 @@ def demo() -> None:
             appendix = read_seed_appendix(path)
             result = store.add_quotes(appendix.quotes, appendix.tags, who="demo")
             store.add_notes(appendix.notes)
-            console.print(f"  {path.name}: {len(appendix.quotes)} quotes found, {result.quotes_added} added")
+            indicators = read_indicators(path)
+            added = store.add_indicators(indicators.rows, who="demo")
+            console.print(
+                f"  {path.name}: {len(appendix.quotes)} quotes found ({result.quotes_added} added), "
+                f"{len(indicators.rows)} indicator rows ({added} added)"
+            )
+        if classify:
+            from voice.cli_model import classify_store
+
+            classify_store()
         rows = quote_rows(store)
         print_rows(
             rows,
-            ["id", "text", "label", "gender", "age", "source", "period"],
+            ["id", "text", "label", "label_origin", "gender", "age", "source", "period"],
             Format.table,
             title=f"{len(rows)} quotes stored",
         )
+        v = compute_voice_indicator(store, "2017/18 Q1")
+        console.print(
+            "Feedback from families and evaluation provides evidence of positive impact, 2017/18 Q1: "
+            f"{v.text} (RAG {v.rag or 'n/a'}; human tags outrank model proposals)"
+        )
+        console.print("Next: `voice quotes`, `voice queue`, `voice indicators show --period '2017/18 Q1'`.")
 
 
 import voice.cli_model  # noqa: E402,F401  (registers train/classify/evaluate/queue/benchmark)

@@ -130,6 +130,11 @@ def classify(
         console.print(f"classified {len(keep)} quotes with {model.version}: {counts}; wrote {output}")
 
 
+def classify_store() -> None:
+    """Propose labels (model tags) for stored quotes that no person has tagged."""
+    _classify_store(_load())
+
+
 def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
     store = open_store()
     current = store.current_tags()
