@@ -174,6 +174,14 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             blocks.append(csr_matrix(np.vstack([cue_features(t) for t in texts])))
         return hstack(blocks).tocsr()
 
+    def _ensure_embeddings(self, texts: Sequence[str], embeddings: np.ndarray | None) -> np.ndarray | None:
+        """The given embeddings, or the cached MiniLM ones when the embedding feature needs them."""
+        if "embedding" in self.features and embeddings is None:
+            from voice.embed import default_embedder
+
+            return default_embedder().embed(list(texts))
+        return embeddings
+
     def _new_lr(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
 
@@ -195,10 +203,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         if unknown:
             raise ValueError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
         questions = list(questions) if questions is not None else [None] * len(texts)
-        if "embedding" in self.features and embeddings is None:
-            from voice.embed import default_embedder
-
-            embeddings = default_embedder().embed(texts)
+        embeddings = self._ensure_embeddings(texts, embeddings)
         self.classes_ = CLASSES.copy()
         self.vectorizer_ = TfidfVectorizer(
             ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=self.max_features
@@ -251,10 +256,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
     def _logits(self, texts, embeddings, questions) -> np.ndarray:  # type: ignore[no-untyped-def]
         texts = [str(t) for t in texts]
         questions = list(questions) if questions is not None else [None] * len(texts)
-        if "embedding" in self.features and embeddings is None:
-            from voice.embed import default_embedder
-
-            embeddings = default_embedder().embed(texts)
+        embeddings = self._ensure_embeddings(texts, embeddings)
         return self.lr_.decision_function(self._design(texts, embeddings, questions))
 
     def predict_proba(
@@ -301,10 +303,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         TF-IDF vocabulary, temperature and decision weights are kept.
         """
         new_texts = [str(t) for t in new_texts]
-        if "embedding" in self.features and new_embeddings is None:
-            from voice.embed import default_embedder
-
-            new_embeddings = default_embedder().embed(new_texts)
+        new_embeddings = self._ensure_embeddings(new_texts, new_embeddings)
         bq = list(base_questions) if base_questions is not None else [None] * len(base_texts)
         nq = list(new_questions) if new_questions is not None else [None] * len(new_texts)
         A = self._design(list(base_texts), base_embeddings, bq)

@@ -356,20 +356,8 @@ class Store:
 
     def add_notes(self, notes: Sequence[Note]) -> int:
         """Store service-development notes; ones already stored are skipped."""
-        added = 0
         with self.engine.begin() as conn:
-            for n in notes:
-                exists = conn.scalar(
-                    select(notes_table.c.id).where(
-                        notes_table.c.text == n.text,
-                        notes_table.c.period == n.period,
-                        notes_table.c.source_document == n.source_document,
-                    )
-                )
-                if exists is None:
-                    conn.execute(insert(notes_table), [dataclasses.asdict(n)])
-                    added += 1
-        return added
+            return _insert_new(conn, notes_table, [dataclasses.asdict(n) for n in notes], _NOTE_KEY)
 
     def notes(self, period: str | None = None) -> list[Note]:
         """Stored service-development notes."""
@@ -381,19 +369,9 @@ class Store:
 
     def add_indicators(self, rows: Sequence[Indicator], who: str = "system") -> int:
         """Store indicator rows in one transaction; (key, period, document) already stored is skipped."""
-        added = 0
+        dicts = [{f: getattr(ind, f) for f in INDICATOR_FIELDS} for ind in rows]
         with self.engine.begin() as conn:
-            for ind in rows:
-                exists = conn.scalar(
-                    select(indicators_table.c.id).where(
-                        indicators_table.c.key == ind.key,
-                        _eq(indicators_table.c.period, ind.period),
-                        _eq(indicators_table.c.source_document, ind.source_document),
-                    )
-                )
-                if exists is None:
-                    conn.execute(insert(indicators_table), [{f: getattr(ind, f) for f in INDICATOR_FIELDS}])
-                    added += 1
+            added = _insert_new(conn, indicators_table, dicts, _INDICATOR_KEY)
             if added:
                 self._audit(conn, who, "import indicators", f"{added} rows")
         return added
@@ -435,6 +413,21 @@ def current_tags(tags: Iterable[Tag]) -> dict[str, Tag]:
     for t in tags:
         (human if t.origin == HUMAN else model)[t.quote_id] = t
     return {**model, **human}
+
+
+_NOTE_KEY = ("text", "period", "source_document")
+_INDICATOR_KEY = ("key", "period", "source_document")
+
+
+def _insert_new(conn, table: Table, rows: Sequence[dict], key: Sequence[str]) -> int:  # type: ignore[no-untyped-def]
+    """Insert the rows whose ``key`` columns match no stored row (NULL matches NULL)."""
+    added = 0
+    for row in rows:
+        match = select(table.c.id).where(*[_eq(table.c[k], row[k]) for k in key])
+        if conn.scalar(match) is None:
+            conn.execute(insert(table), [row])
+            added += 1
+    return added
 
 
 def _eq(column, value):  # type: ignore[no-untyped-def]
