@@ -206,3 +206,22 @@ def test_help_on_every_subcommand() -> None:
     for cmd in ("import", "show", "export", "trend", "voice"):
         r = run("indicators", cmd, "--help")
         assert r.exit_code == 0 and "Usage" in r.output
+
+
+def test_report_paragraphs_of_002_are_kept_as_report_text(voice_home):
+    from conftest import seed as seed_file
+    from typer.testing import CliRunner
+
+    from voice.cli import app
+    from voice.store import Store
+
+    r = CliRunner().invoke(app, ["indicators", "import", str(seed_file("002"))])
+    assert r.exit_code == 0, r.output
+    # 42 numbered paragraphs; 40 distinct: 39/40 are both "None." and 41/42 repeat the
+    # equalities paragraph word for word, and a note is stored once per text and period.
+    assert "42 report paragraphs kept as report text for 2022/23 Q2 (40 added)" in r.output
+    notes = Store(f"sqlite:///{voice_home / 'voice.db'}").notes(period="2022/23 Q2")
+    assert len(notes) == 40
+    assert any("77.6%" in n.text and n.heading == "report paragraph 8" for n in notes)
+    r = CliRunner().invoke(app, ["indicators", "import", str(seed_file("002"))])
+    assert "(0 added)" in r.output

@@ -33,7 +33,7 @@ from voice.ingest.indicators import (  # noqa: E402
     read_indicators,
     write_indicator_csv,
 )
-from voice.records import Indicator  # noqa: E402
+from voice.records import Indicator, Note  # noqa: E402
 from voice.store import Store  # noqa: E402
 from voice.voice_indicator import (  # noqa: E402
     VoiceIndicator,
@@ -125,6 +125,14 @@ PeriodOption = Annotated[
 def _period(text: str | None) -> str | None:
     """The canonical period of an option, or None."""
     return parse_period(text) if text else None
+
+
+def report_notes(result: IndicatorReadResult) -> list[Note]:
+    """A report's numbered narrative paragraphs as notes linked to its period."""
+    return [
+        Note(text, f"report paragraph {number}", result.period, result.source_document)
+        for number, text in result.report_text
+    ]
 
 
 def _read(path: Path) -> IndicatorReadResult:
@@ -258,6 +266,14 @@ def import_indicators(
             result = _read(path)
             added = store.add_indicators(result.rows, who="indicators import") if result.rows else 0
             _report_import(path, result, added)
+            if result.report_text:
+                notes = report_notes(result)
+                stored = store.add_notes(notes)
+                console.print(
+                    f"{path.name}: {len(notes)} report paragraphs kept as report text for "
+                    f"{result.period or 'no period'} ({stored} added)",
+                    highlight=False,
+                )
 
 
 @indicators_app.command("show")
