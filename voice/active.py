@@ -24,12 +24,12 @@ class QueueItem:
     proba: dict[str, float]
 
 
-def rank_by_margin(proba: np.ndarray, decision_weights: np.ndarray | None = None) -> np.ndarray:
-    """Indices ordering rows from least to most certain (smallest top-two margin first)."""
+def margins(proba: np.ndarray, decision_weights: np.ndarray | None = None) -> np.ndarray:
+    """Gap between the two most likely classes per row, after the decision weights."""
     scores = proba * (decision_weights if decision_weights is not None else 1.0)
     scores = scores / scores.sum(axis=1, keepdims=True)
     top2 = np.sort(scores, axis=1)[:, -2:]
-    return np.argsort(top2[:, 1] - top2[:, 0], kind="stable")
+    return top2[:, 1] - top2[:, 0]
 
 
 def tagging_queue(store, model, period: str | None = None) -> list[QueueItem]:  # type: ignore[no-untyped-def]
@@ -44,19 +44,15 @@ def tagging_queue(store, model, period: str | None = None) -> list[QueueItem]:  
         return []
     labels, proba = model.classify([q.text for q in quotes], [q.question for q in quotes])
     classes = list(model.classifier.classes_)
-    weights = model.classifier.decision_weights_
-    order = rank_by_margin(proba, weights)
-    scaled = proba * weights
-    scaled = scaled / scaled.sum(axis=1, keepdims=True)
+    gaps = margins(proba, model.classifier.decision_weights_)
     items = []
-    for i in order:
-        top2 = np.sort(scaled[i])[-2:]
+    for i in np.argsort(gaps, kind="stable"):
         items.append(
             QueueItem(
                 quotes[i],
                 str(labels[i]),
                 float(proba[i][classes.index(labels[i])]),
-                float(top2[1] - top2[0]),
+                float(gaps[i]),
                 {c: float(p) for c, p in zip(classes, proba[i], strict=True)},
             )
         )

@@ -50,7 +50,7 @@ def train(
     with user_errors():
         data = corpus_training_set()
         if with_store:
-            data = combine(data, human_corrections(open_store()))
+            data = combine(data, human_corrections(open_store(), data))
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding training texts", total=len(data))
             model = train_model(data, name=name, progress=_embed_progress(bar, task))
@@ -230,9 +230,8 @@ def evaluate(
                 output.write_text(json.dumps(result, indent=2))
             return
         from voice.embed import default_embedder
-        from voice.model import read_labelled_csv as rlc
 
-        corpus = rlc(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus")
+        corpus = read_labelled_csv(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus")
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding corpus", total=len(corpus))
             emb = default_embedder().embed(corpus.texts, progress=_embed_progress(bar, task))
@@ -246,7 +245,7 @@ def evaluate(
             results = cross_validate(
                 corpus.labels, cands, folds=folds, progress=lambda _n, _k: bar.advance(task)
             )
-        seed = rlc(config.CORPUS_DIR / "seed_quotes.csv", "seed")
+        seed = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "seed")
         from voice.classify import FeedbackClassifier
 
         clf = FeedbackClassifier().fit(

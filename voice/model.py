@@ -91,10 +91,10 @@ def corpus_training_set() -> TrainingSet:
     return data
 
 
-def human_corrections(store) -> TrainingSet:  # type: ignore[no-untyped-def]
+def human_corrections(store, corpus: TrainingSet) -> TrainingSet:  # type: ignore[no-untyped-def]
     """Each stored quote's current human label, excluding labels copied from source documents
-    whose text is already in the corpus."""
-    corpus_texts = {normalise_text(t) for t in corpus_training_set().texts}
+    whose text is already in ``corpus`` (the training set the corrections are added to)."""
+    corpus_texts = {normalise_text(t) for t in corpus.texts}
     quotes = {q.id: q for q in store.quotes()}
     data = TrainingSet()
     for qid, tag in store.current_tags().items():
@@ -325,7 +325,7 @@ def active_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
 def learn_corrections(store, model: VoiceModel | None = None) -> VoiceModel:  # type: ignore[no-untyped-def]
     """Update the active model with every human tag in the store and save the local copy."""
     model = model or load_model()
-    corrections = human_corrections(store)
+    corrections = human_corrections(store, model.train)
     model.learn(corrections)
     target = local_model_dir(model.name)
     if not (target / "meta.json").exists():
