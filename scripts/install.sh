@@ -10,4 +10,4 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 if ! .venv/bin/python -c "import torch" 2>/dev/null; then
     .venv/bin/pip install --quiet torch==2.13.0
 fi
-.venv/bin/pip install --quiet -e ".[dev]"
+.venv/bin/pip install --quiet -e ".[dev,postgres]"

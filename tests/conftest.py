@@ -1,8 +1,24 @@
-"""Shared fixtures: a real SQLite store in a temporary folder and the seed files."""
+"""Shared fixtures: a real store (SQLite file, or a real PostgreSQL server) and the seed files.
+
+PostgreSQL: the first test that asks for it starts a throw-away server for the whole session
+(Debian's ``initdb``/``pg_ctl`` from the ``postgresql`` package, listening only on a unix socket
+in a temporary folder, run as the ``postgres`` user when the tests run as root). Every test gets
+a database of its own. Without the binaries those tests are skipped with a message saying what
+to install; with them, a server that does not start is a test failure.
+
+Tests marked ``both_databases`` run once on SQLite and once on PostgreSQL through the ``store``
+fixture (and ``db_url``).
+"""
 
 from __future__ import annotations
 
+import glob
+import itertools
 import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +28,145 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "corpus" / "seeds"
+DATABASES = ("sqlite", "postgresql")
+PG_MISSING = "PostgreSQL not installed: apt-get install postgresql to run the store tests on PostgreSQL"
 
 
 def seed(prefix: str) -> Path:
     """The seed document whose name starts with ``prefix`` (e.g. "000")."""
     return next(SEEDS.glob(f"{prefix}_*.txt"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_databases: run the test on SQLite and on PostgreSQL (the `store`/`db_url` fixtures)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run ``both_databases`` tests once per database."""
+    if metafunc.definition.get_closest_marker("both_databases") is None:
+        return
+    for name in ("store", "db_url"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize("database", DATABASES, indirect=True, ids=list(DATABASES))
+            return
+
+
+# -- a throw-away PostgreSQL server ----------------------------------------------------------------
+
+
+def _pg_bindir() -> Path | None:
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3].split(".")[0])
+    )
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
+
+
+class PostgresServer:
+    """A PostgreSQL cluster in a temporary folder, reachable only through its unix socket."""
+
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="voice-pg-"))
+        self.data = self.root / "data"
+        self.log = self.root / "server.log"
+        self.as_user: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root: hand the folder to `postgres`
+            if subprocess.run(["id", "-u", "postgres"], capture_output=True).returncode != 0:
+                pytest.skip(f"{PG_MISSING} (no 'postgres' user to run the server as)")
+            shutil.chown(self.root, "postgres")
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+        self._numbers = itertools.count(1)
+
+    def _run(self, *args: str) -> None:
+        done = subprocess.run([*self.as_user, *args], capture_output=True, text=True, timeout=120)
+        if done.returncode != 0:
+            log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+            pytest.fail(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}\n{log}", pytrace=False)
+
+    def start(self) -> None:
+        """initdb, then start the server (fsync off: the data is thrown away)."""
+        self._run(
+            str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+            "--locale=C.UTF-8", "--no-sync",
+        )  # fmt: skip
+        options = f"-k {self.root} -c listen_addresses='' -c fsync=off -c synchronous_commit=off"
+        options += " -c full_page_writes=off -c max_connections=60"
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            options,
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        """Stop the server and delete its folder."""
+        subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        """The SQLAlchemy URL of one database on this server."""
+        return f"postgresql+psycopg://postgres@/{database}?host={self.root}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host=str(self.root), user="postgres", dbname="postgres", autocommit=True
+        ) as conn:
+            conn.execute(sql)
+
+    def create_database(self) -> str:
+        """A new empty database; returns its name."""
+        name = f"voice_test_{next(self._numbers)}"
+        self._admin(f"CREATE DATABASE {name}")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, closing any connection a test left open."""
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the whole test session (skipped when not installed)."""
+    bindir = _pg_bindir()
+    if bindir is None:
+        pytest.skip(PG_MISSING)
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed: pip install -e '.[dev,postgres]'")
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The SQLAlchemy URL of a fresh, empty PostgreSQL database for one test."""
+    name = postgres_server.create_database()
+    yield postgres_server.url(name)
+    postgres_server.drop_database(name)
+
+
+# -- the store ----------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -29,8 +179,29 @@ def voice_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def store(voice_home: Path):
-    """A real SQLite store in a temporary file."""
+def database(request: pytest.FixtureRequest) -> str:
+    """Which database a test runs on: "sqlite" unless the test is marked ``both_databases``."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_url(
+    database: str, voice_home: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The URL of a fresh database for one test, also set as VOICE_DB_URL for the CLI."""
+    if database == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+    else:
+        url = f"sqlite:///{voice_home / 'voice.db'}"
+    monkeypatch.setenv("VOICE_DB_URL", url)
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator:
+    """A real store: a SQLite file in a temporary folder (or PostgreSQL for ``both_databases``)."""
     from voice.store import Store
 
-    return Store(f"sqlite:///{voice_home / 'voice.db'}")
+    s = Store(db_url)
+    yield s
+    s.engine.dispose()

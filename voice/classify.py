@@ -306,11 +306,11 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         new_embeddings = self._ensure_embeddings(new_texts, new_embeddings)
         bq = list(base_questions) if base_questions is not None else [None] * len(base_texts)
         nq = list(new_questions) if new_questions is not None else [None] * len(new_texts)
-        A = self._design(list(base_texts), base_embeddings, bq)
-        B = self._design(new_texts, new_embeddings, nq)
         from scipy.sparse import vstack
 
-        M = vstack([A, B]).tocsr()
+        A = self._design(list(base_texts), base_embeddings, bq)
+        # no corrections left (e.g. the only one was undone): refit on the base data alone
+        M = vstack([A, self._design(new_texts, new_embeddings, nq)]).tocsr() if new_texts else A.tocsr()
         y_idx = np.searchsorted(
             self.classes_, np.concatenate([np.asarray(base_labels), np.asarray(new_labels)])
         )

@@ -22,9 +22,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from voice import config
-from voice.export import QUOTE_COLUMNS, quote_rows, write_table
+from voice.export import QUOTE_COLUMNS, quote_rows, safe_cell, write_table
 from voice.ingest.fields import parse_label
-from voice.ingest.quote_file import QuoteFileError, read_quote_file
+from voice.ingest.quote_file import QuoteFileError, stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import HUMAN, Tag
 from voice.store import Store, StoreError
@@ -75,7 +75,7 @@ def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title:
     elif fmt is Format.csv:
         writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({c: safe_cell(r.get(c)) for c in columns} for r in rows)  # no formula injection
     else:
         table = Table(title=title or None, show_lines=False)
         for c in columns:
@@ -147,14 +147,16 @@ def import_file(
     """
     with user_errors():
         store = open_store()
-        with progress_bar("reading") as bar:
-            task = bar.add_task(f"reading {path.name}", total=None)
-            parsed = read_quote_file(
+        with progress_bar("importing") as bar:
+            task = bar.add_task(f"importing {path.name} (rows)", total=None)
+            parsed = stream_quote_file(
                 path, source, period, by, progress=lambda n: bar.update(task, completed=n)
             )
-        result = store.add_quotes(parsed.quotes, parsed.tags, who=by or "import")
+            result = store.add_quote_batches(parsed, who=by or "import")  # streamed, all rows or none
+        for warning in parsed.warnings:
+            err.print(f"warning: {warning}", highlight=False)
         console.print(
-            f"{path.name}: {parsed.rows_read} rows read, {len(parsed.quotes)} quotes "
+            f"{path.name}: {parsed.rows_read} rows read, {parsed.quotes} quotes "
             f"({parsed.duplicates} duplicate rows); added {result.quotes_added} quotes and "
             f"{result.tags_added} tags ({result.already_stored} already stored)"
         )
@@ -257,38 +259,42 @@ def demo(
         bool, typer.Option("--classify/--no-classify", help="Propose labels for untagged quotes.")
     ] = True,
 ) -> None:
-    """Load the seed documents into the embedded database and show what Voice makes of them.
+    """Load the seed documents and the demo set into the database and show what Voice makes of them.
 
-    Imports the appendix quotes and every dashboard's indicators (idempotent), proposes
-    labels for the untagged quotes with the shipped model, and prints the voice indicator
-    that replaces "See Appendix".
+    Imports the appendix quotes and every dashboard's indicators, then the documented demo set
+    (corpus/demo/: synthetic quotes over eight quarters with example tags, and synthetic
+    indicator rows; never used to train the model). Idempotent. Proposes labels for the
+    untagged quotes with the shipped model, and prints the voice indicator that replaces
+    "See Appendix".
     """
-    from voice.ingest.indicators import read_indicators
+    from voice.demo import DEMO_INDICATORS, DEMO_QUOTES, load_demo
     from voice.voice_indicator import compute_voice_indicator
 
     with user_errors():
         store = open_store()
         console.print(f"database: {store.url}")
-        for path in sorted(config.SEEDS_DIR.glob("*.txt")):
-            appendix = read_seed_appendix(path)
-            result = store.add_quotes(appendix.quotes, appendix.tags, who="demo")
-            store.add_notes(appendix.notes)
-            indicators = read_indicators(path)
-            added = store.add_indicators(indicators.rows, who="demo")
+        summary = load_demo(store, who="demo")
+        for s in summary.seeds:
             console.print(
-                f"  {path.name}: {len(appendix.quotes)} quotes found ({result.quotes_added} added), "
-                f"{len(indicators.rows)} indicator rows ({added} added)"
+                f"  {s.name}: {s.quotes_found} quotes found ({s.quotes_added} added), "
+                f"{s.indicator_rows} indicator rows ({s.indicators_added} added)"
             )
+        console.print(
+            f"  demo set (synthetic, corpus/demo/README.md): {DEMO_QUOTES.name}: {summary.demo_quotes_read} "
+            f"quotes ({summary.demo_quotes_added} added, {summary.demo_tags_added} demo tags added), "
+            f"{DEMO_INDICATORS.name}: {summary.demo_indicator_rows} indicator rows "
+            f"({summary.demo_indicators_added} added)"
+        )
         if classify:
             from voice.cli_model import classify_store
 
             classify_store()
-        rows = quote_rows(store)
+        rows = quote_rows(store, period="2017/18 Q1")
         print_rows(
             rows,
             ["id", "text", "label", "label_origin", "gender", "age", "source", "period"],
             Format.table,
-            title=f"{len(rows)} quotes stored",
+            title=f"2017/18 Q1: {len(rows)} of {store.count_quotes()} quotes stored",
         )
         v = compute_voice_indicator(store, "2017/18 Q1")
         console.print(
@@ -299,6 +305,12 @@ def demo(
 
 
 import voice.cli_model  # noqa: E402,F401  (registers train/classify/evaluate/queue/benchmark)
+from voice import (  # noqa: E402  (imported to register their commands)
+    cli_import_benchmark,  # noqa: F401  (benchmark import)
+    cli_privacy,  # noqa: F401  (redact, evaluate-redaction, users, audit, benchmark redact)
+    cli_report,  # noqa: F401  (appendix)
+    cli_themes,  # noqa: F401  (themes, theme, evaluate-themes, benchmark themes)
+)
 from voice.cli_indicators import indicators_app  # noqa: E402
 
 app.add_typer(indicators_app, name="indicators")

@@ -23,17 +23,16 @@ indicators_app = typer.Typer(
 )
 
 from voice.cli import Format, console, err, open_store, print_rows, user_errors  # noqa: E402
+from voice.demo import import_indicator_file  # noqa: E402
 from voice.export import safe_cell, write_table  # noqa: E402
 from voice.ingest.fields import parse_period, period_sort_key  # noqa: E402
 from voice.ingest.indicators import (  # noqa: E402
     CSV_COLUMNS,
     IndicatorReadResult,
     indicator_key,
-    read_indicator_csv,
-    read_indicators,
     write_indicator_csv,
 )
-from voice.records import Indicator, Note  # noqa: E402
+from voice.records import Indicator  # noqa: E402
 from voice.store import Store  # noqa: E402
 from voice.voice_indicator import (  # noqa: E402
     VoiceIndicator,
@@ -125,23 +124,6 @@ PeriodOption = Annotated[
 def _period(text: str | None) -> str | None:
     """The canonical period of an option, or None."""
     return parse_period(text) if text else None
-
-
-def report_notes(result: IndicatorReadResult) -> list[Note]:
-    """A report's numbered narrative paragraphs as notes linked to its period."""
-    return [
-        Note(text, f"report paragraph {number}", result.period, result.source_document)
-        for number, text in result.report_text
-    ]
-
-
-def _read(path: Path) -> IndicatorReadResult:
-    """Read one file: the canonical CSV by suffix, otherwise a dashboard text."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() == ".csv":
-        return read_indicator_csv(path)
-    return read_indicators(path)
 
 
 def _report_import(path: Path, result: IndicatorReadResult, added: int) -> None:
@@ -263,15 +245,13 @@ def import_indicators(
     with user_errors():
         store = open_store()
         for path in paths:
-            result = _read(path)
-            added = store.add_indicators(result.rows, who="indicators import") if result.rows else 0
-            _report_import(path, result, added)
-            if result.report_text:
-                notes = report_notes(result)
-                stored = store.add_notes(notes)
+            imported = import_indicator_file(store, path, who="indicators import")
+            result = imported.result
+            _report_import(path, result, imported.added)
+            if imported.notes:
                 console.print(
-                    f"{path.name}: {len(notes)} report paragraphs kept as report text for "
-                    f"{result.period or 'no period'} ({stored} added)",
+                    f"{path.name}: {len(imported.notes)} report paragraphs kept as report text for "
+                    f"{result.period or 'no period'} ({imported.notes_added} added)",
                     highlight=False,
                 )
 

@@ -14,7 +14,6 @@ from voice import config
 from voice.cli import Format, app, console, err, open_store, print_rows, progress_bar, user_errors
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
 from voice.model import ModelError, corpus_training_set, load_model
-from voice.records import MODEL, Tag
 
 benchmark_app = typer.Typer(
     help="Measure speed and memory (figures for docs/BENCHMARKS.md).", no_args_is_help=True
@@ -136,39 +135,16 @@ def classify_store() -> None:
 
 
 def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
+    from voice.model import propose_labels
+
     store = open_store()
-    current = store.current_tags()
-    todo = [
-        q
-        for q in store.quotes()
-        if q.text.strip()
-        and not (
-            q.id in current
-            and (current[q.id].origin != MODEL or current[q.id].model_version == model.version)
-        )
-    ]
-    if not todo:
+    with progress_bar("classifying") as bar:
+        task = bar.add_task("classifying untagged quotes", total=None)
+        added = propose_labels(store, model, _embed_progress(bar, task))
+    if not added:
         console.print("nothing to classify: every quote has a human tag or this model's tag")
         return
-    with progress_bar("classifying") as bar:
-        task = bar.add_task(f"classifying {len(todo)} quotes", total=len(todo))
-        labels, proba = model.classify(
-            [q.text for q in todo], [q.question for q in todo], _embed_progress(bar, task)
-        )
-    classes = list(model.classifier.classes_)
-    tags = [
-        Tag(
-            q.id,
-            str(lab),
-            who=model.version,
-            origin=MODEL,
-            model_version=model.version,
-            probability=round(float(p[classes.index(lab)]), 4),
-        )
-        for q, lab, p in zip(todo, labels, proba, strict=True)
-    ]
-    store.add_tags(tags)
-    console.print(f"tagged {len(tags)} quotes as model proposals ({model.version})")
+    console.print(f"tagged {added} quotes as model proposals ({model.version})")
 
 
 @app.command("queue")

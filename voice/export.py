@@ -108,6 +108,10 @@ def write_table(rows: Sequence[dict], path: str | Path, columns: Sequence[str] |
 
 
 def _plain(value: object) -> object:
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):  # XLSX (XML) cannot hold control characters: show them as U+FFFD
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     return str(value)

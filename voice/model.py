@@ -21,6 +21,7 @@ import hashlib
 import json
 import platform
 import shutil
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +31,7 @@ import numpy as np
 
 from voice import config
 from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
-from voice.records import HUMAN, normalise_text
+from voice.records import HUMAN, MODEL, Tag, normalise_text
 
 CORRECTION_WEIGHT = 5.0
 """A council's own human tag counts as much as five corpus rows (see docs/CLASSIFIER.md)."""
@@ -99,8 +100,8 @@ def human_corrections(store, corpus: TrainingSet) -> TrainingSet:  # type: ignor
     data = TrainingSet()
     for qid, tag in store.current_tags().items():
         q = quotes.get(qid)
-        if tag.origin != HUMAN or q is None:
-            continue
+        if tag.origin != HUMAN or q is None or tag.who == config.DEMO_TAGGER:
+            continue  # demo tags (corpus/demo/) are examples, never training data
         if tag.who == "source document" and normalise_text(q.text) in corpus_texts:
             continue
         data.add(q.text, tag.label, q.question, CORRECTION_WEIGHT, f"store:{tag.who}")
@@ -258,7 +259,7 @@ def load_model(directory: str | Path | None = None) -> VoiceModel:
         raise ModelError(
             f"model {directory} is incomplete: {Path(exc.filename).name} is missing (run `voice train`)"
         ) from None
-    except (ValueError, OSError, KeyError, json.JSONDecodeError) as exc:
+    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise ModelError(
             f"model {directory} is corrupt ({type(exc).__name__}); run `voice train` to rebuild it"
         ) from None
@@ -336,3 +337,31 @@ def learn_corrections(store, model: VoiceModel | None = None) -> VoiceModel:  # 
                 shutil.copy(src, target / f)
     save_model(model, target)
     return model
+
+
+def propose_labels(store, model: VoiceModel, progress: Callable[[int, int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
+    """Store the model's proposal (a model tag) for every quote no person has tagged and this
+    model version has not proposed yet; returns how many were added."""
+    current = store.current_tags()
+
+    def settled(quote_id: str) -> bool:
+        tag = current.get(quote_id)
+        return tag is not None and (tag.origin != MODEL or tag.model_version == model.version)
+
+    todo = [q for q in store.quotes() if q.text.strip() and not settled(q.id)]
+    if not todo:
+        return 0
+    labels, proba = model.classify([q.text for q in todo], [q.question for q in todo], progress)
+    classes = list(model.classifier.classes_)
+    tags = [
+        Tag(
+            q.id,
+            str(lab),
+            who=model.version,
+            origin=MODEL,
+            model_version=model.version,
+            probability=round(float(p[classes.index(lab)]), 4),
+        )
+        for q, lab, p in zip(todo, labels, proba, strict=True)
+    ]
+    return store.add_tags(tags)

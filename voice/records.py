@@ -24,6 +24,8 @@ LABEL_HEADINGS: dict[str, str] = {
 
 HUMAN = "human"
 MODEL = "model"
+UNDO = "undo"
+"""Origin of a row that withdraws the newest standing human tag (see voice.store.current_tags)."""
 
 
 def normalise_text(text: str) -> str:

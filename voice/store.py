@@ -1,14 +1,20 @@
 """The quote store: SQLAlchemy 2 tables and the functions that read and write them.
 
-SQLite file by default (WAL mode), any SQLAlchemy URL through ``VOICE_DB_URL``
-(PostgreSQL included). The schema is created on first use. Tags and the audit log are
-append-only: rows are inserted, never updated or deleted.
+SQLite file by default (WAL mode), any SQLAlchemy URL through ``VOICE_DB_URL``; PostgreSQL
+(``postgresql://user:pass@host/db``, driven by psycopg 3) is tested beside SQLite. The schema is
+created on first use. Tags and the audit log are append-only: rows are inserted, never updated or
+deleted, so two officers tagging the same quote at the same moment both keep their tag.
+
+Every database problem (locked, read-only, unreachable, not a database) is raised as
+:class:`StoreError` with a one-line explanation; a failed write stores nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,28 +35,32 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    make_url,
     select,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
 from voice import config
-from voice.records import HUMAN, LABELS, Indicator, Note, Quote, Tag
+from voice.records import HUMAN, LABELS, UNDO, Indicator, Note, Quote, Tag
 
 metadata = MetaData()
 
+# Free text is Text (no length limit on any database): PostgreSQL enforces VARCHAR lengths where
+# SQLite ignores them, so a long speaker, source or file name must not fail only on PostgreSQL.
 quotes_table = Table(
     "quotes",
     metadata,
     Column("id", String(32), primary_key=True),
     Column("text", Text, nullable=False),
-    Column("source", String(200)),
-    Column("period", String(20), index=True),
-    Column("gender", String(40)),
+    Column("source", Text),
+    Column("period", Text, index=True),
+    Column("gender", Text),
     Column("age", Integer),
-    Column("speaker", String(200)),
+    Column("speaker", Text),
     Column("question", Text),
     Column("collected_on", Date),
-    Column("imported_from", String(300)),
+    Column("imported_from", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -60,10 +70,10 @@ tags_table = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("quote_id", String(32), ForeignKey("quotes.id"), nullable=False, index=True),
     Column("label", String(20), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("origin", String(10), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("origin", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("model_version", String(100)),
+    Column("model_version", Text),
     Column("probability", Float),
     Column("note", Text),
 )
@@ -73,9 +83,9 @@ notes_table = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("text", Text, nullable=False),
-    Column("heading", String(300)),
-    Column("period", String(20)),
-    Column("source_document", String(300)),
+    Column("heading", Text),
+    Column("period", Text),
+    Column("source_document", Text),
     UniqueConstraint("text", "period", "source_document", name="uq_note"),
 )
 
@@ -87,27 +97,27 @@ indicators_table = Table(
     "indicators",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(300), nullable=False, index=True),
+    Column("key", Text, nullable=False, index=True),
     Column("indicator", Text, nullable=False),
-    Column("period", String(20), index=True),
+    Column("period", Text, index=True),
     Column("outcome_area", Text),
     Column("section", Text),
-    Column("period_label", String(60)),
+    Column("period_label", Text),
     Column("value", Float),
-    Column("unit", String(20)),
+    Column("unit", Text),
     Column("value_text", Text),
     Column("count", Float),
     Column("denominator", Float),
     Column("previous_value", Float),
-    Column("previous_period", String(60)),
-    Column("direction", String(40)),
-    Column("polarity", String(10)),
-    Column("rag", String(1)),
+    Column("previous_period", Text),
+    Column("direction", Text),
+    Column("polarity", Text),
+    Column("rag", Text),
     Column("national_quartile", Integer),
     Column("sn_average", Float),
-    Column("target", String(100)),
+    Column("target", Text),
     Column("note", Text),
-    Column("source_document", String(300)),
+    Column("source_document", Text),
     UniqueConstraint("key", "period", "source_document", name="uq_indicator"),
 )
 
@@ -116,10 +126,13 @@ audit_table = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("action", String(60), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("action", Text, nullable=False),
     Column("detail", Text),
 )
+
+BATCH_ROWS = 500
+"""Rows per INSERT statement (and per id look-up)."""
 
 
 class StoreError(Exception):
@@ -130,26 +143,100 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """Times come back naive from SQLite and in the server's zone from PostgreSQL: make them UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(config.SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()
+    if not mode or str(mode[0]).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode=WAL")  # needs a write: only when not WAL already
     cursor.close()
 
 
+def normalise_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` without a driver mean psycopg 3, the driver Voice installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
+
+
+def explain(exc: DBAPIError) -> str:
+    """One line saying what went wrong with the database and what to do about it."""
+    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    detail = lines[0] if lines else type(exc).__name__
+    low = detail.lower()
+    if "locked" in low or "busy" in low:
+        return (
+            "the database is locked: another program kept a write lock for more than "
+            f"{config.SQLITE_BUSY_TIMEOUT_S:g} s; nothing was stored, "
+            f"try again when it has finished ({detail})"
+        )
+    if "readonly" in low or "read-only" in low or "read only" in low:
+        return (
+            "the database is read-only: check the permissions of the file and its folder, "
+            f"or point VOICE_HOME / VOICE_DB_URL at a writable database ({detail})"
+        )
+    if "not a database" in low or "malformed" in low or "disk image" in low:
+        return (
+            "the file is not a Voice database or is damaged: point VOICE_HOME / VOICE_DB_URL at the "
+            f"right file, or restore a backup ({detail})"
+        )
+    if "unable to open database file" in low:
+        return f"cannot open the database file: its folder is missing or not writable ({detail})"
+    if isinstance(exc, IntegrityError) and "foreign key" in low:
+        return f"a tag names a quote that is not stored ({detail})"
+    return detail
+
+
 def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for ``url`` (default: the configured one), creating the schema."""
-    url = url or config.settings().db_url
+    """Create an engine for ``url`` (default: the configured one), creating the schema.
+
+    Raises:
+        StoreError: the URL is not valid, its driver is missing, or the database cannot be opened.
+    """
+    url = normalise_url(url or config.settings().db_url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
+    try:
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    except ArgumentError as exc:
+        raise StoreError(f"not a database URL: {_shown(url)!r} ({exc})") from None
+    except ImportError as exc:
+        raise StoreError(
+            f"the database driver for {_shown(url)} is not installed ({exc.name}); "
+            "for PostgreSQL run: pip install -e '.[postgres]'"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    try:
-        metadata.create_all(engine)
-    except OperationalError as exc:
-        raise StoreError(f"cannot open the database {engine.url!r}: {exc.orig}") from exc
+    attempts = len(metadata.tables) + sum(len(t.indexes) for t in metadata.tables.values()) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            metadata.create_all(engine)
+            return engine
+        except DBAPIError as exc:
+            # Sessions opening a fresh database at the same moment all try to create the tables:
+            # the losers see "already exists" (or a duplicate key in PostgreSQL's catalogue) and
+            # look again; each failure means one more table or index exists, so this ends.
+            racing = isinstance(exc, (IntegrityError, ProgrammingError)) or "already exists" in str(exc.orig)
+            if racing and attempt < attempts:
+                continue
+            engine.dispose()
+            raise StoreError(f"cannot open the database {_shown(url)}: {explain(exc)}") from None
     return engine
 
 
@@ -166,15 +253,12 @@ def _row_to_quote(row) -> Quote:  # type: ignore[no-untyped-def]
 
 def _row_to_tag(row) -> Tag:  # type: ignore[no-untyped-def]
     m = row._mapping
-    at = m["at"]
-    if at is not None and at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
     return Tag(
         quote_id=m["quote_id"],
         label=m["label"],
         who=m["who"],
         origin=m["origin"],
-        at=at,
+        at=_utc(m["at"]),
         model_version=m["model_version"],
         probability=m["probability"],
         note=m["note"],
@@ -202,6 +286,33 @@ class Store:
         """The database URL with any password hidden."""
         return self.engine.url.render_as_string(hide_password=True)
 
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        """Close the pooled connections (the store can still be used: it reconnects)."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A write transaction: committed at the end, rolled back on any error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"could not write to {self.url}: {explain(exc)}") from None
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        """A read-only connection."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"could not read from {self.url}: {explain(exc)}") from None
+
     # -- quotes and tags -------------------------------------------------------------------
 
     def add_quotes(self, quotes: Sequence[Quote], tags: Sequence[Tag] = (), who: str = "system") -> AddResult:
@@ -210,37 +321,56 @@ class Store:
         A tag is skipped when the same quote already has a tag with the same label, origin,
         author and note, so importing the same file twice adds nothing.
         """
-        at = _now()
-        try:
-            with self.engine.begin() as conn:
-                ids = [q.id for q in quotes]
-                existing = set()
-                for chunk in _chunks(ids, 500):
-                    existing |= set(
-                        conn.scalars(select(quotes_table.c.id).where(quotes_table.c.id.in_(chunk)))
-                    )
-                new_rows, seen = [], set(existing)
-                for q in quotes:
-                    if q.id not in seen:
-                        new_rows.append(_quote_row(q, at))
-                        seen.add(q.id)
-                for chunk in _chunks(new_rows, 500):
-                    conn.execute(insert(quotes_table), chunk)
-                tag_rows = self._new_tag_rows(conn, tags, at)
-                for chunk in _chunks(tag_rows, 500):
-                    conn.execute(insert(tags_table), chunk)
-                if new_rows or tag_rows:
-                    self._audit(conn, who, "import", f"{len(new_rows)} quotes, {len(tag_rows)} tags")
-        except OperationalError as exc:
-            raise StoreError(f"could not write to {self.url}: {exc.orig}") from exc
-        return AddResult(len(new_rows), len(tag_rows), len(set(ids) & existing))
+        return self.add_quote_batches([(quotes, tags)], who=who)
 
-    def _new_tag_rows(self, conn, tags: Sequence[Tag], at: datetime) -> list[dict]:  # type: ignore[no-untyped-def]
+    def add_quote_batches(
+        self, batches: Iterable[tuple[Sequence[Quote], Sequence[Tag]]], who: str = "system"
+    ) -> AddResult:
+        """Store a stream of ``(quotes, tags)`` batches in ONE transaction: all of it or nothing.
+
+        For files too big to hold in memory: the reader yields validated batches while this
+        writes them; if the stream raises (a bad row late in the file), everything is rolled
+        back and the exception is re-raised. Quotes already stored are skipped (also when another
+        session stores the same quote at the same moment); tags as in :meth:`add_quotes`.
+        On SQLite the write lock is held from the first batch to the end of the stream.
+        """
+        at = _now()
+        quotes_added = tags_added = already = 0
+        with self._begin() as conn:
+            for quotes, tags in batches:
+                q, t, s = self._add_batch(conn, quotes, tags, at)
+                quotes_added, tags_added, already = quotes_added + q, tags_added + t, already + s
+            if quotes_added or tags_added:
+                self._audit(conn, who, "import", f"{quotes_added} quotes, {tags_added} tags")
+        return AddResult(quotes_added, tags_added, already)
+
+    def _add_batch(
+        self, conn: Connection, quotes: Sequence[Quote], tags: Sequence[Tag], at: datetime
+    ) -> tuple[int, int, int]:
+        for t in tags:
+            _check_label(t.label)
+        ids = list({q.id: None for q in quotes})
+        existing: set[str] = set()
+        for chunk in _chunks(ids, BATCH_ROWS):
+            existing |= set(conn.scalars(select(quotes_table.c.id).where(quotes_table.c.id.in_(chunk))))
+        new_rows, seen = [], set(existing)
+        for q in quotes:
+            if q.id not in seen:
+                new_rows.append(_quote_row(q, at))
+                seen.add(q.id)
+        for chunk in _chunks(new_rows, BATCH_ROWS):
+            conn.execute(_insert_if_new(conn, quotes_table), chunk)
+        tag_rows = self._new_tag_rows(conn, tags, at)
+        for chunk in _chunks(tag_rows, BATCH_ROWS):
+            conn.execute(insert(tags_table), chunk)
+        return len(new_rows), len(tag_rows), len(existing)
+
+    def _new_tag_rows(self, conn: Connection, tags: Sequence[Tag], at: datetime) -> list[dict]:
         if not tags:
             return []
         qids = list({t.quote_id for t in tags})
         known: set[tuple] = set()
-        for chunk in _chunks(qids, 500):
+        for chunk in _chunks(qids, BATCH_ROWS):
             rows = conn.execute(
                 select(
                     tags_table.c.quote_id,
@@ -262,20 +392,39 @@ class Store:
         return out
 
     def add_tag(self, tag: Tag) -> Tag:
-        """Append one tag (a person's or a model's) and return it with its id and time."""
+        """Append one tag (a person's or a model's) and return it with its id and time.
+
+        Raises:
+            KeyError: no quote has this id.
+            ValueError: the label is not one of the three.
+        """
         _check_label(tag.label)
         at = tag.at or _now()
-        try:
-            with self.engine.begin() as conn:
-                if conn.scalar(select(quotes_table.c.id).where(quotes_table.c.id == tag.quote_id)) is None:
-                    raise KeyError(tag.quote_id)
-                result = conn.execute(insert(tags_table), [_tag_row(tag, at)])
-                if tag.origin == HUMAN:
-                    self._audit(conn, tag.who, "tag", f"{tag.quote_id} -> {tag.label}")
-        except OperationalError as exc:
-            raise StoreError(f"could not write to {self.url}: {exc.orig}") from exc
+        with self._begin() as conn:
+            if conn.scalar(select(quotes_table.c.id).where(quotes_table.c.id == tag.quote_id)) is None:
+                raise KeyError(tag.quote_id)
+            result = conn.execute(insert(tags_table), [_tag_row(tag, at)])
+            if tag.origin == HUMAN:
+                self._audit(conn, tag.who, "tag", f"{tag.quote_id} -> {tag.label}")
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(tag, at=at, id=new_id)
+
+    def undo_tag(self, quote_id: str, who: str) -> Tag | None:
+        """Withdraw the quote's newest standing human tag by appending an ``undo`` row.
+
+        Nothing is deleted: the history keeps the tag and its undo. Returns the undo row, or
+        None when the quote has no human tag to undo.
+        """
+        standing = current_tags(self.tag_history(quote_id)).get(quote_id)
+        if standing is None or standing.origin != HUMAN:
+            return None
+        undo = Tag(quote_id, standing.label, who=who, origin=UNDO, note=f"undoes tag {standing.id}")
+        at = _now()
+        with self._begin() as conn:
+            result = conn.execute(insert(tags_table), [_tag_row(undo, at)])
+            self._audit(conn, who, "undo tag", f"{quote_id}: withdrew {standing.label} (tag {standing.id})")
+        new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+        return dataclasses.replace(undo, at=at, id=new_id)
 
     def add_tags(self, tags: Iterable[Tag]) -> int:
         """Append many tags (e.g. a model's proposals) in one transaction."""
@@ -284,18 +433,19 @@ class Store:
         for t in tags:
             _check_label(t.label)
             rows.append(_tag_row(t, t.at or at))
-        with self.engine.begin() as conn:
-            for chunk in _chunks(rows, 500):
+        with self._begin() as conn:
+            for chunk in _chunks(rows, BATCH_ROWS):
                 conn.execute(insert(tags_table), chunk)
         return len(rows)
 
     def get_quote(self, quote_id: str) -> Quote | None:
         """The quote with this id (a unique prefix of at least 6 characters also works)."""
-        with self.engine.connect() as conn:
+        prefix = quote_id.strip().lower()
+        with self._connect() as conn:
             row = conn.execute(select(quotes_table).where(quotes_table.c.id == quote_id)).first()
-            if row is None and len(quote_id) >= 6:
+            if row is None and len(prefix) >= 6 and re.fullmatch(r"[0-9a-f]+", prefix):
                 rows = conn.execute(
-                    select(quotes_table).where(quotes_table.c.id.like(f"{quote_id}%")).limit(2)
+                    select(quotes_table).where(quotes_table.c.id.startswith(prefix)).limit(2)
                 ).all()
                 row = rows[0] if len(rows) == 1 else None
         return _row_to_quote(row) if row is not None else None
@@ -314,30 +464,30 @@ class Store:
             stmt = stmt.where(quotes_table.c.period.in_(list(periods)))
         if source:
             stmt = stmt.where(quotes_table.c.source == source)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [_row_to_quote(r) for r in conn.execute(stmt)]
 
     def count_quotes(self) -> int:
         """How many quotes are stored."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(quotes_table)) or 0)
 
     def periods(self) -> list[str]:
         """The distinct quote periods, in order."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.scalars(select(quotes_table.c.period).distinct())
             return sorted(p for p in rows if p)
 
     def sources(self) -> list[str]:
         """The distinct quote sources, in order."""
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             rows = conn.scalars(select(quotes_table.c.source).distinct())
             return sorted(s for s in rows if s)
 
     def tag_history(self, quote_id: str) -> list[Tag]:
         """Every tag of one quote, oldest first."""
         stmt = select(tags_table).where(tags_table.c.quote_id == quote_id).order_by(tags_table.c.id)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def all_tags(self, origin: str | None = None) -> list[Tag]:
@@ -345,7 +495,7 @@ class Store:
         stmt = select(tags_table).order_by(tags_table.c.id)
         if origin:
             stmt = stmt.where(tags_table.c.origin == origin)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def current_tags(self) -> dict[str, Tag]:
@@ -356,7 +506,7 @@ class Store:
 
     def add_notes(self, notes: Sequence[Note]) -> int:
         """Store service-development notes; ones already stored are skipped."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             return _insert_new(conn, notes_table, [dataclasses.asdict(n) for n in notes], _NOTE_KEY)
 
     def notes(self, period: str | None = None) -> list[Note]:
@@ -364,13 +514,13 @@ class Store:
         stmt = select(notes_table).order_by(notes_table.c.id)
         if period:
             stmt = stmt.where(notes_table.c.period == period)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [Note(r.text, r.heading, r.period, r.source_document) for r in conn.execute(stmt)]
 
     def add_indicators(self, rows: Sequence[Indicator], who: str = "system") -> int:
         """Store indicator rows in one transaction; (key, period, document) already stored is skipped."""
         dicts = [{f: getattr(ind, f) for f in INDICATOR_FIELDS} for ind in rows]
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             added = _insert_new(conn, indicators_table, dicts, _INDICATOR_KEY)
             if added:
                 self._audit(conn, who, "import indicators", f"{added} rows")
@@ -381,45 +531,66 @@ class Store:
         stmt = select(indicators_table).order_by(indicators_table.c.id)
         if period:
             stmt = stmt.where(indicators_table.c.period == period)
-        with self.engine.connect() as conn:
+        with self._connect() as conn:
             return [Indicator(**{f: r._mapping[f] for f in INDICATOR_FIELDS}) for r in conn.execute(stmt)]
 
     # -- audit -----------------------------------------------------------------------------
 
-    def _audit(self, conn, who: str, action: str, detail: str) -> None:  # type: ignore[no-untyped-def]
+    def _audit(self, conn: Connection, who: str, action: str, detail: str) -> None:
         conn.execute(insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}])
 
     def audit(self, who: str, action: str, detail: str = "") -> None:
         """Append one line to the audit log (exports, theme edits, logins ...)."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._audit(conn, who, action, detail)
 
     def audit_log(self, limit: int | None = None) -> list[dict]:
-        """The audit log, newest first."""
+        """The audit log, newest first (times in UTC)."""
         stmt = select(audit_table).order_by(audit_table.c.id.desc())
         if limit:
             stmt = stmt.limit(limit)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(stmt)]
+        with self._connect() as conn:
+            return [{**r._mapping, "at": _utc(r._mapping["at"])} for r in conn.execute(stmt)]
 
 
 def current_tags(tags: Iterable[Tag]) -> dict[str, Tag]:
     """Pick each quote's deciding tag from a tag history in insertion order.
 
     The newest human tag wins; a model tag counts only when no person has tagged the quote.
+    An ``undo`` row withdraws the newest human tag still standing, so after an undo the tag
+    before it (or the model's proposal) decides again; both rows stay in the history.
     """
-    human: dict[str, Tag] = {}
+    human: dict[str, list[Tag]] = {}
     model: dict[str, Tag] = {}
     for t in tags:
-        (human if t.origin == HUMAN else model)[t.quote_id] = t
-    return {**model, **human}
+        if t.origin == HUMAN:
+            human.setdefault(t.quote_id, []).append(t)
+        elif t.origin == UNDO:
+            if human.get(t.quote_id):
+                human[t.quote_id].pop()
+        else:
+            model[t.quote_id] = t
+    return {**model, **{qid: stack[-1] for qid, stack in human.items() if stack}}
 
 
 _NOTE_KEY = ("text", "period", "source_document")
 _INDICATOR_KEY = ("key", "period", "source_document")
 
 
-def _insert_new(conn, table: Table, rows: Sequence[dict], key: Sequence[str]) -> int:  # type: ignore[no-untyped-def]
+def _insert_if_new(conn: Connection, table: Table):  # type: ignore[no-untyped-def]
+    """INSERT that skips rows whose primary key is already stored (another session's import)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    if conn.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return insert(table)
+
+
+def _insert_new(conn: Connection, table: Table, rows: Sequence[dict], key: Sequence[str]) -> int:
     """Insert the rows whose ``key`` columns match no stored row (NULL matches NULL)."""
     added = 0
     for row in rows:

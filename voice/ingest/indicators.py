@@ -636,9 +636,7 @@ def _status_note(cells: list[str]) -> str | None:
     return None
 
 
-def _empty_row(
-    name: str, ctx: _Context, notes: list[str], line_no: int, raw: str, source: str
-) -> Indicator:
+def _empty_row(name: str, ctx: _Context, notes: list[str], line_no: int, raw: str, source: str) -> Indicator:
     """An indicator row without data (See Appendix, future report, no data this period)."""
     return Indicator(
         indicator=name,
@@ -708,9 +706,7 @@ def _tab_data_row(
     )
 
 
-def _as_written(
-    rag_cell: str, direction_cell: str, direction: DirectionReading, parsed: ParsedValue
-) -> dict:
+def _as_written(rag_cell: str, direction_cell: str, direction: DirectionReading, parsed: ParsedValue) -> dict:
     """Cells kept as written in ``extra`` where the row holds a repaired or split reading."""
     extra: dict = {}
     if not is_missing(_strip_glyphs(rag_cell)) and rag_cell not in ("R", "A", "G"):

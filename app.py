@@ -1,0 +1,33 @@
+"""Voice: the Streamlit app. Navigation only; each page lives in voice/ui/pages/.
+
+Run with ``streamlit run app.py`` (the README's main command does this on the demo data).
+"""
+
+import os
+
+import streamlit as st
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from voice.ui.auth import signed_in
+from voice.ui.common import role
+from voice.users import can
+
+st.set_page_config(page_title="Voice", page_icon=":material/record_voice_over:", layout="wide")
+
+PAGES = [
+    ("voice/ui/pages/dashboard.py", "Dashboard", ":material/dashboard:", "view_dashboard"),
+    ("voice/ui/pages/tag.py", "Tag quotes", ":material/label:", "tag"),
+    ("voice/ui/pages/themes.py", "Themes", ":material/hub:", "view_themes"),
+    ("voice/ui/pages/report.py", "Report builder", ":material/description:", "build_report"),
+    ("voice/ui/pages/audit.py", "Audit log", ":material/history:", "view_audit"),
+]
+
+if signed_in():
+    pages = [
+        st.Page(path, title=title, icon=icon)
+        for path, title, icon, permission in PAGES
+        if can(role(), permission)
+    ]
+    st.navigation(pages).run()

@@ -1,0 +1,313 @@
+"""The Streamlit app, page by page, with AppTest: the real app.py, store, model and redactor.
+
+A demo store (seed documents + demo set + the model's proposals) is built once per session and
+copied for each test, so every test starts from what a new user sees on first start.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from streamlit.testing.v1 import AppTest
+
+from voice.records import HUMAN
+from voice.store import Store
+
+PAGES = ROOT / "voice" / "ui" / "pages"
+PLANTED = (
+    "Kelly",
+    "Becky",
+    "Mrs Hartley",
+    "Oakfield",
+    "Coalville",
+    "Sam",
+    "Jason",
+    "Priya",
+    "Lisa",
+    "Glenfield",
+)
+"""Fictional identifiers planted in the demo set (corpus/demo/README.md)."""
+MARKERS = ("[name]", "[staff name]", "[school]", "[place]")
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A VOICE_HOME with the demo loaded and classified, built once."""
+    from voice import config
+    from voice.demo import ensure_demo
+    from voice.model import load_model, propose_labels
+
+    home = tmp_path_factory.mktemp("demo-template")
+    old = os.environ.get("VOICE_HOME")
+    os.environ["VOICE_HOME"] = str(home)
+    try:
+        store = Store(config.settings().db_url)
+        ensure_demo(store)
+        propose_labels(store, load_model())
+        store.engine.dispose()
+    finally:
+        if old is None:
+            os.environ.pop("VOICE_HOME", None)
+        else:
+            os.environ["VOICE_HOME"] = old
+    yield home
+
+
+@pytest.fixture
+def demo_home(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    shutil.copytree(demo_template, home)
+    monkeypatch.setenv("VOICE_HOME", str(home))
+    monkeypatch.setenv("VOICE_DEMO", "1")
+    monkeypatch.delenv("VOICE_DB_URL", raising=False)
+    return home
+
+
+def planted_in(text: str) -> list[str]:
+    """Planted identifiers that appear as whole words ("Sam", not "Same")."""
+    return [p for p in PLANTED if re.search(rf"\b{re.escape(p)}\b", text)]
+
+
+def db(home: Path) -> Store:
+    return Store(f"sqlite:///{home / 'voice.db'}")
+
+
+def open_app(page: str | None = None, role: str = "officer") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.session_state["role"] = role
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(str(PAGES / f"{page}.py")).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def all_text(at: AppTest) -> str:
+    """Every piece of text the page shows (markdown, captions, metrics, tables, expanders)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "error", "warning"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [e.label for e in at.expander]
+    for df in at.dataframe:
+        parts.append(df.value.to_string())
+    return "\n".join(parts)
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+# -- dashboard ------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_indicators_and_the_voice_row(demo_home: Path) -> None:
+    at = open_app("dashboard", role="scrutiny")
+    assert titles(at) == ["Performance dashboard"]
+    text = all_text(at)
+    assert "Children and young people are safe within caring family homes" in text
+    assert "Feedback from children and families" in text
+    assert "See Appendix" not in text
+    assert "What's good?" in text  # the voice metrics
+
+
+def test_dashboard_filters_the_reds(demo_home: Path) -> None:
+    at = open_app("dashboard")
+    at.multiselect(key="dashboard_rag").set_value(["R"]).run()
+    tables = [df.value for df in at.dataframe]
+    rags = {v for t in tables if "RAG" in t.columns for v in t["RAG"]}
+    assert rags == {"R Red"}
+
+
+def test_dashboard_period_picker_changes_the_period(demo_home: Path) -> None:
+    at = open_app("dashboard")
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q1").run()
+    assert not at.exception
+    assert "99.0%" in all_text(at)  # CP reviews within timescales, seed 000
+
+
+# -- tag ------------------------------------------------------------------------------------
+
+
+def _next_quote_id(at: AppTest, home: Path) -> str:
+    shown = next(m.value for m in at.markdown if m.value.startswith("“"))
+    store = db(home)
+    body = shown.split("” —")[0].lstrip("“").replace("\\", "")
+    return next(q.id for q in store.quotes() if q.text[:40] == body[:40])
+
+
+def test_tag_a_quote_stores_it_and_the_model_learns(demo_home: Path) -> None:
+    at = open_app("tag")
+    assert titles(at) == ["Tag quotes"]
+    left_before = next(m.value for m in at.metric if m.label == "Left to tag")
+    model_before = next(c.value for c in at.caption if c.value.startswith("Model:"))
+    qid = _next_quote_id(at, demo_home)
+    at.button(key="tag_not_so_good").click().run()
+    assert not at.exception
+    history = db(demo_home).tag_history(qid)
+    assert history[-1].label == "not_so_good" and history[-1].origin == HUMAN
+    assert history[-1].who == "demo user (officer)"
+    assert int(next(m.value for m in at.metric if m.label == "Left to tag")) == int(left_before) - 1
+    assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before
+
+
+def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
+    at = open_app("tag")
+    qid = _next_quote_id(at, demo_home)
+    at.button(key="tag_good").click().run()
+    undo = next(b for b in at.button if b.label.startswith("Undo last tag"))
+    undo.click().run()
+    assert not at.exception
+    store = db(demo_home)
+    history = store.tag_history(qid)
+    assert [t.origin for t in history][-2:] == [HUMAN, "undo"]
+    current = store.current_tags().get(qid)
+    assert current is None or current.origin != HUMAN
+
+
+def test_add_one_quote(demo_home: Path) -> None:
+    at = open_app("tag")
+    before = db(demo_home).count_quotes()
+    at.text_area[0].set_value("My foster carer makes me feel safe.")
+    at.text_input[1].set_value("2017/18 Q4")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert db(demo_home).count_quotes() == before + 1
+    assert any("Added" in s.value for s in at.success)
+
+
+def test_upload_bad_file_stores_nothing_and_names_the_row(demo_home: Path) -> None:
+    at = open_app("tag")
+    before = db(demo_home).count_quotes()
+    bad = b"text,period\nGood help,2017/18 Q1\nBad period here,Q9 2017\n"
+    at.file_uploader(key="quote_upload").set_value(("bad.csv", bad, "text/csv")).run()
+    assert not at.exception
+    assert any("nothing was imported" in e.value for e in at.error)
+    errors = at.dataframe[0].value
+    assert list(errors["row"]) == [3] and errors["column"][0] == "period"
+    assert db(demo_home).count_quotes() == before
+
+
+def test_upload_good_file_previews_then_imports(demo_home: Path) -> None:
+    at = open_app("tag")
+    before = db(demo_home).count_quotes()
+    good = b"text,period,source\nThey listen to me now,2017/18 Q4,Children in Care Council\n"
+    at.file_uploader(key="quote_upload").set_value(("good.csv", good, "text/csv")).run()
+    assert db(demo_home).count_quotes() == before  # preview only
+    at.button(key="confirm_upload").click().run()
+    assert db(demo_home).count_quotes() == before + 1
+
+
+# -- themes ---------------------------------------------------------------------------------
+
+
+def test_themes_page_summarises_and_renames(demo_home: Path) -> None:
+    from voice.theme_store import stored_themes
+
+    at = open_app("themes", role="report_writer")
+    assert titles(at) == ["Themes"]
+    text = all_text(at)
+    assert "In a minute." in text and "theme" in text
+    assert len(at.expander) >= 3
+    at.selectbox(key="rename_id").select_index(0)
+    at.text_input(key="rename_label").set_value("being heard")
+    rename = next(b for b in at.form_submit_button if b.label == "Rename")
+    rename.click().run()
+    assert not at.exception
+    assert "being heard" in {t.label for t in stored_themes(db(demo_home))}
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
+    at = open_app("report", role="report_writer")
+    assert titles(at) == ["Report builder"]
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    assert not at.exception
+    preview = "\n".join(m.value for m in at.markdown)
+    for heading in ("What's good?", "Don't know", "What's not so good?"):
+        assert heading in preview
+    assert "The social workers listen and they help me" in preview
+    labels = {b.label for b in at.download_button}
+    assert {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"} <= labels
+
+
+# -- roles ----------------------------------------------------------------------------------
+
+
+def test_scrutiny_never_sees_tagging_or_raw_text(demo_home: Path) -> None:
+    at = open_app(role="scrutiny")
+    for page in ("tag", "report", "audit"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(str(PAGES / f"{page}.py"))
+    seen = []
+    at = open_app("themes", role="scrutiny")
+    assert not any(t.label == "All quotes of a theme" for t in at.tabs)
+    for period in at.selectbox(key="themes_period").options:
+        at.selectbox(key="themes_period").set_value(period).run()
+        assert not at.exception
+        seen.append(all_text(at))
+    seen.append(all_text(open_app("dashboard", role="scrutiny")))
+    text = "\n".join(seen)
+    assert not planted_in(text)
+    assert any(m in text for m in MARKERS)  # planted identifiers were shown, redacted
+
+
+def test_officer_sees_raw_text_where_scrutiny_sees_markers(demo_home: Path) -> None:
+    texts = {}
+    for role in ("officer", "scrutiny"):
+        at = open_app("themes", role=role)
+        parts = []
+        for period in at.selectbox(key="themes_period").options:
+            at.selectbox(key="themes_period").set_value(period).run()
+            parts.append(all_text(at))
+        texts[role] = "\n".join(parts)
+    assert planted_in(texts["officer"])
+    assert not planted_in(texts["scrutiny"])
+
+
+def test_audit_page_lists_imports_for_officers(demo_home: Path) -> None:
+    at = open_app("audit")
+    assert titles(at) == ["Audit log"]
+    assert "import" in " ".join(at.dataframe[0].value["action"])
+    at = open_app(role="report_writer")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(PAGES / "audit.py"))
+
+
+# -- signing in -----------------------------------------------------------------------------
+
+
+def test_login_required_when_users_exist(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voice.users import add_user
+
+    monkeypatch.setenv("VOICE_DEMO", "0")
+    monkeypatch.setenv("VOICE_USERS_FILE", str(demo_home / "users.json"))
+    add_user("alex", "report_writer", "correct horse battery")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    assert titles(at) == ["Voice"]  # the sign-in form, no page
+    assert not any("Demo mode" in w.value for w in at.sidebar.warning)
+    at.text_input[0].set_value("alex")
+    at.text_input[1].set_value("wrong password!")
+    at.form_submit_button[0].click().run()
+    assert any("Wrong user name or password" in e.value for e in at.error)
+    at.text_input[1].set_value("correct horse battery")
+    at.form_submit_button[0].click().run()
+    assert not at.exception
+    assert titles(at) == ["Performance dashboard"]
+    assert at.session_state["role"] == "report_writer"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(PAGES / "tag.py"))
+
+
+def test_demo_mode_says_so(demo_home: Path) -> None:
+    at = open_app("dashboard")
+    assert any("Demo mode" in w.value for w in at.sidebar.warning)

@@ -1,0 +1,153 @@
+"""The real app in a real browser: `streamlit run` headless, Chromium through Playwright.
+
+Each page is opened, its key text checked and a screenshot saved (to the test's tmp folder, or
+to ``$VOICE_SCREENSHOTS`` when set: `scripts/screenshots.sh` uses that to refresh docs/).
+Skipped with a clear message when Chromium is not installed (`apt-get install chromium`).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Chromium not installed: apt-get install -y chromium to run browser tests"
+)
+
+PAGES = {
+    "": "Performance dashboard",  # the dashboard is the default page, served at /
+    "tag": "Tag quotes",
+    "themes": "Themes",
+    "report": "Report builder",
+    "audit": "Audit log",
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("browser-home")
+    port = _free_port()
+    env = {**os.environ, "VOICE_HOME": str(home), "VOICE_DEMO": "1", "HF_HUB_OFFLINE": "1"}
+    env.pop("VOICE_DB_URL", None)
+    log = (home / "streamlit.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            "--server.headless", "true", "--server.port", str(port),
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+def _settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script run has finished (Streamlit's running indicator is gone)."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=120_000)
+
+
+def _shots_dir(tmp_path: Path) -> Path:
+    target = Path(os.environ.get("VOICE_SCREENSHOTS") or tmp_path)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _open(browser, url: str, width: int = 1280, height: int = 800):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(url, timeout=120_000)
+    return page
+
+
+@pytest.mark.parametrize("slug", list(PAGES))
+def test_each_page_opens_with_its_key_text(server: str, browser, slug: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, f"{server}/{slug}")
+    page.get_by_role("heading", name=PAGES[slug]).first.wait_for(timeout=120_000)
+    _settle(page)
+    assert page.get_by_text("Demo mode").first.is_visible()
+    assert page.get_by_text("Page not found").count() == 0
+    assert "Traceback" not in page.content()
+    shot = _shots_dir(tmp_path) / f"{slug or 'dashboard'}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_dashboard_shows_seed_indicators_and_voice_row(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, f"{server}/")
+    page.get_by_text("Feedback from children and families").first.wait_for(timeout=120_000)
+    assert page.get_by_text(
+        "Children and young people are safe within caring family homes"
+    ).first.is_visible()
+    page.close()
+
+
+def test_narrow_laptop_screen_still_shows_the_page(server: str, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, f"{server}/", width=1024, height=640)
+    page.get_by_role("heading", name=PAGES[""]).first.wait_for(timeout=120_000)
+    _settle(page)
+    page.screenshot(path=str(_shots_dir(tmp_path) / "dashboard-narrow.png"))
+    page.close()
+
+
+def test_scrutiny_role_has_no_tagging_page(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, f"{server}/")
+    page.get_by_role("heading", name=PAGES[""]).first.wait_for(timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_text("Tag quotes").count() == 1
+    sidebar.get_by_role("combobox").first.click()
+    page.get_by_role("option", name="Scrutiny committee member").click()
+    page.get_by_role("heading", name=PAGES[""]).first.wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert sidebar.get_by_text("Tag quotes").count() == 0
+    assert sidebar.get_by_text("Audit log").count() == 0
+    page.close()

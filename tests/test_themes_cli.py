@@ -1,0 +1,190 @@
+"""The theme commands end to end: real files, a real SQLite database, the real embedder, the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, seed
+from typer.testing import CliRunner
+
+from voice.cli import app
+from voice.store import Store
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+
+
+@pytest.fixture
+def home(voice_home: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh VOICE_HOME whose embedding cache is shared by the theme tests of the session."""
+    cache = tmp_path_factory.getbasetemp() / "themes-embeddings"
+    cache.mkdir(exist_ok=True)
+    monkeypatch.setenv("VOICE_CACHE_DIR", str(cache))
+    return voice_home
+
+
+def run(*args: object):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def corpus_rows(n: int) -> list[dict]:
+    with (ROOT / "corpus" / "nhs_fft_labelled.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))[:n]
+
+
+def test_themes_file_keeps_every_column_and_adds_theme_columns(home, tmp_path):
+    rows = [
+        {"ref": f"r{i}", "text": r["text"], "service": r["service"]} for i, r in enumerate(corpus_rows(80))
+    ]
+    rows += [
+        {"ref": "blank", "text": "", "service": "x"},
+        {"ref": "dk", "text": "Don't know", "service": "x"},
+    ]
+    src = write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.csv"
+    r = run("themes", src, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "2 non-answers" in r.output and f"wrote {out}" in r.output
+    with out.open(encoding="utf-8-sig") as fh:
+        got = list(csv.DictReader(fh))
+    assert list(got[0]) == ["ref", "text", "service", "theme_id", "theme_label", "representative"]
+    assert [g["ref"] for g in got] == [r["ref"] for r in rows]
+    by_ref = {g["ref"]: g for g in got}
+    assert by_ref["blank"]["theme_id"] == "non_answer" and by_ref["dk"]["theme_label"] == "Non-answer"
+    themed = [g for g in got if g["theme_id"] not in ("non_answer", "other")]
+    assert len(themed) >= 70 and len({g["theme_id"] for g in themed}) >= 2
+    reps = [g for g in got if g["representative"] == "True"]
+    assert reps and all(g["theme_id"] not in ("non_answer", "other") for g in reps)
+    for tid in {g["theme_id"] for g in themed}:
+        assert 1 <= sum(g["representative"] == "True" for g in got if g["theme_id"] == tid) <= 3
+
+
+def test_themes_xlsx_in_and_out(home, tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Text", "Speaker"])
+    for r in corpus_rows(40):
+        ws.append([r["text"], "Female, 15"])
+    wb.save(tmp_path / "in.xlsx")
+    r = run("themes", tmp_path / "in.xlsx", "-o", tmp_path / "out.xlsx")
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header == ["text", "speaker", "theme_id", "theme_label", "representative"]
+    assert sheet.max_row == 41
+
+
+def test_themes_file_errors_name_the_file(home, tmp_path):
+    src = write_csv(tmp_path / "notext.csv", [{"comment": "hello"}])
+    r = run("themes", src, "-o", tmp_path / "o.csv")
+    assert r.exit_code == 1 and "notext.csv" in r.output and "missing required column 'text'" in r.output
+    assert not (tmp_path / "o.csv").exists()
+    r = run("themes", write_csv(tmp_path / "ok.csv", [{"text": "hello"}]))
+    assert r.exit_code == 1 and "give -o OUTPUT" in r.output
+    r = run("themes", tmp_path / "missing.csv", "-o", tmp_path / "o.csv")
+    assert r.exit_code == 1 and "missing.csv: no such file" in r.output
+
+
+def test_themes_over_the_store_in_three_formats(home):
+    assert run("import-seed", seed("000")).exit_code == 0
+    r = run("themes", "--period", "2017/18 Q1", "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["period"] == "2017/18 Q1" and data["overview"].startswith("In 2017/18 Q1, 16 quotes")
+    labels = {t["label"] for t in data["themes"]}
+    assert "being listened to" in labels
+    listened = next(t for t in data["themes"] if t["label"] == "being listened to")
+    assert listened["counts"]["not_so_good"] >= 2 and listened["quotes"][0]["attribution"]
+    r = run("themes", "--period", "2017/18 Q1", "--format", "markdown", "--suppress")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("# Themes, 2017/18 Q1") and "## being listened to (<5 quotes)" in r.stdout
+    assert '> "' in r.stdout
+    r = run("themes", "--period", "2017/18 Q1")
+    assert r.exit_code == 0 and "being listened to" in r.output and "fell into" in r.output
+    r = run("themes", "--period", "2030/31 Q1")
+    assert r.exit_code == 1 and "no quotes for 2030/31 Q1" in r.output
+
+
+def test_theme_edit_commands(home):
+    assert run("import-seed", seed("000")).exit_code == 0
+    assert run("themes", "--period", "2017/18 Q1", "--format", "json").exit_code == 0
+    r = run("theme", "list", "--format", "json")
+    themes = json.loads(r.stdout)
+    listened = next(t for t in themes if t["label"] == "being listened to")
+    model = [t for t in themes if not t["pinned"]]
+    assert listened["quotes"] >= 2 and len(model) >= 1
+
+    r = run("theme", "rename", model[0]["id"], "what families thank us for", "--by", "officer")
+    assert r.exit_code == 0 and "now 'what families thank us for'" in r.output
+    store = Store(f"sqlite:///{home / 'voice.db'}")
+    quote = next(q for q in store.quotes() if "act on what I say" in q.text.replace("\u2019", "'"))
+    r = run("theme", "move", quote.id[:8], listened["id"], "--by", "officer")
+    assert r.exit_code == 0 and f"{quote.id} -> {listened['id']}" in r.output
+    r = run(
+        "theme",
+        "pin",
+        "bullying",
+        "--seed",
+        "I get bullied at school",
+        "--seed",
+        "kids are mean to me",
+        "--by",
+        "officer",
+    )
+    assert r.exit_code == 0 and "pinned pin-bullying 'bullying' with 3 seed phrases" in r.output
+    safe = next(t for t in themes if t["label"] == "feeling safe")
+    r = run("theme", "merge", safe["id"], "pin-bullying", "--label", "safety and bullying", "--by", "officer")
+    assert r.exit_code == 0 and "merged" in r.output
+    r = run("theme", "rename", "nope", "x", "--by", "officer")
+    assert r.exit_code == 1 and "no theme with id 'nope'" in r.output
+
+    r = run("themes", "--period", "2017/18 Q1", "--format", "json")
+    data = json.loads(r.stdout)
+    labels = {t["label"] for t in data["themes"]}
+    assert "what families thank us for" in labels and "safety and bullying" in labels
+    assert "feeling safe" not in labels
+    listened_now = next(t for t in data["themes"] if t["label"] == "being listened to")
+    assert listened_now["size"] == listened["quotes"] + 1
+    r = run("theme", "log")
+    assert r.exit_code == 0 and all(a in r.output for a in ("rename", "move", "pin", "merge"))
+    assert {"theme rename", "theme move", "theme pin", "theme merge"} <= {
+        a["action"] for a in store.audit_log()
+    }
+
+
+def test_evaluate_themes_writes_json(home, tmp_path):
+    rows = [{"id": r["id"], "text": r["text"], "categories": r["categories"]} for r in corpus_rows(150)]
+    src = write_csv(tmp_path / "labelled.csv", rows)
+    out = tmp_path / "m.json"
+    r = run("evaluate-themes", "--data", src, "--no-halves", "--json-out", out)
+    assert r.exit_code == 0, r.output
+    report = json.loads(out.read_text())
+    split = report["splits"]["all"]
+    assert split["rows"] == 150 and split["groups"] >= 2
+    assert 0 < split["ami_voice"] <= 1 and split["ami_tfidf_kmeans"] != 0
+    assert split["ratio_vs_tfidf"] == pytest.approx(split["ami_voice"] / split["ami_tfidf_kmeans"], rel=1e-2)
+    bad = write_csv(tmp_path / "bad.csv", [{"text": "x"}])
+    r = run("evaluate-themes", "--data", bad, "--no-halves")
+    assert r.exit_code == 1 and "bad.csv: no categories column" in r.output
+
+
+def test_benchmark_themes_runs(home, tmp_path):
+    out = tmp_path / "b.json"
+    r = run("benchmark", "themes", "--small", "30", "--large", "120", "-o", out)
+    assert r.exit_code == 0, r.output
+    runs = json.loads(out.read_text())
+    assert [x["quotes"] for x in runs] == [30, 30, 120, 120]
+    assert all(x["total_s"] > 0 and x["total_s"] >= x["themes_s"] for x in runs)

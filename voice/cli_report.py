@@ -1,0 +1,103 @@
+"""``voice appendix``: the "Voice of the Child" appendix of a period, redacted, as a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from voice.cli import app, console, open_store, user_errors
+from voice.ingest.fields import parse_label, parse_period
+from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
+
+REDACTION_MISSING = (
+    "redaction is not available: the module voice.redact (function redact_text) could not be "
+    "imported ({problem}); an appendix is never exported unredacted"
+)
+
+
+def load_redactor(texts: Sequence[str] = ()) -> Callable[[str], str]:
+    """The redaction function, imported at call time; ``texts`` are redacted up front in a batch.
+
+    Raises ``ValueError`` with a clear message when ``voice.redact`` is missing or broken.
+    """
+    try:
+        from voice.redact import redact_text
+    except ImportError as exc:
+        raise ValueError(REDACTION_MISSING.format(problem=exc)) from None
+    done: dict[str, str] = {}
+    try:
+        from voice.redact import redact_texts
+
+        unique = list(dict.fromkeys(texts))
+        done = dict(zip(unique, redact_texts(unique), strict=True))
+    except ImportError:
+        pass
+
+    def transform(text: str) -> str:
+        return done[text] if text in done else redact_text(text)
+
+    return transform
+
+
+@app.command("appendix")
+def appendix(
+    period: Annotated[
+        list[str], typer.Option(help="A quarter, e.g. '2017/18 Q1'; repeat for several quarters.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=f"Output file: {', '.join(EXPORT_SUFFIXES)}.")
+    ],
+    source: Annotated[
+        list[str] | None, typer.Option(help="Only this source; repeat for several (default: all).")
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option(help="Only this class (good, unsure, not_so_good or the seed wording); repeatable."),
+    ] = None,
+    title: Annotated[
+        str | None, typer.Option(help="Document title (default: from source and period).")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="Your name, recorded in the audit log.")] = "cli",
+    counts: Annotated[bool, typer.Option("--counts/--no-counts", help="Show quote counts.")] = True,
+) -> None:
+    """Export the "Voice of the Child" appendix in the seed's style, redacted.
+
+    Quotes of the chosen quarters are grouped by source under "What's good?", "Don't know" and
+    "What's not so good?" by their current label (newest human tag, else the model's proposal),
+    each as “text” Female, 15. Names, schools and places are redacted (voice.redact). .md and
+    .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
+    export is written to the audit log.
+    """
+    with user_errors():
+        periods = [parse_period(p) for p in period]
+        classes = tuple(dict.fromkeys(parse_label(x) for x in label)) if label else REPORT_CLASSES
+        suffix = output.suffix.lower()
+        if suffix not in EXPORT_SUFFIXES:
+            raise ValueError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
+        store = open_store()
+        items = select_quotes(store, periods, sources=source or None, classes=classes)
+        if not items:
+            where = f" from {', '.join(source)}" if source else ""
+            raise ValueError(
+                f"no quotes labelled {', '.join(classes)}{where} in {', '.join(periods)} "
+                "(see `voice quotes --period ...`)"
+            )
+        transform = load_redactor([i.quote.text for i in items])
+        built = export_appendix(
+            store,
+            items,
+            output,
+            by,
+            text_transform=transform,
+            periods=periods,
+            classes=classes,
+            title=title,
+            with_counts=counts,
+        )
+        console.print(
+            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str)}, redacted) to {output}",
+            highlight=False,
+        )

@@ -1,0 +1,471 @@
+"""``voice themes | theme ... | evaluate-themes | benchmark themes``: the theme commands."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from voice import config
+from voice.cli import Format, app, console, open_store, print_rows, progress_bar, user_errors
+from voice.cli_model import benchmark_app
+from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
+from voice.records import Quote
+
+theme_app = typer.Typer(
+    help="Edit saved themes: rename, merge, split, move a quote, pin. Edits survive re-runs.",
+    no_args_is_help=True,
+)
+app.add_typer(theme_app, name="theme")
+
+THEME_COLUMNS = ("theme_id", "theme_label", "representative")
+
+
+class ThemeFormat(StrEnum):
+    """Output formats for ``voice themes`` over the store."""
+
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def _progress(bar, task):  # type: ignore[no-untyped-def]
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update
+
+
+def _suppress(n: int) -> str:
+    return f"<{config.SMALL_NUMBER_THRESHOLD}" if 0 < n < config.SMALL_NUMBER_THRESHOLD else str(n)
+
+
+@app.command("themes")
+def themes(
+    input: Annotated[
+        Path | None,
+        typer.Argument(help="CSV/XLSX with a 'text' column. Leave out to theme the quotes in the store."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Output .csv/.xlsx/.json: the input plus theme columns."),
+    ] = None,
+    period: Annotated[str | None, typer.Option(help="Store: only this period, e.g. '2017/18 Q1'.")] = None,
+    fmt: Annotated[
+        ThemeFormat, typer.Option("--format", help="Store: table, json or markdown.")
+    ] = ThemeFormat.table,
+    suppress: Annotated[
+        bool, typer.Option("--suppress", help=f"Write counts below {config.SMALL_NUMBER_THRESHOLD} as '<5'.")
+    ] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Store: re-cluster everything no person has edited.")
+    ] = False,
+    starters: Annotated[
+        bool,
+        typer.Option("--starters/--no-starters", help="Store: pin the starter themes on the first run."),
+    ] = True,
+    by: Annotated[str, typer.Option("--by", help="Who runs it (recorded in the theme log).")] = "cli",
+) -> None:
+    """Group quotes into themes, with labels, keywords and representative quotes.
+
+    With INPUT: writes every input column plus theme_id, theme_label and representative
+    (true/false) to -o OUTPUT. Non-answers ("don't know", "n/a", empty) get theme_id
+    'non_answer'; quotes that fit no theme get 'other'.
+
+    Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
+    `voice theme --help`); new quotes join existing themes and the new assignments are saved.
+    Prints per theme: size, good / unsure / not so good, change against the previous quarter,
+    keywords and representative quotes with attribution, then an overview in plain sentences.
+    """
+    with user_errors():
+        if input is not None:
+            _themes_file(input, output)
+        else:
+            if output is not None:
+                raise ValueError("-o is for themeing a file: give INPUT too")
+            _themes_store(period, fmt, _suppress if suppress else str, rebuild, starters, by)
+
+
+def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    rows = list(numbered_rows(path))
+    if not rows:
+        raise QuoteFileError([RowError(path.name, 0, "", "the file has a header but no rows")])
+    columns = list(rows[0][1].keys())
+    if "text" not in columns:
+        raise QuoteFileError(
+            [RowError(path.name, 0, "text", f"no 'text' column (columns: {', '.join(columns)})")]
+        )
+    return rows, columns
+
+
+def _themes_file(input: Path, output: Path | None) -> None:
+    from voice.export import write_table
+    from voice.themes import build_themes
+
+    if output is None:
+        raise ValueError("give -o OUTPUT when themeing a file (or no INPUT to theme the store)")
+    numbered, columns = _read_rows(input)
+    quotes = [Quote(text=str(row.get("text") or "").strip(), id=f"row-{n}") for n, row in numbered]
+    with progress_bar("themes") as bar:
+        task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
+        result = build_themes(quotes, progress=_progress(bar, task))
+    reps = result.representative()
+    renamed = {c: f"input_{c}" if c in THEME_COLUMNS else c for c in columns}
+    out_rows = []
+    for q, (_, row) in zip(quotes, numbered, strict=True):
+        r = {renamed[c]: v for c, v in row.items()}
+        r.update(
+            theme_id=result.theme_of(q.id), theme_label=result.label_of(q.id), representative=q.id in reps
+        )
+        out_rows.append(r)
+    write_table(out_rows, output, [*renamed.values(), *THEME_COLUMNS])
+    rows = [
+        {"theme_id": t.id, "label": t.label, "quotes": t.size, "keywords": ", ".join(t.keywords[:5])}
+        for t in result.themes
+    ]
+    print_rows(
+        rows, ["theme_id", "label", "quotes", "keywords"], Format.table, title=f"{len(result.themes)} themes"
+    )
+    console.print(
+        f"{len(quotes)} rows: {result.answered - len(result.other)} in {len(result.themes)} themes, "
+        f"{len(result.other)} in Other ({result.other_share:.0%} of answers), "
+        f"{len(result.non_answers)} non-answers; wrote {output}"
+    )
+
+
+def _themes_store(period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str) -> None:  # type: ignore[no-untyped-def]
+    from voice.ingest.fields import parse_period, previous_period
+    from voice.themes import overview, summarise, themes_for_period
+
+    store = open_store()
+    if period:
+        period = parse_period(period)
+        if period not in store.periods():
+            raise ValueError(
+                f"no quotes for {period} (periods in the store: {', '.join(store.periods()) or 'none'})"
+            )
+    quotes = store.quotes(period=period)
+    if not quotes:
+        raise ValueError("no quotes in the store: import some first (`voice import`, `voice import-seed`)")
+    with progress_bar("themes") as bar:
+        task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
+        result = themes_for_period(
+            store, period, who=by, starters=starters, rebuild=rebuild, progress=_progress(bar, task)
+        )
+    previous = None
+    if period:
+        prev = previous_period(period)
+        if prev in store.periods():
+            previous = themes_for_period(store, prev, who=by, starters=False)
+    labels = store.current_tags()
+    summaries = summarise(result, quotes, labels, previous, count_formatter=count)
+    text = overview(summaries, period, result, count_formatter=count)
+    if fmt is ThemeFormat.json:
+        payload = {
+            "period": period,
+            "overview": text,
+            "answered": result.answered,
+            "non_answers": count(len(result.non_answers)),
+            "other": count(len(result.other)),
+            "model_version": result.model_version,
+            "themes": [dataclasses.asdict(s) for s in summaries],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+    elif fmt is ThemeFormat.markdown:
+        sys.stdout.write(markdown_report(summaries, text, period) + "\n")
+    else:
+        table = Table(title=f"themes, {period or 'all periods'}", show_lines=True)
+        for c in ("theme", "quotes", "good", "unsure", "not so good", "change", "keywords", "for example"):
+            table.add_column(c, overflow="fold")
+        for s in summaries:
+            ex = s.quotes[0] if s.quotes else None
+            table.add_row(
+                f"{s.label}\n[dim]{s.theme_id}{_flags(s)}[/dim]",
+                s.size_text,
+                s.count_texts["good"],
+                s.count_texts["unsure"],
+                s.count_texts["not_so_good"],
+                "" if s.change is None else s.change_text,
+                ", ".join(s.keywords[:5]),
+                f'"{ex.text}" {ex.attribution}' if ex else "",
+            )
+        console.print(table)
+        console.print(text)
+
+
+def _flags(s) -> str:  # type: ignore[no-untyped-def]
+    return (" pinned" if s.pinned else "") + (" edited" if s.edited else "")
+
+
+def markdown_report(summaries, overview_text: str, period: str | None) -> str:  # type: ignore[no-untyped-def]
+    """Theme summaries as Markdown: the overview, then one section per theme with its quotes."""
+    lines = [f"# Themes, {period or 'all periods'}", "", overview_text, ""]
+    for s in summaries:
+        lines += [f"## {s.label} ({s.size_text} quotes)", "", s.sentence, ""]
+        if s.keywords:
+            lines += [f"Keywords: {', '.join(s.keywords)}", ""]
+        for q in s.quotes:
+            who = f" — {q.attribution}" if q.attribution else ""
+            lines.append(f'> "{q.text}"{who}')
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# -- voice theme ... -------------------------------------------------------------------------------
+
+
+By = Annotated[str, typer.Option("--by", help="Your name: every edit records who made it.")]
+
+
+@theme_app.command("list")
+def theme_list(
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    all_: Annotated[bool, typer.Option("--all", help="Include merged and retired themes.")] = False,
+) -> None:
+    """List saved themes with how many quotes each holds."""
+    from collections import Counter
+
+    from voice import theme_store
+
+    with user_errors():
+        store = open_store()
+        sizes = Counter(m.theme_id for m in theme_store.memberships(store).values())
+        rows = [
+            {
+                "id": t.id,
+                "label": t.label,
+                "quotes": sizes.get(t.id, 0),
+                "pinned": t.pinned,
+                "edited": t.edited,
+                "active": t.active,
+                "merged_into": t.merged_into or "",
+                "keywords": ", ".join(t.keywords[:5]),
+            }
+            for t in theme_store.stored_themes(store, include_retired=all_)
+        ]
+        cols = ["id", "label", "quotes", "pinned", "edited", "keywords"] + (
+            ["active", "merged_into"] if all_ else []
+        )
+        print_rows(
+            rows, cols, fmt, title=f"{len(rows)} saved themes ({sizes.get('other', 0)} quotes moved to Other)"
+        )
+
+
+@theme_app.command("rename")
+def theme_rename(
+    theme_id: Annotated[str, typer.Argument(help="The theme id (see `voice theme list`).")],
+    label: Annotated[str, typer.Argument(help="The new label.")],
+    by: By,
+) -> None:
+    """Rename a theme (it is then kept as edited on every re-run)."""
+    from voice.theme_store import rename_theme
+
+    with user_errors():
+        t = rename_theme(open_store(), theme_id, label, by)
+        console.print(f"{t.id}: now {t.label!r}")
+
+
+@theme_app.command("merge")
+def theme_merge(
+    theme_ids: Annotated[list[str], typer.Argument(help="Two or more theme ids.")],
+    label: Annotated[str, typer.Option("--label", help="Label of the merged theme.")],
+    by: By,
+) -> None:
+    """Merge themes into one new theme holding all their quotes."""
+    from voice.theme_store import merge_themes
+
+    with user_errors():
+        t = merge_themes(open_store(), theme_ids, label, by)
+        console.print(f"merged {', '.join(theme_ids)} into {t.id} {t.label!r}")
+
+
+@theme_app.command("split")
+def theme_split(
+    theme_id: Annotated[str, typer.Argument(help="The theme to split.")],
+    quote_ids: Annotated[list[str], typer.Argument(help="The quotes (ids) that move to the new theme.")],
+    label: Annotated[str, typer.Option("--label", help="Label of the new theme.")],
+    by: By,
+) -> None:
+    """Split some quotes of a theme off into a new theme."""
+    from voice.theme_store import split_theme
+
+    with user_errors():
+        t = split_theme(open_store(), theme_id, quote_ids, label, by)
+        console.print(f"split {len(quote_ids)} quotes of {theme_id} into {t.id} {t.label!r}")
+
+
+@theme_app.command("move")
+def theme_move(
+    quote_id: Annotated[str, typer.Argument(help="The quote id (or a unique prefix of 6+ characters).")],
+    theme_id: Annotated[str, typer.Argument(help="The theme id, or 'other'.")],
+    by: By,
+) -> None:
+    """Move a quote to another theme (or to 'other'); re-runs never move it back."""
+    from voice.theme_store import move_quote
+
+    with user_errors():
+        m = move_quote(open_store(), quote_id, theme_id, by)
+        console.print(f"{m.quote_id} -> {m.theme_id}")
+
+
+@theme_app.command("pin")
+def theme_pin(
+    label: Annotated[str, typer.Argument(help="The theme's label, e.g. 'feeling safe'.")],
+    by: By,
+    seed: Annotated[
+        list[str] | None,
+        typer.Option("--seed", help="A phrase the theme is about (repeat the option for more)."),
+    ] = None,
+) -> None:
+    """Pin a theme: it is kept on every run and attracts quotes like its label and seed phrases."""
+    from voice.theme_store import pin_theme
+
+    with user_errors():
+        t = pin_theme(open_store(), label, seed or [], by)
+        console.print(f"pinned {t.id} {t.label!r} with {len(t.seed_phrases)} seed phrases")
+
+
+@theme_app.command("starters")
+def theme_starters(by: By) -> None:
+    """Pin the starter themes for children's services (config.STARTER_THEMES) not saved yet."""
+    from voice.theme_store import seed_starter_themes
+
+    with user_errors():
+        added = seed_starter_themes(open_store(), by)
+        console.print(
+            f"pinned {len(added)} starter themes"
+            + (f": {', '.join(t.label for t in added)}" if added else "")
+        )
+
+
+@theme_app.command("log")
+def theme_log(limit: Annotated[int, typer.Option(help="How many entries.")] = 30) -> None:
+    """The theme edit log, newest first."""
+    from voice.theme_store import edit_log
+
+    with user_errors():
+        rows = [{**r, "detail": json.dumps(r["detail"])} for r in edit_log(open_store(), limit)]
+        print_rows(rows, ["at", "who", "action", "theme_id", "detail"], Format.table, title="theme edits")
+
+
+# -- evaluate and benchmark ------------------------------------------------------------------------
+
+
+@app.command("evaluate-themes")
+def evaluate_themes_cmd(
+    data: Annotated[
+        Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
+    ] = config.CORPUS_DIR / "nhs_fft_labelled.csv",
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json-out", help="Write the JSON here (default models/themes/metrics.json)."),
+    ] = None,
+    halves: Annotated[
+        bool, typer.Option("--halves/--no-halves", help="Also report the tuning and held-out halves.")
+    ] = True,
+) -> None:
+    """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
+
+    Also shows plain MiniLM + k-means (same number of groups) for context. Baselines are the
+    mean over k-means seeds 0, 1, 2.
+    """
+    from voice.embed import default_embedder
+    from voice.themes_eval import evaluate_themes
+
+    with user_errors():
+        with progress_bar("embedding") as bar:
+            task = bar.add_task("embedding", total=None)
+            report = evaluate_themes(data, default_embedder(), halves=halves, progress=_progress(bar, task))
+        rows = [
+            {
+                "split": name,
+                "rows": r["rows"],
+                "groups": r["groups"],
+                "AMI voice": r["ami_voice"],
+                "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
+                "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
+                "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
+                "MiniLM ÷ TF-IDF": r["ratio_minilm_vs_tfidf"],
+                "other": f"{r['other_share']:.1%}",
+                "non-answers": r["non_answers"],
+                "seconds": r["seconds"],
+            }
+            for name, r in report["splits"].items()
+        ]
+        print_rows(rows, list(rows[0].keys()), Format.table, title=f"theme quality on {data.name}")
+        target = json_out or config.MODELS_DIR / "themes" / "metrics.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(report, indent=2))
+        console.print(f"wrote {target}")
+
+
+@benchmark_app.command("themes")
+def benchmark_themes(
+    small: Annotated[int, typer.Option(help="Quotes themed cold (embedding included).")] = 300,
+    large: Annotated[int, typer.Option(help="Quotes themed with cached embeddings.")] = 10_000,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON here.")] = None,
+) -> None:
+    """Seconds to theme a typical quarter cold and a large set with cached embeddings.
+
+    Synthetic quote-like texts (voice/benchmark_data.py) and a fresh embedding cache. Each run
+    shows the seconds spent loading the embedding model, embedding the quotes and theming them
+    (lemmas, the lemma vocabulary's embeddings, clustering, labels, representatives). "small,
+    first" is the first call in the process (model and spaCy loaded inside it); "small, again"
+    has new texts with everything loaded; "large, cached" has every quote embedded beforehand;
+    "large, warm" is a second run.
+    """
+    import resource
+    import tempfile
+
+    from voice.benchmark_data import synthetic_quotes
+    from voice.embed import CachedEmbedder, EmbeddingCache, load_sentence_transformer
+    from voice.themes import build_themes
+
+    with user_errors(), tempfile.TemporaryDirectory() as tmp:
+        embedder = CachedEmbedder(cache=EmbeddingCache(Path(tmp) / "e.sqlite"))
+        results = []
+
+        def run(name: str, texts: list[str], load: bool = False) -> None:
+            quotes = [Quote(text=t) for t in texts]
+            t0 = time.perf_counter()
+            if load:
+                load_sentence_transformer()
+            t1 = time.perf_counter()
+            embedder.embed(texts)
+            t2 = time.perf_counter()
+            r = build_themes(quotes, embedder)
+            t3 = time.perf_counter()
+            results.append(
+                {
+                    "run": name,
+                    "quotes": len(texts),
+                    "load_s": round(t1 - t0, 2),
+                    "embed_s": round(t2 - t1, 2),
+                    "themes_s": round(t3 - t2, 2),
+                    "total_s": round(t3 - t0, 2),
+                    "themes": len(r.themes),
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                }
+            )
+            console.print(results[-1])
+
+        run("small, first", synthetic_quotes(small, seed=1), load=True)
+        run("small, again", synthetic_quotes(small, seed=2))
+        big = synthetic_quotes(large, seed=3)
+        with progress_bar("embedding") as bar:
+            task = bar.add_task(f"embedding {large} quotes (not timed)", total=large)
+            embedder.embed(big, progress=_progress(bar, task))
+        run("large, cached", big)
+        run("large, warm", big)
+        if output:
+            output.write_text(json.dumps(results, indent=2))
+        print_rows(results, list(results[0].keys()), Format.table, title="themes benchmark")

@@ -1,0 +1,208 @@
+"""The dashboard view: a period's indicators grouped as in the seed dashboards, with trends,
+the computed voice row and the links from indicators to quote sources.
+
+Pure data (no Streamlit): the app's dashboard page renders what this module returns, and the
+tests check it without a browser.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from voice import config
+from voice.ingest.fields import period_sort_key
+from voice.records import Indicator
+from voice.store import Store
+from voice.voice_indicator import (
+    VOICE_OUTCOME_AREA,
+    VOICE_ROW_NAME,
+    VOICE_SECTION,
+    VoiceIndicator,
+    compute_all_voice_indicators,
+)
+
+ARROWS = {
+    "better": "▲ better",
+    "worse": "▼ worse",
+    "similar": "► similar",
+    "higher": "▲ higher",
+    "lower": "▼ lower",
+}
+NO_AREA = "Other indicators"
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One line of the dashboard for the chosen period."""
+
+    key: str
+    indicator: str
+    outcome_area: str
+    section: str
+    value: str
+    count: str
+    direction: str
+    rag: str | None
+    national_quartile: int | None
+    sn_average: float | None
+    target: str | None
+    trend: list[float | None]
+    is_voice: bool = False
+    linked_sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Dashboard:
+    """The chosen period's rows, the periods the trends run over, and the voice indicators."""
+
+    period: str
+    periods: list[str]
+    rows: list[DashboardRow]
+    voice: dict[str, VoiceIndicator] = field(default_factory=dict)
+
+    def grouped(self) -> dict[tuple[str, str], list[DashboardRow]]:
+        """Rows grouped by (outcome area, section), in the order they first appear."""
+        groups: dict[tuple[str, str], list[DashboardRow]] = defaultdict(list)
+        for row in self.rows:
+            groups[(row.outcome_area, row.section)].append(row)
+        return dict(groups)
+
+    def filter_rag(self, rags: Sequence[str]) -> Dashboard:
+        """Only rows whose RAG is one of ``rags`` ("show me the reds"); all when empty."""
+        if not rags:
+            return self
+        rows = [r for r in self.rows if r.rag in rags]
+        return Dashboard(self.period, self.periods, rows, self.voice)
+
+
+def dashboard_periods(store: Store) -> list[str]:
+    """Every period with indicators or quotes, newest first."""
+    periods = {r.period for r in store.indicators() if r.period} | set(store.periods())
+    return sorted((p for p in periods if period_sort_key(p) != (0, 0)), key=period_sort_key, reverse=True)
+
+
+def linked_sources(indicator: Indicator, sources: Sequence[str]) -> tuple[str, ...]:
+    """Quote sources linked to an indicator by the keyword table ``config.INDICATOR_LINKS``."""
+    text = " ".join(x for x in (indicator.indicator, indicator.section, indicator.outcome_area) if x).lower()
+    found: list[str] = []
+    for keyword, source_words in config.INDICATOR_LINKS:
+        if keyword in text:
+            for source in sources:
+                if source_words in source.lower() and source not in found:
+                    found.append(source)
+    return tuple(found)
+
+
+def _count_text(row: Indicator) -> str:
+    if row.count is None:
+        return ""
+    count = int(row.count) if float(row.count).is_integer() else row.count
+    return f"{count} of {int(row.denominator)}" if row.denominator else str(count)
+
+
+def _value_text(row: Indicator) -> str:
+    if row.value_text:
+        return row.value_text
+    if row.value is not None:
+        return f"{row.value:g}{row.unit or ''}"
+    return row.note or ""
+
+
+def _is_voice_row(row: Indicator) -> bool:
+    return row.indicator.lower().startswith(VOICE_ROW_NAME.lower())
+
+
+def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard:  # type: ignore[no-untyped-def]
+    """The dashboard for ``period``.
+
+    Args:
+        store: the store with indicators and tagged quotes.
+        period: the quarter shown, e.g. ``2017/18 Q1``.
+        count_formatter: formats quote counts of the voice row (the app passes the
+            small-number rule for roles other than officers).
+    """
+    all_rows = store.indicators()
+    periods = sorted({r.period for r in all_rows if r.period} | set(store.periods()), key=period_sort_key)
+    periods = [p for p in periods if period_sort_key(p) != (0, 0)]
+    series: dict[str, dict[str, float | None]] = defaultdict(dict)
+    for r in all_rows:
+        if r.period:
+            series[r.key].setdefault(r.period, r.value)
+    voice = {v.period: v for v in compute_all_voice_indicators(store)}
+    sources = store.sources()
+    rows: list[DashboardRow] = []
+    seen: set[str] = set()
+    for r in (x for x in all_rows if x.period == period):
+        if r.key in seen:
+            continue
+        seen.add(r.key)
+        trend = [series[r.key].get(p) for p in periods]
+        links = linked_sources(r, sources)
+        if _is_voice_row(r):
+            rows.append(_voice_row(r, voice, periods, period, count_formatter, sources))
+            continue
+        rows.append(
+            DashboardRow(
+                key=r.key,
+                indicator=r.indicator,
+                outcome_area=r.outcome_area or NO_AREA,
+                section=r.section or "",
+                value=_value_text(r),
+                count=_count_text(r),
+                direction=ARROWS.get((r.direction or "").lower(), r.direction or ""),
+                rag=r.rag,
+                national_quartile=r.national_quartile,
+                sn_average=r.sn_average,
+                target=r.target,
+                trend=trend,
+                linked_sources=links,
+            )
+        )
+    if not any(row.is_voice for row in rows) and period in voice and voice[period].n_tagged:
+        template = Indicator(indicator=VOICE_ROW_NAME, period=period, key="voice")
+        rows.append(_voice_row(template, voice, periods, period, count_formatter, sources))
+    return Dashboard(period, periods, rows, voice)
+
+
+def _voice_row(  # type: ignore[no-untyped-def]
+    r: Indicator,
+    voice: dict[str, VoiceIndicator],
+    periods: Sequence[str],
+    period: str,
+    count_formatter,
+    sources: Sequence[str],
+) -> DashboardRow:
+    """The "Feedback from families ..." row with the computed voice indicator."""
+    v = voice.get(period)
+    trend = [
+        round(100 * voice[p].share_good, 1) if p in voice and voice[p].share_good is not None else None
+        for p in periods
+    ]
+    if v is None or not v.n_tagged:
+        value, count, direction, rag = "no tagged quotes", "", "", None
+    else:
+        value = " · ".join(
+            f"{name} {round(100 * (v.shares[k] or 0))}%"
+            for k, name in (("good", "good"), ("unsure", "unsure"), ("not_so_good", "not so good"))
+        )
+        count = f"{count_formatter(v.n_tagged)} quotes"
+        direction = ARROWS.get(v.direction or "", v.direction or "")
+        rag = v.rag
+    return DashboardRow(
+        key=r.key,
+        indicator=r.indicator,
+        outcome_area=r.outcome_area or VOICE_OUTCOME_AREA,
+        section=r.section or VOICE_SECTION,
+        value=value,
+        count=count,
+        direction=direction,
+        rag=rag,
+        national_quartile=None,
+        sn_average=None,
+        target=None,
+        trend=trend,
+        is_voice=True,
+        linked_sources=tuple(sources),
+    )

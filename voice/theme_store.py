@@ -1,0 +1,523 @@
+"""Saved themes and the human edits to them: rename, merge, split, move a quote, pin.
+
+Three tables of their own (own ``MetaData``, created on the store's engine on first use):
+
+* ``themes``: id, label, keywords, seed phrases, pinned, edited, active, merged_into,
+  model_version; a merged or rebuilt theme is kept inactive, never deleted.
+* ``theme_members``: one row per quote (quote id -> theme id or "other"), origin
+  ``human`` or ``model``. Human rows are never overwritten by a model run.
+* ``theme_edits``: an append-only log of every edit and every run that saved something.
+
+Every edit is also written to the store's audit log (``Store.audit``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
+
+from voice import config
+from voice.records import HUMAN, MODEL
+from voice.store import Store, quotes_table
+
+OTHER = "other"
+
+theme_metadata = MetaData()
+
+themes_table = Table(
+    "themes",
+    theme_metadata,
+    Column("id", String(40), primary_key=True),
+    Column("label", String(200), nullable=False),
+    Column("keywords", Text, nullable=False, default="[]"),
+    Column("seed_phrases", Text, nullable=False, default="[]"),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("edited", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("merged_into", String(40)),
+    Column("model_version", String(100)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+theme_members_table = Table(
+    "theme_members",
+    theme_metadata,
+    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), primary_key=True),
+    Column("theme_id", String(40), nullable=False, index=True),
+    Column("origin", String(10), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+theme_edits_table = Table(
+    "theme_edits",
+    theme_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("theme_id", String(40)),
+    Column("detail", Text),
+)
+
+_READY: weakref.WeakSet = weakref.WeakSet()
+
+
+@dataclass(frozen=True)
+class StoredTheme:
+    """A saved theme."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...] = ()
+    seed_phrases: tuple[str, ...] = ()
+    pinned: bool = False
+    edited: bool = False
+    active: bool = True
+    merged_into: str | None = None
+    model_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Which theme a quote is in, and whether a person or a model put it there."""
+
+    quote_id: str
+    theme_id: str
+    origin: str
+    who: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _engine(store: Store) -> Engine:
+    """The store's engine, with the theme tables created on first use."""
+    engine = store.engine
+    if engine not in _READY:
+        theme_metadata.create_all(engine)
+        _READY.add(engine)
+    return engine
+
+
+def _row_to_theme(row) -> StoredTheme:  # type: ignore[no-untyped-def]
+    m = row._mapping
+    return StoredTheme(
+        id=m["id"],
+        label=m["label"],
+        keywords=tuple(json.loads(m["keywords"] or "[]")),
+        seed_phrases=tuple(json.loads(m["seed_phrases"] or "[]")),
+        pinned=bool(m["pinned"]),
+        edited=bool(m["edited"]),
+        active=bool(m["active"]),
+        merged_into=m["merged_into"],
+        model_version=m["model_version"],
+    )
+
+
+def _log(conn, who: str, action: str, theme_id: str | None, detail: dict) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(
+        insert(theme_edits_table),
+        [{"at": _now(), "who": who, "action": action, "theme_id": theme_id, "detail": json.dumps(detail)}],
+    )
+
+
+def _who(who: str) -> str:
+    who = (who or "").strip()
+    if not who:
+        raise ValueError("say who is making the edit (--by NAME)")
+    return who
+
+
+def _clean_label(label: str) -> str:
+    label = re.sub(r"\s+", " ", label or "").strip()
+    if not label:
+        raise ValueError("a theme label cannot be empty")
+    if len(label) > 200:
+        raise ValueError(f"a theme label is at most 200 characters (got {len(label)})")
+    return label
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:8]
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def stored_themes(store: Store, include_retired: bool = False) -> list[StoredTheme]:
+    """Saved themes (active ones only unless ``include_retired``), oldest first."""
+    stmt = select(themes_table).order_by(themes_table.c.created_at, themes_table.c.id)
+    if not include_retired:
+        stmt = stmt.where(themes_table.c.active.is_(True))
+    with _engine(store).connect() as conn:
+        return [_row_to_theme(r) for r in conn.execute(stmt)]
+
+
+def get_theme(store: Store, theme_id: str) -> StoredTheme:
+    """One saved theme; ``KeyError`` naming the id when there is none."""
+    with _engine(store).connect() as conn:
+        row = conn.execute(select(themes_table).where(themes_table.c.id == theme_id)).first()
+    if row is None:
+        raise KeyError(f"no theme with id {theme_id!r} (see `voice theme list`)")
+    return _row_to_theme(row)
+
+
+def _active(store: Store, theme_id: str) -> StoredTheme:
+    t = get_theme(store, theme_id)
+    if not t.active:
+        where = f": it was merged into {t.merged_into}" if t.merged_into else ""
+        raise ValueError(f"theme {theme_id!r} is no longer in use{where}")
+    return t
+
+
+def memberships(store: Store) -> dict[str, Membership]:
+    """Every saved assignment: quote id -> membership."""
+    with _engine(store).connect() as conn:
+        rows = conn.execute(select(theme_members_table))
+        return {r.quote_id: Membership(r.quote_id, r.theme_id, r.origin, r.who) for r in rows}
+
+
+def edit_log(store: Store, limit: int | None = None) -> list[dict]:
+    """The theme edit log, newest first (detail decoded)."""
+    stmt = select(theme_edits_table).order_by(theme_edits_table.c.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    with _engine(store).connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(stmt)]
+    for r in rows:
+        r["detail"] = json.loads(r["detail"] or "{}")
+    return rows
+
+
+# -- edits ---------------------------------------------------------------------------------
+
+
+def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredTheme:
+    """Give a theme a new label; it is marked edited, so re-runs keep it."""
+    who, label = _who(who), _clean_label(label)
+    old = _active(store, theme_id)
+    with _engine(store).begin() as conn:
+        conn.execute(
+            update(themes_table)
+            .where(themes_table.c.id == theme_id)
+            .values(label=label, edited=True, updated_at=_now())
+        )
+        _log(conn, who, "rename", theme_id, {"from": old.label, "to": label})
+    store.audit(who, "theme rename", f"{theme_id}: {old.label!r} -> {label!r}")
+    return get_theme(store, theme_id)
+
+
+def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -> StoredTheme:
+    """Merge two or more themes into a new edited theme holding all their quotes.
+
+    The old themes are kept inactive with ``merged_into`` set; the new one is pinned when any
+    of them was, and keeps their seed phrases.
+    """
+    who, label = _who(who), _clean_label(label)
+    ids = list(dict.fromkeys(theme_ids))
+    if len(ids) < 2:
+        raise ValueError("merging needs at least two different theme ids")
+    olds = [_active(store, t) for t in ids]
+    new_id = f"th-{_digest('merge', *sorted(ids), label)}"
+    now = _now()
+    seeds = tuple(dict.fromkeys(p for t in olds for p in t.seed_phrases))
+    keywords = tuple(dict.fromkeys(k for t in olds for k in t.keywords))[: config.THEME_KEYWORDS]
+    with _engine(store).begin() as conn:
+        conn.execute(
+            insert(themes_table),
+            [
+                {
+                    "id": new_id,
+                    "label": label,
+                    "keywords": json.dumps(list(keywords)),
+                    "seed_phrases": json.dumps(list(seeds)),
+                    "pinned": any(t.pinned for t in olds),
+                    "edited": True,
+                    "active": True,
+                    "merged_into": None,
+                    "model_version": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        moved = conn.execute(
+            update(theme_members_table)
+            .where(theme_members_table.c.theme_id.in_(ids))
+            .values(theme_id=new_id, origin=HUMAN, who=who, at=now)
+        ).rowcount
+        conn.execute(
+            update(themes_table)
+            .where(themes_table.c.id.in_(ids))
+            .values(active=False, merged_into=new_id, updated_at=now)
+        )
+        _log(conn, who, "merge", new_id, {"from": ids, "labels": [t.label for t in olds], "quotes": moved})
+    store.audit(who, "theme merge", f"{', '.join(ids)} -> {new_id} {label!r} ({moved} quotes)")
+    return get_theme(store, new_id)
+
+
+def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: str, who: str) -> StoredTheme:
+    """Move some of a theme's quotes into a new edited theme called ``label``.
+
+    Every quote must be in ``theme_id`` now (``ValueError`` names the first that is not);
+    the original theme is marked edited too.
+    """
+    who, label = _who(who), _clean_label(label)
+    _active(store, theme_id)
+    ids = list(dict.fromkeys(quote_ids))
+    if not ids:
+        raise ValueError("name at least one quote to split off")
+    current = memberships(store)
+    for qid in ids:
+        m = current.get(qid)
+        if m is None or m.theme_id != theme_id:
+            where = f"it is in {m.theme_id}" if m else "it is in no saved theme"
+            raise ValueError(f"quote {qid} is not in theme {theme_id} ({where})")
+    new_id = f"th-{_digest('split', theme_id, *sorted(ids), label)}"
+    now = _now()
+    with _engine(store).begin() as conn:
+        conn.execute(
+            insert(themes_table),
+            [
+                {
+                    "id": new_id,
+                    "label": label,
+                    "keywords": "[]",
+                    "seed_phrases": "[]",
+                    "pinned": False,
+                    "edited": True,
+                    "active": True,
+                    "merged_into": None,
+                    "model_version": None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        conn.execute(
+            update(theme_members_table)
+            .where(theme_members_table.c.quote_id.in_(ids))
+            .values(theme_id=new_id, origin=HUMAN, who=who, at=now)
+        )
+        conn.execute(
+            update(themes_table).where(themes_table.c.id == theme_id).values(edited=True, updated_at=now)
+        )
+        _log(conn, who, "split", new_id, {"from": theme_id, "quotes": ids})
+    store.audit(who, "theme split", f"{len(ids)} quotes of {theme_id} -> {new_id} {label!r}")
+    return get_theme(store, new_id)
+
+
+def move_quote(store: Store, quote_id: str, theme_id: str, who: str) -> Membership:
+    """Put a quote in a theme (or ``"other"``) for good: a model run never moves it back.
+
+    ``quote_id`` may be a unique prefix of 6+ characters. Both themes are marked edited.
+    """
+    who = _who(who)
+    quote = store.get_quote(quote_id)
+    if quote is None:
+        raise KeyError(f"no quote with id {quote_id!r} (see `voice quotes`)")
+    if theme_id != OTHER:
+        _active(store, theme_id)
+    before = memberships(store).get(quote.id)
+    now = _now()
+    with _engine(store).begin() as conn:
+        conn.execute(delete(theme_members_table).where(theme_members_table.c.quote_id == quote.id))
+        conn.execute(
+            insert(theme_members_table),
+            [{"quote_id": quote.id, "theme_id": theme_id, "origin": HUMAN, "who": who, "at": now}],
+        )
+        touched = [t for t in (theme_id, before.theme_id if before else None) if t and t != OTHER]
+        if touched:
+            conn.execute(
+                update(themes_table).where(themes_table.c.id.in_(touched)).values(edited=True, updated_at=now)
+            )
+        _log(conn, who, "move", theme_id, {"quote": quote.id, "from": before.theme_id if before else None})
+    store.audit(who, "theme move", f"{quote.id}: {before.theme_id if before else 'none'} -> {theme_id}")
+    return Membership(quote.id, theme_id, HUMAN, who)
+
+
+def _slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:30] or _digest(label)
+
+
+def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -> StoredTheme:
+    """Pin a theme: it stays on every run and attracts quotes similar to its label and seed phrases.
+
+    Pinning a label again updates its seed phrases (and brings it back if it was merged away:
+    a new id is not made).
+    """
+    who, label = _who(who), _clean_label(label)
+    seeds = tuple(dict.fromkeys(p.strip() for p in [label, *seed_phrases] if p and p.strip()))
+    theme_id = f"pin-{_slug(label)}"
+    now = _now()
+    with _engine(store).begin() as conn:
+        exists = conn.execute(select(themes_table.c.id).where(themes_table.c.id == theme_id)).first()
+        values = {
+            "label": label,
+            "seed_phrases": json.dumps(list(seeds)),
+            "pinned": True,
+            "active": True,
+            "merged_into": None,
+            "updated_at": now,
+        }
+        if exists:
+            conn.execute(update(themes_table).where(themes_table.c.id == theme_id).values(**values))
+        else:
+            keywords = json.dumps(
+                list(dict.fromkeys(w for p in seeds for w in p.lower().split() if len(w) > 3))[:8]
+            )
+            conn.execute(
+                insert(themes_table),
+                [
+                    {
+                        "id": theme_id,
+                        "keywords": keywords,
+                        "edited": False,
+                        "model_version": None,
+                        "created_at": now,
+                        **values,
+                    }
+                ],
+            )
+        _log(conn, who, "pin", theme_id, {"label": label, "seed_phrases": list(seeds)})
+    store.audit(who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)")
+    return get_theme(store, theme_id)
+
+
+def seed_starter_themes(store: Store, who: str = "system") -> list[StoredTheme]:
+    """Pin every starter theme of ``config.STARTER_THEMES`` that is not saved yet."""
+    have = {t.id for t in stored_themes(store, include_retired=True)}
+    out = []
+    for label, phrases in config.STARTER_THEMES:
+        if f"pin-{_slug(label)}" not in have:
+            out.append(pin_theme(store, label, phrases, who))
+    return out
+
+
+# -- model runs ----------------------------------------------------------------------------
+
+
+def save_run(
+    store: Store,
+    new_themes: Sequence,  # Theme objects (id, label, keywords)
+    assignments: Mapping[str, str],
+    who: str,
+    model_version: str,
+) -> int:
+    """Save a run's new themes and the assignments of quotes that had none; returns rows added.
+
+    Existing memberships (human or model) are never changed here.
+    """
+    now = _now()
+    added = 0
+    with _engine(store).begin() as conn:
+        known = set(conn.scalars(select(themes_table.c.id)))
+        retired = set(
+            conn.scalars(
+                select(themes_table.c.id).where(
+                    themes_table.c.active.is_(False), themes_table.c.merged_into.is_(None)
+                )
+            )
+        )
+        for t in new_themes:  # a rebuild can find a retired theme again: bring it back
+            if t.id in retired:
+                conn.execute(
+                    update(themes_table)
+                    .where(themes_table.c.id == t.id)
+                    .values(
+                        active=True,
+                        label=t.label,
+                        keywords=json.dumps(list(t.keywords)),
+                        model_version=model_version,
+                        updated_at=now,
+                    )
+                )
+        rows = [
+            {
+                "id": t.id,
+                "label": t.label,
+                "keywords": json.dumps(list(t.keywords)),
+                "seed_phrases": "[]",
+                "pinned": False,
+                "edited": False,
+                "active": True,
+                "merged_into": None,
+                "model_version": model_version,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for t in new_themes
+            if t.id not in known
+        ]
+        if rows:
+            conn.execute(insert(themes_table), rows)
+        have = set(conn.scalars(select(theme_members_table.c.quote_id)))
+        valid = known | {r["id"] for r in rows}
+        members = [
+            {"quote_id": q, "theme_id": t, "origin": MODEL, "who": model_version, "at": now}
+            for q, t in assignments.items()
+            if q not in have and t in valid
+        ]
+        for i in range(0, len(members), 500):
+            conn.execute(insert(theme_members_table), members[i : i + 500])
+        added = len(rows) + len(members)
+        if added:
+            _log(
+                conn,
+                who,
+                "run",
+                None,
+                {"new_themes": len(rows), "assigned": len(members), "model": model_version},
+            )
+    if added:
+        store.audit(
+            who, "themes run", f"{len(rows)} new themes, {len(members)} quotes assigned ({model_version})"
+        )
+    return added
+
+
+def reset_model_themes(store: Store, who: str) -> int:
+    """Forget what model runs decided: drop model assignments, retire themes no person touched.
+
+    Pinned and edited themes and every human assignment stay. Returns the themes retired.
+    """
+    now = _now()
+    with _engine(store).begin() as conn:
+        conn.execute(delete(theme_members_table).where(theme_members_table.c.origin == MODEL))
+        retired = conn.execute(
+            update(themes_table)
+            .where(
+                themes_table.c.active.is_(True),
+                themes_table.c.pinned.is_(False),
+                themes_table.c.edited.is_(False),
+            )
+            .values(active=False, updated_at=now)
+        ).rowcount
+        _log(conn, who, "rebuild", None, {"retired": retired})
+    store.audit(who, "themes rebuild", f"{retired} model themes retired")
+    return retired

@@ -1,0 +1,490 @@
+"""Themes: group quotes by meaning, label each group, pick representative quotes.
+
+:func:`build_themes` is the pure engine (quotes in, :class:`ThemeResult` out, no store): non-answers
+are set aside, the rest are embedded (shared on-disk cache with the classifier), quotes close to
+existing themes ("anchors": pinned or stored themes) join them, the others are reduced and
+clustered into new themes, outliers join their nearest theme when close enough or go to "Other",
+and every theme gets c-TF-IDF keywords, a short label and representative quotes. The steps are
+swappable objects (:mod:`voice.themes_steps`).
+
+:func:`themes_for_period` runs the engine over a store's quotes, keeping every saved human edit
+(:mod:`voice.theme_store`): pinned and edited themes stay, quotes keep their theme, new quotes
+join existing themes, and new assignments are saved. Summaries: :mod:`voice.themes_summary`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voice import config
+from voice.embed import Embedder, default_embedder
+from voice.records import Quote
+from voice.themes_steps import (
+    CentreDiversePicker,
+    Clusterer,
+    CTfidfLabeller,
+    HybridReducer,
+    KMeansClusterer,
+    Labeller,
+    Reducer,
+    RepresentativePicker,
+    centre,
+    is_non_answer,
+    unit_rows,
+)
+from voice.themes_summary import RepresentativeQuote, ThemeSummary, overview, summarise
+
+__all__ = [
+    "NON_ANSWER",
+    "OTHER",
+    "Anchor",
+    "RepresentativeQuote",
+    "Theme",
+    "ThemeResult",
+    "ThemeSummary",
+    "anchor_from_phrases",
+    "build_themes",
+    "is_non_answer",
+    "overview",
+    "summarise",
+    "themes_for_period",
+]
+
+THEMES_VERSION = "themes-1"
+"""Version of the theme engine, saved with every model-made theme and assignment."""
+OTHER = "other"
+"""Assignment of a quote that fits no theme."""
+NON_ANSWER = "non_answer"
+"""What :meth:`ThemeResult.theme_of` says for a non-answer ("don't know", "n/a", empty ...)."""
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: its label, keywords, member quotes and representative quotes (best first)."""
+
+    id: str
+    label: str
+    keywords: tuple[str, ...]
+    quote_ids: tuple[str, ...]
+    representative_ids: tuple[str, ...]
+    pinned: bool = False
+    edited: bool = False
+
+    @property
+    def size(self) -> int:
+        """How many quotes the theme holds."""
+        return len(self.quote_ids)
+
+
+@dataclass
+class ThemeResult:
+    """The themes of a set of quotes.
+
+    ``assignment`` maps every answered quote to a theme id or ``"other"``; non-answers are listed
+    apart and are in no theme. ``coords`` is a 2-D map of the answered quotes (PCA of their
+    embeddings) for a scatter plot.
+    """
+
+    themes: list[Theme]
+    assignment: dict[str, str]
+    non_answers: list[str]
+    other: list[str]
+    coords: dict[str, tuple[float, float]]
+    model_version: str = ""
+    chosen_k: int | None = None
+    details: dict = field(default_factory=dict)
+
+    def theme(self, theme_id: str) -> Theme | None:
+        """The theme with this id, if any."""
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def theme_of(self, quote_id: str) -> str | None:
+        """A quote's theme id, ``"other"``, ``"non_answer"``, or None for an unknown quote."""
+        if quote_id in self.assignment:
+            return self.assignment[quote_id]
+        return NON_ANSWER if quote_id in set(self.non_answers) else None
+
+    def label_of(self, quote_id: str) -> str:
+        """A quote's theme label ("Other", "Non-answer" or the theme's label; "" if unknown)."""
+        tid = self.theme_of(quote_id)
+        if tid == OTHER:
+            return "Other"
+        if tid == NON_ANSWER:
+            return "Non-answer"
+        t = self.theme(tid) if tid else None
+        return t.label if t else ""
+
+    @property
+    def answered(self) -> int:
+        """Quotes that are not non-answers."""
+        return len(self.assignment)
+
+    @property
+    def other_share(self) -> float:
+        """Share of the answered quotes in "Other" (0 when there are none)."""
+        return len(self.other) / self.answered if self.answered else 0.0
+
+    def representative(self) -> set[str]:
+        """Ids of every theme's representative quotes."""
+        return {qid for t in self.themes for qid in t.representative_ids}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An existing theme that attracts quotes: pinned (seed phrases) or saved from an earlier run.
+
+    ``centre`` is a unit vector in embedding space and ``examples`` the unit vectors of its seed
+    phrases; a quote's score is its cosine to the centre or to the closest example, whichever
+    is higher, and it joins the best-scoring anchor when that is at least ``min_similarity``.
+    """
+
+    id: str
+    label: str
+    centre: np.ndarray
+    min_similarity: float
+    keywords: tuple[str, ...] = ()
+    pinned: bool = False
+    edited: bool = False
+    examples: np.ndarray | None = None
+
+    def scores(self, emb: np.ndarray) -> np.ndarray:
+        """The anchor's score for each row of unit vectors ``emb``."""
+        out = emb @ self.centre if np.any(self.centre) else np.full(len(emb), -1.0, np.float32)
+        if self.examples is not None and len(self.examples):
+            out = np.maximum(out, (emb @ self.examples.T).max(axis=1))
+        return out
+
+
+def anchor_from_phrases(
+    theme_id: str,
+    label: str,
+    phrases: Sequence[str],
+    embedder: Embedder | None = None,
+    min_similarity: float = config.THEME_PIN_MIN_SIMILARITY,
+    member_texts: Sequence[str] = (),
+    edited: bool = False,
+) -> Anchor:
+    """A pinned theme's anchor: its label and seed phrases as examples, centred with any member quotes."""
+    embedder = embedder or default_embedder()
+    seeds = list(dict.fromkeys(t.strip() for t in [label, *phrases] if t and t.strip()))
+    members = [t for t in member_texts if t and t.strip()]
+    vecs = unit_rows(embedder.embed([*seeds, *members]))
+    words = tuple(dict.fromkeys(w for p in seeds for w in p.lower().split() if len(w) > 3))[:8]
+    return Anchor(
+        theme_id, label, centre(vecs), min_similarity, words, True, edited, examples=vecs[: len(seeds)]
+    )
+
+
+def _new_theme_id(quote_ids: Sequence[str]) -> str:
+    digest = hashlib.sha256("\x1f".join(sorted(quote_ids)).encode()).hexdigest()
+    return f"th-{digest[:8]}"
+
+
+def _coords(ids: Sequence[str], emb: np.ndarray, seed: int) -> dict[str, tuple[float, float]]:
+    if len(ids) == 0:
+        return {}
+    if len(ids) < 3:
+        return {qid: (float(i), 0.0) for i, qid in enumerate(ids)}
+    from sklearn.decomposition import PCA
+
+    xy = PCA(2, random_state=seed).fit_transform(emb)
+    for axis in range(2):  # a fixed sign, so the map does not flip between versions
+        if xy[np.abs(xy[:, axis]).argmax(), axis] < 0:
+            xy[:, axis] = -xy[:, axis]
+    return {qid: (round(float(x), 4), round(float(y), 4)) for qid, (x, y) in zip(ids, xy, strict=True)}
+
+
+def build_themes(
+    quotes: Sequence[Quote],
+    embedder: Embedder | None = None,
+    *,
+    anchors: Sequence[Anchor] = (),
+    fixed: Mapping[str, str] | None = None,
+    previous: ThemeResult | None = None,
+    reducer: Reducer | None = None,
+    clusterer: Clusterer | None = None,
+    labeller: Labeller | None = None,
+    picker: RepresentativePicker | None = None,
+    min_share: float = config.THEME_MIN_SHARE,
+    outlier_min_similarity: float = config.THEME_OUTLIER_MIN_SIMILARITY,
+    seed: int = config.THEME_SEED,
+    progress: Progress | None = None,
+) -> ThemeResult:
+    """Group quotes into themes (pure: reads and writes no store).
+
+    Args:
+        quotes: the quotes; duplicates (same id) count once.
+        embedder: sentence embedder (default: the cached MiniLM shared with the classifier).
+        anchors: existing themes that attract quotes before clustering (pinned, saved).
+        fixed: quote id -> anchor id or ``"other"`` for quotes whose theme is already decided
+            (human edits, earlier runs); they are never moved.
+        previous: an earlier result on (mostly) the same quotes: its quotes keep their theme
+            and its themes become anchors for the new quotes (what a re-run does with a store).
+        reducer, clusterer, labeller, picker: the swappable steps (defaults in
+            :mod:`voice.themes_steps`).
+        min_share: smallest new theme as a share of the answered quotes (at least 2 quotes).
+        outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
+        seed: random seed for the 2-D map.
+        progress: ``progress(done, total)`` while embedding.
+
+    Returns:
+        The themes (largest first), every answered quote's assignment, the non-answers, the
+        quotes in "Other" and a 2-D map.
+    """
+    embedder = embedder or default_embedder()
+    reducer = reducer or HybridReducer()
+    clusterer = clusterer or KMeansClusterer()
+    labeller = labeller or CTfidfLabeller(embedder=embedder)
+    picker = picker or CentreDiversePicker()
+    by_anchor = {a.id: a for a in anchors}
+    fixed = {q: t for q, t in (fixed or {}).items() if t in by_anchor or t == OTHER}
+
+    unique = list({q.id: q for q in quotes}.values())
+    non_answers = [q.id for q in unique if q.id not in fixed and is_non_answer(q.text)]
+    skipped = set(non_answers)
+    answered = [q for q in unique if q.id not in skipped]
+    texts = [q.text for q in answered]
+    dim = 384
+    emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
+    if len(emb):
+        dim = emb.shape[1]
+    if previous is not None:
+        extra = _previous_anchors(previous, answered, emb, {a.id for a in anchors})
+        anchors = [*anchors, *extra]
+        kept = {a.id for a in extra}
+        for q in answered:
+            if q.id not in fixed and previous.assignment.get(q.id) in kept:
+                fixed[q.id] = previous.assignment[q.id]
+
+    assignment: dict[str, str] = {q.id: fixed[q.id] for q in answered if q.id in fixed}
+    free = [i for i, q in enumerate(answered) if q.id not in fixed]
+    if anchors and free:
+        sims = np.column_stack([a.scores(emb[free]) for a in anchors])
+        best = sims.argmax(axis=1)
+        for row, i in enumerate(free):
+            a = anchors[int(best[row])]
+            if sims[row, best[row]] >= a.min_similarity:
+                assignment[answered[i].id] = a.id
+    rest = [i for i in free if answered[i].id not in assignment]
+
+    groups: dict[str, list[int]] = {}
+    outliers: list[int] = []
+    chosen_k = None
+    min_size = max(2, int(np.ceil(min_share * len(answered))))
+    if len(rest) >= max(4, 2 * min_size):
+        features = reducer.fit_transform([texts[i] for i in rest], emb[rest], embedder)
+        labels = np.asarray(clusterer.fit_predict(features))
+        chosen_k = getattr(clusterer, "chosen_k_", None) or len(set(labels.tolist()) - {-1})
+        for c in sorted(set(labels.tolist()) - {-1}):
+            members = [rest[j] for j in np.flatnonzero(labels == c)]
+            sims = emb[members] @ centre(emb[members])
+            keep = [m for m, s in zip(members, sims, strict=True) if s >= outlier_min_similarity]
+            outliers += [m for m, s in zip(members, sims, strict=True) if s < outlier_min_similarity]
+            if len(keep) < min_size:
+                outliers += keep
+                continue
+            groups[_new_theme_id([answered[i].id for i in keep])] = keep
+        outliers += [rest[j] for j in np.flatnonzero(labels == -1)]
+    else:
+        outliers = list(rest)
+
+    for tid, members in groups.items():
+        for i in members:
+            assignment[answered[i].id] = tid
+    targets = [
+        *anchors,
+        *(Anchor(tid, "", centre(emb[m]), outlier_min_similarity) for tid, m in groups.items()),
+    ]
+    if outliers and targets:
+        sims = np.column_stack([a.scores(emb[outliers]) for a in targets])
+        best = sims.argmax(axis=1)
+        for row, i in enumerate(outliers):
+            j = int(best[row])
+            assignment[answered[i].id] = targets[j].id if sims[row, j] >= outlier_min_similarity else OTHER
+    for i in outliers:
+        assignment.setdefault(answered[i].id, OTHER)
+
+    themes = _describe(answered, emb, assignment, anchors, list(groups), labeller, picker)
+    order = {q.id: i for i, q in enumerate(answered)}
+    other = sorted((q for q, t in assignment.items() if t == OTHER), key=order.__getitem__)
+    return ThemeResult(
+        themes=themes,
+        assignment={q.id: assignment[q.id] for q in answered},
+        non_answers=non_answers,
+        other=other,
+        coords=_coords([q.id for q in answered], emb, seed),
+        model_version=f"{THEMES_VERSION}/{getattr(embedder, 'version', 'unknown')}",
+        chosen_k=chosen_k,
+        details={"clustered": len(rest), "min_theme_size": min_size, "dim": dim},
+    )
+
+
+def _previous_anchors(
+    previous: ThemeResult, answered: Sequence[Quote], emb: np.ndarray, taken: set[str]
+) -> list[Anchor]:
+    """Anchors for an earlier result's themes, centred on their members present now."""
+    row = {q.id: i for i, q in enumerate(answered)}
+    out = []
+    for t in previous.themes:
+        rows = [row[q] for q in t.quote_ids if q in row]
+        if t.id in taken or not rows:
+            continue
+        c = centre(emb[rows])
+        out.append(
+            Anchor(
+                t.id, t.label, c, member_threshold(emb[rows] @ c, t.pinned), t.keywords, t.pinned, t.edited
+            )
+        )
+    return out
+
+
+def member_threshold(member_sims: np.ndarray, pinned: bool = False) -> float:
+    """How close a new quote must be to a saved theme's centre to join it.
+
+    A broad theme's own members sit far from its centre, so the bar is the 10th percentile of
+    the members' cosines, capped at ``THEME_ASSIGN_MIN_SIMILARITY`` (``THEME_PIN_MIN_SIMILARITY``
+    for a pinned theme) and never below ``THEME_OUTLIER_MIN_SIMILARITY``.
+    """
+    cap = config.THEME_PIN_MIN_SIMILARITY if pinned else config.THEME_ASSIGN_MIN_SIMILARITY
+    if not len(member_sims):
+        return cap
+    return float(max(config.THEME_OUTLIER_MIN_SIMILARITY, min(cap, np.percentile(member_sims, 10))))
+
+
+def _describe(
+    answered: Sequence[Quote],
+    emb: np.ndarray,
+    assignment: Mapping[str, str],
+    anchors: Sequence[Anchor],
+    new_ids: Sequence[str],
+    labeller: Labeller,
+    picker: RepresentativePicker,
+) -> list[Theme]:
+    """Keywords, labels and representative quotes for every theme with members (and curated anchors)."""
+    rows: dict[str, list[int]] = {}
+    for i, q in enumerate(answered):
+        tid = assignment[q.id]
+        if tid != OTHER:
+            rows.setdefault(tid, []).append(i)
+    keywords = labeller.keywords({tid: [answered[i].text for i in r] for tid, r in rows.items()})
+    themes = []
+    for a in anchors:
+        members = rows.get(a.id, [])
+        if not members and not (a.pinned or a.edited):
+            continue
+        themes.append(
+            _theme(a.id, a.label, keywords.get(a.id) or a.keywords, members, answered, emb, picker, a)
+        )
+    for tid in new_ids:
+        kw = keywords.get(tid, ())
+        themes.append(_theme(tid, labeller.label(kw), kw, rows.get(tid, []), answered, emb, picker, None))
+    themes.sort(key=lambda t: (-t.size, t.id))
+    return themes
+
+
+def _theme(
+    tid: str,
+    label: str,
+    keywords: Sequence[str],
+    members: Sequence[int],
+    answered: Sequence[Quote],
+    emb: np.ndarray,
+    picker: RepresentativePicker,
+    anchor: Anchor | None,
+) -> Theme:
+    picks = picker.pick([answered[i].text for i in members], emb[list(members)]) if members else []
+    return Theme(
+        id=tid,
+        label=label,
+        keywords=tuple(keywords),
+        quote_ids=tuple(answered[i].id for i in members),
+        representative_ids=tuple(answered[members[j]].id for j in picks),
+        pinned=bool(anchor and anchor.pinned),
+        edited=bool(anchor and anchor.edited),
+    )
+
+
+def themes_for_period(
+    store,  # type: ignore[no-untyped-def]
+    period: str | None,
+    embedder: Embedder | None = None,
+    who: str = "system",
+    *,
+    starters: bool = True,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    **steps,  # type: ignore[no-untyped-def]
+) -> ThemeResult:
+    """Themes of a store's quotes for one period (None: every period), keeping human edits.
+
+    Saved themes (pinned, edited, and those made by earlier runs) are anchors: quotes keep the
+    theme they were given, new quotes join the nearest saved theme when close enough, and the
+    rest are clustered into new themes, which are saved with the new assignments. The first run
+    on a store pins the starter themes of ``config.STARTER_THEMES`` (``starters=False`` skips
+    them); ``rebuild=True`` first drops every theme and assignment no person has touched.
+
+    Args:
+        store: a :class:`voice.store.Store`.
+        period: e.g. "2017/18 Q1", or None for all quotes.
+        embedder: default: the cached MiniLM embedder.
+        who: recorded in the theme log for what this run saves.
+        starters: pin the starter themes on a store's first run.
+        rebuild: re-cluster everything that no person has edited.
+        progress: ``progress(done, total)`` while embedding.
+        **steps: reducer / clusterer / labeller / picker, passed to :func:`build_themes`.
+    """
+    from voice import theme_store
+
+    embedder = embedder or default_embedder()
+    if rebuild:
+        theme_store.reset_model_themes(store, who)
+    if starters and not theme_store.stored_themes(store, include_retired=True):
+        theme_store.seed_starter_themes(store, who)
+    saved = theme_store.stored_themes(store)
+    members = theme_store.memberships(store)
+    everything = {q.id: q for q in store.quotes()}
+    scope = [q for q in everything.values() if period is None or q.period == period]
+    anchors = _anchors(saved, members, everything, embedder)
+    active = {t.id for t in saved}
+    in_scope = {q.id for q in scope}
+    fixed = {
+        qid: m.theme_id
+        for qid, m in members.items()
+        if qid in in_scope and (m.theme_id in active or m.theme_id == OTHER)
+    }
+    result = build_themes(scope, embedder, anchors=anchors, fixed=fixed, progress=progress, **steps)
+    new_themes = [t for t in result.themes if t.id not in active]
+    new_members = {qid: tid for qid, tid in result.assignment.items() if qid not in fixed and tid != OTHER}
+    theme_store.save_run(store, new_themes, new_members, who=who, model_version=result.model_version)
+    return result
+
+
+def _anchors(saved, members, everything, embedder: Embedder) -> list[Anchor]:  # type: ignore[no-untyped-def]
+    """Anchors for saved themes: seed phrases as examples, centred on seeds and members (all periods)."""
+    seeds_of = {t.id: list(t.seed_phrases) for t in saved}
+    members_of: dict[str, list[str]] = {t.id: [] for t in saved}
+    for qid, m in members.items():
+        if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
+            members_of[m.theme_id].append(everything[qid].text)
+    flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
+    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, 384), np.float32)
+    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else 384
+    out, start = [], 0
+    for t in saved:
+        n_seed, n_member = len(seeds_of[t.id]), len(members_of[t.id])
+        block = vecs[start : start + n_seed + n_member]
+        start += n_seed + n_member
+        c = centre(block) if len(block) else np.zeros(dim, np.float32)
+        if t.pinned or not n_member:
+            threshold = config.THEME_PIN_MIN_SIMILARITY if t.pinned else config.THEME_ASSIGN_MIN_SIMILARITY
+        else:
+            threshold = member_threshold(block[n_seed:] @ c)
+        examples = block[:n_seed] if n_seed else None
+        out.append(Anchor(t.id, t.label, c, threshold, t.keywords, t.pinned, t.edited, examples))
+    return out

@@ -1,0 +1,144 @@
+"""How good and how fast the themes are: AMI against coders' categories, and timings.
+
+Quality: adjusted mutual information (AMI) between the theme of each comment and the coders'
+first category (``categories`` column, ``;``-separated) of ``corpus/nhs_fft_labelled.csv``,
+against TF-IDF + k-means with the same number of groups (themes + "Other" + non-answers), in
+one run. The corpus is split in two halves by a hash of the comment id: the engine's settings
+were chosen on the *tuning* half only; the *held-out* half was never used to choose anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice.embed import Embedder
+from voice.records import Quote
+
+BASELINE_SEEDS = (0, 1, 2)
+"""k-means seeds the baselines are averaged over."""
+
+
+@dataclass(frozen=True)
+class CategorisedSet:
+    """Comments with the coders' first category."""
+
+    ids: list[str]
+    texts: list[str]
+    categories: list[str]
+
+
+def read_categorised(path: str | Path) -> CategorisedSet:
+    """Rows of a CSV with ``text`` and ``categories`` (``;``-separated; the first one counts).
+
+    Rows without a category are left out; ``id`` is used when present (else the row number).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    ids, texts, cats = [], [], []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"text", "categories"} - set(reader.fieldnames or [])
+        if missing:
+            raise ValueError(f"{path.name}: no {' or '.join(sorted(missing))} column")
+        for n, row in enumerate(reader, start=2):
+            first = (row.get("categories") or "").split(";")[0].strip()
+            if not first:
+                continue
+            ids.append((row.get("id") or "").strip() or f"row-{n}")
+            texts.append(row.get("text") or "")
+            cats.append(first)
+    if not texts:
+        raise ValueError(f"{path.name}: no rows with a category")
+    return CategorisedSet(ids, texts, cats)
+
+
+def tuning_half(ids: Sequence[str]) -> np.ndarray:
+    """True for the comments in the tuning half (SHA-256 of the id is even)."""
+    return np.array([int(hashlib.sha256(i.encode()).hexdigest(), 16) % 2 == 0 for i in ids])
+
+
+def tfidf_kmeans(texts: Sequence[str], k: int, seed: int) -> np.ndarray:
+    """The baseline: TF-IDF (English stop words) + k-means with ``k`` clusters."""
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    x = TfidfVectorizer(stop_words="english").fit_transform(texts)
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(x)
+
+
+def minilm_kmeans(embeddings: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """For context: plain MiniLM embeddings + k-means with ``k`` clusters."""
+    from sklearn.cluster import KMeans
+
+    return KMeans(k, n_init=10, random_state=seed).fit_predict(embeddings)
+
+
+def evaluate_set(
+    data: CategorisedSet,
+    embedder: Embedder,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Theme the comments, then AMI of the themes and of the baselines against the categories."""
+    from sklearn.metrics import adjusted_mutual_info_score as ami
+
+    from voice.themes import build_themes
+
+    quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
+    t0 = time.perf_counter()
+    result = build_themes(quotes, embedder, progress=progress)
+    seconds = time.perf_counter() - t0
+    groups = [result.theme_of(q.id) or "" for q in quotes]
+    k = len(set(groups))
+    ours = float(ami(data.categories, groups))
+    base = [float(ami(data.categories, tfidf_kmeans(data.texts, k, s))) for s in BASELINE_SEEDS]
+    emb = embedder.embed(data.texts)
+    plain = [float(ami(data.categories, minilm_kmeans(emb, k, s))) for s in BASELINE_SEEDS]
+    base_mean = float(np.mean(base))
+    return {
+        "rows": len(quotes),
+        "categories": len(set(data.categories)),
+        "themes": len(result.themes),
+        "groups": k,
+        "chosen_k": result.chosen_k,
+        "non_answers": len(result.non_answers),
+        "other": len(result.other),
+        "other_share": round(result.other_share, 4),
+        "ami_voice": round(ours, 4),
+        "ami_tfidf_kmeans": round(base_mean, 4),
+        "ami_tfidf_kmeans_per_seed": [round(b, 4) for b in base],
+        "ami_minilm_kmeans": round(float(np.mean(plain)), 4),
+        "ratio_vs_tfidf": round(ours / base_mean, 3) if base_mean > 0 else None,
+        "ratio_minilm_vs_tfidf": round(float(np.mean(plain)) / base_mean, 3) if base_mean > 0 else None,
+        "seconds": round(seconds, 2),
+        "themes_found": [{"label": t.label, "size": t.size} for t in result.themes],
+    }
+
+
+def evaluate_themes(
+    path: str | Path,
+    embedder: Embedder,
+    halves: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """``evaluate_set`` on the whole file and, with ``halves``, on its tuning and held-out halves."""
+    data = read_categorised(path)
+    report: dict = {"data": str(path), "baseline_seeds": list(BASELINE_SEEDS), "splits": {}}
+    report["splits"]["all"] = evaluate_set(data, embedder, progress)
+    if halves:
+        mask = tuning_half(data.ids)
+        for name, keep in (("tuning half", mask), ("held-out half", ~mask)):
+            part = CategorisedSet(
+                [i for i, k in zip(data.ids, keep, strict=True) if k],
+                [t for t, k in zip(data.texts, keep, strict=True) if k],
+                [c for c, k in zip(data.categories, keep, strict=True) if k],
+            )
+            report["splits"][name] = evaluate_set(part, embedder)
+    return report

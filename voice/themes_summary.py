@@ -1,0 +1,252 @@
+"""Extractive, honest theme summaries and a plain-sentence overview for a period.
+
+Nothing here is generated text: sizes, label splits, change against the previous period, the
+theme's top keywords and its representative quotes with attribution ("Female, 15"). Counts pass
+through ``count_formatter`` (e.g. small-number suppression, "<5") and quote texts, labels and
+keywords through ``text_transform`` (e.g. redaction), so this module depends on neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from voice.records import Quote
+
+if TYPE_CHECKING:
+    from voice.themes import ThemeResult
+
+SPLIT_LABELS: tuple[str, ...] = ("good", "unsure", "not_so_good")
+"""The order the label split is shown in."""
+_SPOKEN = {"good": "good", "unsure": "unsure", "not_so_good": "not so good", "untagged": "not tagged"}
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class RepresentativeQuote:
+    """A quote chosen to show a theme, with its attribution ("Female, 15") and current label."""
+
+    quote_id: str
+    text: str
+    attribution: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class ThemeSummary:
+    """One theme in one period: size, label split, change, keywords and representative quotes.
+
+    Every ``*_text`` field has gone through the ``count_formatter``; ``size``, ``counts``,
+    ``previous`` and ``change`` stay exact for charts that the caller suppresses itself.
+    """
+
+    theme_id: str
+    label: str
+    size: int
+    size_text: str
+    share: float
+    counts: dict[str, int]
+    count_texts: dict[str, str]
+    previous: int | None
+    change: int | None
+    change_text: str
+    keywords: tuple[str, ...]
+    quotes: tuple[RepresentativeQuote, ...]
+    sentence: str
+    pinned: bool = False
+    edited: bool = False
+    mostly: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+def _label(value: Any) -> str | None:
+    if value is None:
+        return None
+    return getattr(value, "label", value)
+
+
+def _suppressed(n: int, fmt: Callable[[int], str]) -> bool:
+    return fmt(n) != str(n)
+
+
+def _mostly(counts: Mapping[str, int]) -> str:
+    size = sum(counts.values())
+    if not size:
+        return "no quotes"
+    top = max(SPLIT_LABELS, key=lambda c: (counts[c], -SPLIT_LABELS.index(c)))
+    if counts[top] * 2 > size:
+        return f"mostly {_SPOKEN[top]}"
+    if counts["untagged"] * 2 > size:
+        return "mostly not yet tagged"
+    return "mixed"
+
+
+def _previous_counts(previous: Any) -> dict[str, int] | None:
+    if previous is None:
+        return None
+    if hasattr(previous, "themes"):
+        return {t.id: t.size for t in previous.themes}
+    return {str(k): int(v) for k, v in previous.items()}
+
+
+def _change_text(size: int, prev: int | None, fmt: Callable[[int], str]) -> str:
+    if prev is None:
+        return ""
+    if _suppressed(size, fmt) or _suppressed(prev, fmt):
+        return "change not shown (small numbers)"
+    diff = size - prev
+    if diff == 0:
+        return "the same as the previous period"
+    return f"{'up' if diff > 0 else 'down'} {fmt(abs(diff))} on the previous period ({fmt(prev)})"
+
+
+def summarise(
+    result: ThemeResult,
+    quotes: Sequence[Quote] | Mapping[str, Quote],
+    labels: Mapping[str, Any],
+    previous: ThemeResult | Mapping[str, int] | None = None,
+    count_formatter: Callable[[int], str] = str,
+    text_transform: Callable[[str], str] = _identity,
+    max_quotes: int = 3,
+) -> list[ThemeSummary]:
+    """One summary per theme with quotes (or with quotes in the previous period), largest first.
+
+    Args:
+        result: the period's themes (:func:`voice.themes.build_themes` / ``themes_for_period``).
+        quotes: the quotes (a list or id -> quote), for texts and attribution.
+        labels: quote id -> label ("good" ...) or a Tag (e.g. ``Store.current_tags()``).
+        previous: the previous period's result, or theme id -> count; None for no comparison.
+        count_formatter: how counts are written (small-number suppression: ``lambda n: "<5" ...``).
+        text_transform: applied to quote texts, labels and keywords (redaction).
+        max_quotes: representative quotes per theme (the result holds up to 3).
+    """
+    by_id = quotes if isinstance(quotes, Mapping) else {q.id: q for q in quotes}
+    prev = _previous_counts(previous)
+    answered = result.answered or 1
+    out = []
+    for theme in result.themes:
+        prev_n = None if prev is None else prev.get(theme.id, 0)
+        if not theme.size and not prev_n:
+            continue
+        counts = {c: 0 for c in (*SPLIT_LABELS, "untagged")}
+        for qid in theme.quote_ids:
+            lab = _label(labels.get(qid))
+            counts[lab if lab in counts else "untagged"] += 1
+        reps = []
+        for qid in theme.representative_ids[:max_quotes]:
+            q = by_id.get(qid)
+            if q is not None:
+                reps.append(
+                    RepresentativeQuote(qid, text_transform(q.text), q.attribution, _label(labels.get(qid)))
+                )
+        label = text_transform(theme.label)
+        keywords = tuple(text_transform(k) for k in theme.keywords)
+        change = None if prev_n is None else theme.size - prev_n
+        change_text = _change_text(theme.size, prev_n, count_formatter)
+        count_texts = {c: count_formatter(n) for c, n in counts.items()}
+        summary = ThemeSummary(
+            theme_id=theme.id,
+            label=label,
+            size=theme.size,
+            size_text=count_formatter(theme.size),
+            share=theme.size / answered,
+            counts=counts,
+            count_texts=count_texts,
+            previous=prev_n,
+            change=change,
+            change_text=change_text,
+            keywords=keywords,
+            quotes=tuple(reps),
+            sentence=_sentence(theme.size, counts, change_text, keywords, reps, count_formatter),
+            pinned=theme.pinned,
+            edited=theme.edited,
+            mostly=_mostly(counts),
+        )
+        out.append(summary)
+    out.sort(key=lambda s: (-s.size, s.label))
+    return out
+
+
+def _plural(n: int, fmt: Callable[[int], str], word: str) -> str:
+    return f"{fmt(n)} {word}" + ("" if n == 1 and not _suppressed(n, fmt) else "s")
+
+
+def _sentence(
+    size: int,
+    counts: Mapping[str, int],
+    change_text: str,
+    keywords: Sequence[str],
+    reps: Sequence[RepresentativeQuote],
+    fmt: Callable[[int], str],
+) -> str:
+    parts = [
+        f"{fmt(counts[c])} {_SPOKEN[c]}" for c in ("not_so_good", "good", "unsure", "untagged") if counts[c]
+    ]
+    text = _plural(size, fmt, "quote") + (f" ({', '.join(parts)})" if parts else "")
+    if change_text:
+        text += f", {change_text}"
+    text += "."
+    if keywords:
+        text += f" Words that stand out: {', '.join(keywords[:4])}."
+    if reps:
+        r = reps[0]
+        who = f" ({r.attribution})" if r.attribution else ""
+        text += f' For example: "{r.text}"{who}.'
+    return text
+
+
+def overview(
+    summaries: Sequence[ThemeSummary],
+    period: str | None,
+    result: ThemeResult | None = None,
+    count_formatter: Callable[[int], str] = str,
+    max_themes: int = 5,
+) -> str:
+    """A few plain sentences a committee member can read in a minute.
+
+    Args:
+        summaries: from :func:`summarise`.
+        period: the period's name ("2017/18 Q1"), or None for "all periods".
+        result: the same result, to report non-answers and the "Other" share.
+        count_formatter: how counts are written (small-number suppression).
+        max_themes: how many of the largest themes to name.
+    """
+    fmt = count_formatter
+    when = f"In {period}" if period else "Across all periods"
+    shown = [s for s in summaries if s.size]
+    in_themes = sum(s.size for s in shown)
+    if not shown:
+        text = f"{when}, no quotes were grouped into themes."
+    else:
+        text = (
+            f"{when}, {_plural(in_themes, fmt, 'quote')} fell into {len(shown)} "
+            f"theme{'s' if len(shown) != 1 else ''}."
+        )
+        largest = "; ".join(f"{s.label} ({fmt(s.size)}, {s.mostly})" for s in shown[:max_themes])
+        text += f" The largest: {largest}."
+    moved = [s for s in summaries if s.change and not s.change_text.startswith("change not shown")]
+    if moved:
+        up = max(moved, key=lambda s: (s.change or 0, s.label))
+        down = min(moved, key=lambda s: (s.change or 0, s.label))
+        bits = []
+        if (up.change or 0) > 0:
+            bits.append(f"{up.label} grew most (up {fmt(up.change or 0)})")
+        if (down.change or 0) < 0:
+            bits.append(f"{down.label} fell most (down {fmt(-(down.change or 0))})")
+        if bits:
+            text += " Compared with the previous period, " + " and ".join(bits) + "."
+    if result is not None:
+        n_non, n_other = len(result.non_answers), len(result.other)
+        if n_non:
+            text += (
+                f' {_plural(n_non, fmt, "answer")} said nothing (such as "don\'t know" or "n/a") '
+                "and are in no theme."
+            )
+        if n_other:
+            share = "" if _suppressed(n_other, fmt) else f", {result.other_share:.0%} of answers"
+            text += f" {_plural(n_other, fmt, 'quote')} fit no theme and are counted as Other{share}."
+    return text

@@ -1,0 +1,108 @@
+"""Adding quotes in the app: one typed quote, or a CSV/XLSX file (all rows or none)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from voice.ingest.fields import parse_period
+from voice.ingest.quote_file import QuoteFileError, read_quote_file
+from voice.records import Quote
+from voice.store import Store
+from voice.ui.common import md_escape, user_name
+
+GENDERS = ["", "Female", "Male", "Non-binary", "Parent", "Carer", "Young person"]
+
+
+def _bump() -> None:
+    st.session_state["tag_epoch"] = st.session_state.get("tag_epoch", 0) + 1
+
+
+def add_quote_form(store: Store) -> None:
+    """A form for one quote: text, speaker gender and age, source, period."""
+    st.subheader("Add one quote")
+    sources = store.sources()
+    with st.form("add_quote", clear_on_submit=True):
+        text = st.text_area("What they said", max_chars=10_000)
+        c1, c2 = st.columns(2)
+        gender = c1.selectbox("Speaker", GENDERS)
+        age = c2.number_input("Age", min_value=0, max_value=25, value=None, step=1)
+        c3, c4 = st.columns(2)
+        source = c3.selectbox("Source", [*sources, "Other (type below)"], index=0 if sources else None)
+        other_source = c3.text_input("Other source", placeholder="e.g. Children in Care Council")
+        period = c4.text_input("Period", placeholder="2017/18 Q1")
+        submitted = st.form_submit_button("Add quote", type="primary")
+    if not submitted:
+        return
+    errors = []
+    if not text.strip():
+        errors.append("The quote is empty.")
+    try:
+        period_value = parse_period(period) if period.strip() else None
+    except ValueError as exc:
+        errors.append(f"Period: {exc}")
+        period_value = None
+    chosen_source = other_source.strip() or (source if source and not source.startswith("Other") else None)
+    if errors:
+        for e in errors:
+            st.error(e)
+        return
+    quote = Quote(
+        text=text.strip(),
+        source=chosen_source,
+        period=period_value,
+        gender=gender or None,
+        age=int(age) if age is not None else None,
+        imported_from="typed in the app",
+    )
+    result = store.add_quotes([quote], who=user_name())
+    if result.quotes_added:
+        st.success(f"Added. It is in the tagging queue now (id {quote.id}).")
+        _bump()
+    else:
+        st.info("That quote is already stored (same words, source and period): nothing added.")
+
+
+def upload_quotes(store: Store) -> None:
+    """Upload a CSV/XLSX, preview it, show every row error, and store all rows or none."""
+    st.subheader("Import a file")
+    st.caption(
+        "CSV or XLSX with a `text` column; optional speaker, gender, age, source, period, question, label."
+    )
+    uploaded = st.file_uploader("Quote file", type=["csv", "xlsx"], key="quote_upload")
+    if uploaded is None:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / Path(uploaded.name).name
+        path.write_bytes(uploaded.getvalue())
+        try:
+            parsed = read_quote_file(path, tagged_by=user_name())
+        except QuoteFileError as exc:
+            st.error(f"{uploaded.name}: nothing was imported. Fix these rows and upload again:")
+            st.dataframe(
+                pd.DataFrame([{"row": e.row, "column": e.column, "problem": e.problem} for e in exc.errors]),
+                hide_index=True,
+            )
+            return
+    st.write(
+        f"**Preview** — {parsed.rows_read} rows, {len(parsed.quotes)} quotes ({parsed.duplicates} duplicates)"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"text": q.text, "speaker": q.attribution, "source": q.source, "period": q.period}
+                for q in parsed.quotes[:50]
+            ]
+        ),
+        hide_index=True,
+    )
+    if st.button(f"Import {len(parsed.quotes)} quotes", type="primary", key="confirm_upload"):
+        result = store.add_quotes(parsed.quotes, parsed.tags, who=user_name())
+        st.success(
+            f"Added {result.quotes_added} quotes and {result.tags_added} tags "
+            f"({result.already_stored} already stored) from {md_escape(uploaded.name)}."
+        )
+        _bump()

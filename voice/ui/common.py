@@ -1,0 +1,224 @@
+"""What every page shares: the store, the model and the redactor (created once per process),
+the signed-in user, and small display helpers (RAG badges, safe quote text).
+
+Pages stay short: they read from here and call the voice library.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+import streamlit as st
+
+from voice import config
+from voice.records import Quote
+from voice.store import Store
+
+RAG_COLOURS = {"R": ("#b00020", "Red"), "A": ("#a15c00", "Amber"), "G": ("#1b6e20", "Green")}
+"""Badge colours with white text (contrast ≥ 4.5:1); the letter is always shown too."""
+
+LABEL_NAMES = {"good": "good", "unsure": "unsure", "not_so_good": "not so good"}
+LABEL_COLOURS = {"good": "#1b6e20", "unsure": "#6b6b6b", "not_so_good": "#b00020"}
+
+PUBLIC_ROLE = "report_writer"
+"""Exports are made as a report writer would see them: redacted, small groups coarsened."""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
+
+
+# -- resources created once -----------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Opening the quote store…")
+def _open_store(url: str) -> Store:
+    from voice.demo import ensure_demo
+
+    store = Store(url)
+    if ensure_demo(store) is not None:
+        from voice.model import load_model, propose_labels
+
+        propose_labels(store, load_model())  # the newest demo quarter is left untagged
+    return store
+
+
+def get_store() -> Store:
+    """The store for this process (seed and demo data loaded on first start)."""
+    return _open_store(config.settings().db_url)
+
+
+@st.cache_resource(show_spinner="Loading the classifier…")
+def _load_model(model_dir: str, home: str):  # type: ignore[no-untyped-def]
+    from voice.model import load_model
+
+    return load_model(model_dir)
+
+
+def get_model():  # type: ignore[no-untyped-def]
+    """The active classifier (the council's learned copy when there is one)."""
+    from voice.model import active_model_dir
+
+    return _load_model(str(active_model_dir()), str(config.settings().home))
+
+
+@st.cache_resource(show_spinner="Loading the redaction pipeline…")
+def _redactor():  # type: ignore[no-untyped-def]
+    from voice.redact import default_redactor
+
+    return default_redactor()
+
+
+_REDACTED: dict[str, str] = {}
+
+
+def redact_texts(texts: Sequence[str]) -> list[str]:
+    """Redacted texts (each distinct text redacted once per process)."""
+    missing = list(dict.fromkeys(t for t in texts if t not in _REDACTED))
+    if missing:
+        for text, result in zip(missing, _redactor().redact_many(missing), strict=True):
+            _REDACTED[text] = result.text
+    return [_REDACTED[t] for t in texts]
+
+
+# -- who is signed in -----------------------------------------------------------------------
+
+
+def role() -> str:
+    """The signed-in user's role ("officer", "report_writer" or "scrutiny")."""
+    return st.session_state.get("role", "scrutiny")
+
+
+def user_name() -> str:
+    """The signed-in user's name (recorded with every tag, edit and export)."""
+    return st.session_state.get("user", "anonymous")
+
+
+def sees_raw_text() -> bool:
+    """Only officers see quotes as they were given; everyone else sees redacted text."""
+    from voice.users import sees_raw_text as allowed
+
+    return allowed(role())
+
+
+def display_texts(quotes: Sequence[Quote]) -> list[str]:
+    """Quote texts as this user may see them: raw for officers, redacted otherwise."""
+    texts = [q.text for q in quotes]
+    return texts if sees_raw_text() else redact_texts(texts)
+
+
+def can(permission: str) -> bool:
+    """Whether the signed-in user's role has this permission (voice.users)."""
+    from voice.users import can as allowed
+
+    return allowed(role(), permission)
+
+
+def small_number_threshold() -> int:
+    """Counts below this are shown as "<5" outside the officers."""
+    return config.SMALL_NUMBER_THRESHOLD
+
+
+def format_count_for(who_role: str, n: int) -> str:
+    """A count under the small-number rule for ``who_role``."""
+    from voice.privacy import format_count as fmt
+
+    return fmt(n, who_role)
+
+
+def format_count(n: int) -> str:
+    """A count under the small-number rule for this user's role ("<5")."""
+    return format_count_for(role(), n)
+
+
+def attributions(quotes: Sequence[Quote]) -> dict[str, str]:
+    """Attributions as this user may see them (coarsened when a group is small)."""
+    from voice.privacy import coarsen_attributions
+
+    return coarsen_attributions(quotes, role())
+
+
+def public_attributions(quotes: Sequence[Quote]) -> dict[str, str]:
+    """Attributions for anything that leaves the app: always coarsened, whoever exports."""
+    from voice.privacy import coarsen_attributions
+
+    return coarsen_attributions(quotes, PUBLIC_ROLE)
+
+
+# -- display helpers ------------------------------------------------------------------------
+
+
+def md_escape(text: str) -> str:
+    """Text shown inside Markdown as typed: no markup, no HTML, no links."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")
+
+
+def rag_badge(rag: str | None) -> str:
+    """An HTML badge carrying the letter and the colour (safe: fixed content only)."""
+    if rag not in RAG_COLOURS:
+        return '<span style="color:#555">–</span>'
+    colour, name = RAG_COLOURS[rag]
+    return (
+        f'<span title="{name}" style="background:{colour};color:#fff;border-radius:4px;'
+        f'padding:1px 7px;font-weight:600">{html.escape(rag)}</span>'
+    )
+
+
+def rag_cell_style(value: str) -> str:
+    """Pandas Styler CSS for a "R Red" / "A Amber" / "G Green" table cell."""
+    letter = (value or "")[:1]
+    if letter not in RAG_COLOURS:
+        return ""
+    return f"background-color: {RAG_COLOURS[letter][0]}; color: white; font-weight: 600"
+
+
+def quote_card(text: str, attribution: str, caption: str = "") -> None:
+    """A quote as in the seed appendix: the words in quotation marks, then the attribution."""
+    line = f"“{md_escape(text)}” — *{md_escape(attribution)}*" if attribution else f"“{md_escape(text)}”"
+    st.markdown(line)
+    if caption:
+        st.caption(caption)
+
+
+def empty_state(message: str, hint: str = "") -> None:
+    """A clear message instead of an empty screen."""
+    st.info(message + (f"\n\n{hint}" if hint else ""), icon=":material/info:")
+
+
+def period_picker(
+    periods: Sequence[str], key: str, label: str = "Period", default: str | None = None
+) -> str | None:
+    """A period select box (newest first) remembered across pages; ``default`` on first view."""
+    if not periods:
+        return None
+    chosen_before = st.session_state.get("period", default)
+    index = list(periods).index(chosen_before) if chosen_before in periods else 0
+    chosen = st.selectbox(label, list(periods), index=index, key=key)
+    st.session_state["period"] = chosen
+    return chosen
+
+
+def unique_names(names: dict[str, str]) -> dict[str, str]:
+    """Display name -> id, with a number added where two names are the same.
+
+    Select boxes show plain strings (no ``format_func``), which keeps them testable.
+    """
+    out: dict[str, str] = {}
+    for key, name in names.items():
+        shown, n = name, 2
+        while shown in out:
+            shown, n = f"{name} ({n})", n + 1
+        out[shown] = key
+    return out
+
+
+def pick_one(label: str, names: dict[str, str], key: str) -> str:
+    """A select box over ``names`` (id -> name) returning the chosen id."""
+    by_name = unique_names(names)
+    return by_name[st.selectbox(label, list(by_name), key=key)]
+
+
+def pick_many(label: str, names: dict[str, str], key: str) -> list[str]:
+    """A multiselect over ``names`` (id -> name) returning the chosen ids."""
+    by_name = unique_names(names)
+    return [by_name[n] for n in st.multiselect(label, list(by_name), key=key)]

@@ -1,0 +1,163 @@
+"""Report builder (report writers): pick redacted quotes and export the appendix in the seed style."""
+
+import pandas as pd
+import streamlit as st
+
+from voice.records import LABEL_HEADINGS
+from voice.report import (
+    REPORT_CLASSES,
+    appendix_docx,
+    appendix_markdown,
+    appendix_table,
+    audit_export,
+    default_title,
+    select_quotes,
+)
+from voice.ui import common
+from voice.ui.theme_cache import period_themes
+
+st.title("Report builder")
+st.caption(
+    "Choose quotes for the “Voice of the Child” appendix. Every export is redacted and small groups' "
+    "attributions are coarsened, whoever builds it; each download is recorded in the audit log."
+)
+store = common.get_store()
+periods_all = sorted(store.periods(), reverse=True)
+if not periods_all:
+    common.empty_state("There are no quotes yet.", "Officers add quotes on the Tag page.")
+    st.stop()
+
+c1, c2 = st.columns(2)
+default_period = st.session_state.get("period")
+periods = c1.multiselect(
+    "Periods",
+    periods_all,
+    default=[default_period if default_period in periods_all else periods_all[0]],
+    key="report_periods",
+)
+sources_all = store.sources()
+sources = c2.multiselect("Sources", sources_all, placeholder="All sources")
+c3, c4 = st.columns(2)
+classes = c3.multiselect(
+    "Headings", list(REPORT_CLASSES), default=list(REPORT_CLASSES), format_func=LABEL_HEADINGS.get
+)
+show_themes = c4.toggle("Group by theme", value=False, disabled=len(periods) != 1)
+
+if not periods or not classes:
+    common.empty_state("Choose at least one period and one heading.")
+    st.stop()
+
+themes, representative = {}, set()
+if len(periods) == 1:
+    result = period_themes(store, periods[0])
+    labels = {t.id: t.label for t in result.themes}
+    themes = {qid: labels.get(tid, "Other") for qid, tid in result.assignment.items()}
+    representative = {qid for t in result.themes for qid in t.representative_ids}
+    chosen_themes = st.multiselect("Themes", sorted(set(themes.values())), placeholder="All themes")
+else:
+    chosen_themes = []
+
+items = select_quotes(
+    store,
+    periods,
+    sources=sources or None,
+    classes=classes,
+    themes=themes or None,
+    theme_names=chosen_themes or None,
+)
+if not items:
+    common.empty_state("No tagged quotes match these choices.", "Widen the periods, sources or headings.")
+    st.stop()
+
+quotes = [i.quote for i in items]
+redacted = dict(zip([q.id for q in quotes], common.redact_texts([q.text for q in quotes]), strict=True))
+coarse = common.public_attributions(store.quotes(periods=periods))
+preselect = representative or {q.id for q in quotes}
+table = pd.DataFrame(
+    [
+        {
+            "include": i.quote.id in preselect,
+            "quote (redacted)": redacted[i.quote.id],
+            "attribution": coarse.get(i.quote.id, ""),
+            "heading": LABEL_HEADINGS[i.label],
+            "theme": i.theme or "",
+            "source": i.quote.source or "",
+            "id": i.quote.id,
+        }
+        for i in items
+    ]
+)
+st.write(
+    f"{len(items)} quotes match; {len(preselect & set(table['id']))} preselected"
+    + (" (each theme's representative quotes)." if representative else ".")
+)
+edited = st.data_editor(
+    table,
+    hide_index=True,
+    width="stretch",
+    disabled=[c for c in table.columns if c != "include"],
+    column_config={"include": st.column_config.CheckboxColumn("Include"), "id": None},
+    key="report_pick",
+)
+picked_ids = set(edited.loc[edited["include"], "id"])
+picked = [i for i in items if i.quote.id in picked_ids]
+if not picked:
+    common.empty_state("Tick at least one quote to build the appendix.")
+    st.stop()
+
+
+def transform(text: str, _lookup={q.text: redacted[q.id] for q in quotes}) -> str:  # noqa: B006
+    """The redacted text of a chosen quote."""
+    return _lookup.get(text) or common.redact_texts([text])[0]
+
+
+options = {
+    "text_transform": transform,
+    "attribution": lambda q: coarse.get(q.id, ""),
+    "periods": periods,
+    "classes": classes,
+    "show_themes": show_themes,
+    "count_text": lambda n: common.format_count_for("report_writer", n),
+}
+markdown = appendix_markdown(picked, **options)
+title = default_title([i.quote.source for i in picked], periods)
+who = common.user_name()
+
+
+def _audited(what: str) -> None:
+    audit_export(store, who, None, f"{what} ('{title}')", len(picked))
+
+
+st.subheader("Downloads")
+d1, d2, d3, d4 = st.columns(4)
+slug = "voice-appendix-" + "-".join(p.replace("/", "-").replace(" ", "") for p in periods)
+d1.download_button(
+    "Word (DOCX)",
+    appendix_docx(picked, **options),
+    f"{slug}.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    on_click=_audited,
+    args=("docx",),
+    icon=":material/description:",
+)
+d2.download_button("Markdown", markdown, f"{slug}.md", mime="text/markdown", on_click=_audited, args=("md",))
+attribution = options["attribution"]
+d3.download_button(
+    "Quotes CSV",
+    appendix_table(picked, "csv", transform, attribution),
+    f"{slug}.csv",
+    mime="text/csv",
+    on_click=_audited,
+    args=("csv",),
+)
+d4.download_button(
+    "Quotes XLSX",
+    appendix_table(picked, "xlsx", transform, attribution),
+    f"{slug}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    on_click=_audited,
+    args=("xlsx",),
+)
+st.subheader("Preview")
+with st.container(border=True):
+    st.markdown(markdown)

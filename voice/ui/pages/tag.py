@@ -1,0 +1,81 @@
+"""Tag quotes (Children's Rights officers): the model proposes, the officer decides."""
+
+import streamlit as st
+
+from voice.records import LABEL_HEADINGS, LABELS
+from voice.ui import common
+from voice.ui.add_quotes import add_quote_form, upload_quotes
+from voice.ui.tagging import TAG_KEYS, queue_for, save_tag, undo_last
+
+st.title("Tag quotes")
+store = common.get_store()
+model = common.get_model()
+
+tab_queue, tab_add = st.tabs(["Tagging queue", "Add quotes"])
+
+with tab_queue:
+    periods = ["All periods", *sorted(store.periods(), reverse=True)]
+    period = st.selectbox("Period", periods, key="tag_period")
+    queue, done = queue_for(store, model, None if period == "All periods" else period)
+    c1, c2 = st.columns(2)
+    c1.metric("Tagged by people", done)
+    c2.metric("Left to tag", len(queue))
+    st.caption(f"Model: {model.version} (learns from every tag)")
+
+    last = st.session_state.get("undo_stack", [])
+    if last and st.button(
+        f"Undo last tag ({LABEL_HEADINGS[last[-1]['label']]})", icon=":material/undo:", shortcut="z"
+    ):
+        undo_last(store, model)
+        st.rerun()
+
+    if not queue:
+        common.empty_state(
+            "Nothing left to tag here: every quote has a person's tag.",
+            "Add quotes in the next tab, or pick another period.",
+        )
+    else:
+        item = queue[0]
+        q = item.quote
+        st.markdown("#### Next quote (most useful first)")
+        with st.container(border=True):
+            common.quote_card(q.text, q.attribution, " · ".join(x for x in (q.source, q.period) if x))
+            if q.question:
+                st.caption(f"Asked: {common.md_escape(q.question)}")
+        explanation = model.classifier.explain(q.text, q.question)
+        st.markdown(
+            f"**Proposal: {LABEL_HEADINGS[item.label]}** ({item.confidence:.0%} sure) — "
+            f"{common.md_escape(explanation.reason)}"
+        )
+        st.progress(
+            item.confidence,
+            text=" · ".join(f"{common.LABEL_NAMES[k]} {v:.0%}" for k, v in item.proba.items()),
+        )
+        if st.button(
+            f"Accept: {LABEL_HEADINGS[item.label]}", type="primary", shortcut="Enter", icon=":material/check:"
+        ):
+            save_tag(store, model, q, item.label, accepted=True)
+            st.rerun()
+        st.write("or correct it:")
+        cols = st.columns(len(LABELS) + 1)
+        for col, label in zip(cols, ("good", "unsure", "not_so_good"), strict=False):
+            if col.button(
+                LABEL_HEADINGS[label], key=f"tag_{label}", shortcut=TAG_KEYS[label], width="stretch"
+            ):
+                save_tag(store, model, q, label, accepted=label == item.label)
+                st.rerun()
+        if cols[-1].button("Skip", key="skip", shortcut="s", width="stretch"):
+            st.session_state.setdefault("skipped", set()).add(q.id)
+            st.rerun()
+        st.caption("Keys: Enter accepts · 1 good · 2 don't know · 3 not so good · S skip · Z undo")
+        with st.expander(f"Next in the queue ({min(len(queue) - 1, 10)} shown)"):
+            for nxt in queue[1:11]:
+                st.markdown(
+                    f"- {common.md_escape(nxt.quote.text[:140])} → "
+                    f"*{LABEL_HEADINGS[nxt.label]}* ({nxt.confidence:.0%})"
+                )
+
+with tab_add:
+    add_quote_form(store)
+    st.divider()
+    upload_quotes(store)

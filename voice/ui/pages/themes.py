@@ -1,0 +1,98 @@
+"""Themes (report writers and scrutiny): what children and families are telling us, grouped."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from voice.records import LABEL_HEADINGS
+from voice.themes import OTHER
+from voice.ui import common
+from voice.ui.theme_cache import period_themes
+from voice.ui.theme_edit import edit_panel
+from voice.ui.theme_panel import class_split_chart, previous_of, theme_quotes_table, theme_summaries
+
+st.title("Themes")
+store = common.get_store()
+periods = sorted(store.periods(), reverse=True)
+if not periods:
+    common.empty_state("There are no quotes yet.", "Officers add quotes on the Tag page.")
+    st.stop()
+
+period = common.period_picker(periods, key="themes_period")
+result = period_themes(store, period)
+previous = previous_of(period)
+prev_result = period_themes(store, previous) if previous in periods else None
+summaries, text = theme_summaries(store, result, period, prev_result)
+
+if not summaries:
+    common.empty_state(f"No themes for {period}: too few answered quotes.")
+    st.stop()
+
+st.markdown(f"**In a minute.** {common.md_escape(text)}")
+if prev_result is None:
+    st.caption(f"No quotes for {previous or 'the previous period'}: no trend to compare.")
+
+split = [
+    {"theme": s.label, "class": LABEL_HEADINGS.get(c, "Not tagged yet"), "quotes": s.counts.get(c, 0)}
+    for s in summaries
+    if common.sees_raw_text() or s.size >= common.small_number_threshold()
+    for c in ("good", "unsure", "not_so_good", "untagged")
+]
+browse = common.can("view_quotes")  # scrutiny members see summaries and representative quotes only
+tab_names = ["Themes", "Map of quotes", "All quotes of a theme"] if browse else ["Themes", "Map of themes"]
+tab_list, tab_map, *rest = st.tabs(tab_names)
+
+with tab_list:
+    if split:
+        st.altair_chart(class_split_chart(split), width="stretch")
+        if not common.sees_raw_text():
+            st.caption("Themes with fewer than 5 quotes are left out of the chart (small numbers).")
+    for s in summaries:
+        badge = " 📌" if s.pinned else ""
+        change = f" · {s.change_text}" if s.change_text else ""
+        with st.expander(f"{s.label}{badge} — {s.size_text} quotes, {s.mostly}{change}"):
+            st.write(common.md_escape(s.sentence))
+            st.caption("Keywords: " + ", ".join(s.keywords))
+            for q in s.quotes:
+                common.quote_card(q.text, q.attribution)
+
+with tab_map:
+    quotes = {q.id: q for q in store.quotes(period=period)}
+    labels = {t.id: t.label for t in result.themes}
+    ids = [qid for qid in result.coords if qid in quotes]
+    shown = dict(zip(ids, common.display_texts([quotes[i] for i in ids]), strict=True))
+    points = pd.DataFrame(
+        [
+            {
+                "x": result.coords[qid][0],
+                "y": result.coords[qid][1],
+                "theme": labels.get(result.assignment.get(qid, OTHER), "Other"),
+                "quote": shown[qid][:160] if browse else "",
+            }
+            for qid in ids
+        ]
+    )
+    if points.empty:
+        common.empty_state("No quotes to map.")
+    else:
+        chart = (
+            alt.Chart(points)
+            .mark_circle(size=70, opacity=0.8)
+            .encode(
+                x=alt.X("x:Q", axis=None),
+                y=alt.Y("y:Q", axis=None),
+                color=alt.Color("theme:N", legend=alt.Legend(orient="bottom", columns=3)),
+                tooltip=["theme", "quote"] if browse else ["theme"],
+            )
+            .properties(height=460)
+        )
+        st.altair_chart(chart, width="stretch")
+        st.caption("Each dot is a quote; dots close together say similar things (a 2-D map of meaning).")
+
+for tab_quotes in rest:
+    with tab_quotes:
+        theme_quotes_table(store, result, summaries, quotes)
+
+if common.can("edit_themes"):
+    st.divider()
+    edit_panel(store, result, summaries, period)

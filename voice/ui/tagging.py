@@ -1,0 +1,75 @@
+"""The tagging queue's state for one officer's session: queue, save, learn, undo."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from voice.active import QueueItem, tagging_queue
+from voice.records import HUMAN, Quote, Tag
+from voice.store import Store
+from voice.ui.common import user_name
+
+TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
+"""Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
+
+
+def _epoch() -> int:
+    return st.session_state.get("tag_epoch", 0)
+
+
+def _bump() -> None:
+    st.session_state["tag_epoch"] = _epoch() + 1
+
+
+def queue_for(store: Store, model, period: str | None) -> tuple[list[QueueItem], int]:  # type: ignore[no-untyped-def]
+    """The queue (most useful first, skipped quotes last) and how many quotes people have tagged.
+
+    Recomputed only after a tag, an undo or an import in this session (the model changes then).
+    """
+    key = (period, model.version, _epoch())
+    cached = st.session_state.get("queue_cache")
+    if cached is None or cached[0] != key:
+        with st.spinner("Ranking the untagged quotes…"):
+            queue = tagging_queue(store, model, period)
+        current = store.current_tags()
+        wanted = {q.id for q in store.quotes(period=period)}
+        done = sum(1 for qid, t in current.items() if t.origin == HUMAN and qid in wanted)
+        cached = (key, queue, done)
+        st.session_state["queue_cache"] = cached
+    skipped = st.session_state.get("skipped", set())
+    queue = cached[1]
+    ordered = [i for i in queue if i.quote.id not in skipped] + [i for i in queue if i.quote.id in skipped]
+    return ordered, cached[2]
+
+
+def _learn(store: Store, model) -> None:  # type: ignore[no-untyped-def]
+    from voice.model import ModelError, learn_corrections
+
+    with st.spinner("Learning from your tag…"):
+        try:
+            learn_corrections(store, model)
+        except ModelError as exc:
+            st.warning(f"Tag saved, but the model was not updated: {exc}")
+
+
+def save_tag(store: Store, model, quote: Quote, label: str, accepted: bool) -> Tag:  # type: ignore[no-untyped-def]
+    """Store a person's tag (append-only), remember it for undo, and let the model learn."""
+    note = "accepted the proposal" if accepted else "corrected the proposal"
+    tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
+    st.session_state.setdefault("undo_stack", []).append({"quote_id": quote.id, "label": label})
+    _learn(store, model)
+    _bump()
+    st.toast(f"Tagged: {label.replace('_', ' ')}", icon=":material/check:")
+    return tag
+
+
+def undo_last(store: Store, model) -> None:  # type: ignore[no-untyped-def]
+    """Undo this session's last tag: an "undo" row is appended, so the history keeps both."""
+    stack = st.session_state.get("undo_stack", [])
+    if not stack:
+        return
+    last = stack.pop()
+    store.undo_tag(last["quote_id"], who=user_name())
+    _learn(store, model)
+    _bump()
+    st.toast("Last tag undone", icon=":material/undo:")

@@ -1,0 +1,71 @@
+"""Editing themes in the app: rename, merge, split, move a quote, pin. Every edit is saved and audited."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from voice import config, theme_store
+from voice.store import Store
+from voice.themes import ThemeResult
+from voice.ui.common import display_texts, md_escape, pick_many, pick_one, user_name
+from voice.ui.theme_cache import bump_edits
+
+
+def _done(message: str) -> None:
+    bump_edits()
+    st.toast(message, icon=":material/check:")
+    st.rerun()
+
+
+def edit_panel(store: Store, result: ThemeResult, summaries, period: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Forms for the theme edits; a re-run of themes keeps every one of them."""
+    st.subheader("Edit themes")
+    st.caption("Edits are kept when themes are recomputed with new quotes; all are in the audit log.")
+    names = {s.theme_id: s.label for s in summaries}
+    who = user_name()
+    rename, merge, split, move, pin = st.tabs(["Rename", "Merge", "Split", "Move a quote", "Pin"])
+    with rename, st.form("rename_theme"):
+        theme_id = pick_one("Theme", names, key="rename_id")
+        label = st.text_input("New label", key="rename_label")
+        if st.form_submit_button("Rename") and label.strip():
+            theme_store.rename_theme(store, theme_id, label, who)
+            _done(f"Renamed to {label}")
+    with merge, st.form("merge_themes"):
+        chosen = pick_many("Themes to merge", names, key="merge_ids")
+        label = st.text_input("Label of the merged theme")
+        if st.form_submit_button("Merge"):
+            if len(chosen) < 2 or not label.strip():
+                st.error("Pick at least two themes and give the merged theme a label.")
+            else:
+                theme_store.merge_themes(store, chosen, label, who)
+                _done(f"Merged {len(chosen)} themes into {label}")
+    quotes = {q.id: q for q in store.quotes(period=period)}
+    shown = dict(zip(quotes, display_texts(list(quotes.values())), strict=True))
+    with split:
+        theme_id = pick_one("Theme to split", names, key="split_theme")
+        theme = result.theme(theme_id)
+        members = [qid for qid in (theme.quote_ids if theme else ()) if qid in quotes]
+        with st.form("split_theme_form"):
+            picked = st.multiselect("Quotes for the new theme", members, format_func=lambda q: shown[q][:100])
+            label = st.text_input("Label of the new theme")
+            if st.form_submit_button("Split"):
+                if not picked or not label.strip():
+                    st.error("Pick quotes and give the new theme a label.")
+                else:
+                    theme_store.split_theme(store, theme_id, picked, label, who)
+                    _done(f"Split {len(picked)} quotes into {label}")
+    with move, st.form("move_quote"):
+        answered = [qid for qid in result.assignment if qid in quotes]
+        quote_id = st.selectbox("Quote", answered, format_func=lambda q: shown[q][:100])
+        target = pick_one("Move to", names, key="move_target")
+        if st.form_submit_button("Move"):
+            theme_store.move_quote(store, quote_id, target, who)
+            _done(f"Moved to {names[target]}")
+    with pin, st.form("pin_theme"):
+        starters = [label for label, _ in config.STARTER_THEMES]
+        st.caption("Starter themes: " + md_escape(", ".join(starters)))
+        label = st.text_input("Theme label", placeholder="e.g. contact with brothers and sisters")
+        phrases = st.text_area("Example phrases, one per line (what a child might say)")
+        if st.form_submit_button("Pin") and label.strip():
+            theme_store.pin_theme(store, label, [p for p in phrases.splitlines() if p.strip()], who)
+            _done(f"Pinned {label}")

@@ -1,0 +1,186 @@
+"""Panels shared by the dashboard and the themes page: the voice summary and theme summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from voice.dashboard import Dashboard
+from voice.ingest.fields import period_sort_key, previous_period
+from voice.records import LABEL_HEADINGS, Quote
+from voice.store import Store
+from voice.ui import common
+
+CLASS_ORDER = ["good", "unsure", "not_so_good"]
+CLASS_SCALE = alt.Scale(
+    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), "Not tagged yet"],
+    range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9"],
+)
+
+
+def voice_summary_panel(store: Store, board: Dashboard) -> None:
+    """The voice indicator of the period (shares, counts, trend) with a chart over the periods."""
+    st.subheader("Feedback from children and families")
+    v = board.voice.get(board.period)
+    if v is None or not v.n_tagged:
+        common.empty_state(
+            f"No tagged quotes for {board.period}.", "Tag quotes on the Tag page to fill this row."
+        )
+        return
+    cols = st.columns(4)
+    for col, label in zip(cols, CLASS_ORDER, strict=False):
+        share = v.shares[label] or 0
+        col.metric(
+            LABEL_HEADINGS[label], f"{share:.0%}", help=f"{common.format_count(v.counts[label])} quotes"
+        )
+    cols[3].metric("Quotes tagged", common.format_count(v.n_tagged), v.direction or "", delta_color="off")
+    rows = [
+        {"period": p, "class": LABEL_HEADINGS[c], "share": x.shares[c] or 0}
+        for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
+        if x.n_tagged
+        for c in CLASS_ORDER
+    ]
+    chart = (
+        alt.Chart(pd.DataFrame(rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("period:N", sort=None, title=None),
+            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of tagged quotes"),
+            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
+            order=alt.Order("class:N"),
+            tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
+        )
+        .properties(height=220)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(f"RAG {v.rag or 'not rated (fewer than 5 tagged quotes)'} · rule in docs/INDICATORS.md")
+
+
+def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
+    """A horizontal stacked bar per theme: good / unsure / not so good counts."""
+    data = pd.DataFrame(rows)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("theme:N", sort=None, title=None),
+            x=alt.X("quotes:Q", title="quotes"),
+            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
+            tooltip=["theme", "class", "quotes"],
+        )
+        .properties(height=max(120, 28 * data["theme"].nunique()) if len(data) else 120)
+    )
+
+
+def previous_of(period: str | None) -> str | None:
+    """The quarter before ``period`` (None when it is not a quarter)."""
+    try:
+        return previous_period(period) if period else None
+    except ValueError:
+        return None
+
+
+def quotes_of(store: Store, period: str | None, sources: Sequence[str] = ()) -> list[Quote]:
+    """The period's quotes, limited to ``sources`` when any are given."""
+    quotes = store.quotes(period=period)
+    return [q for q in quotes if q.source in sources] if sources else quotes
+
+
+def theme_summaries(store: Store, result, period: str | None, previous=None):  # type: ignore[no-untyped-def]
+    """The period's theme summaries and overview as this user may see them.
+
+    Officers see raw quotes and exact counts; everyone else sees redacted quotes, counts
+    under 5 as "<5" and coarsened attributions.
+    """
+    from dataclasses import replace
+
+    from voice.themes_summary import overview, summarise
+
+    quotes = {q.id: q for q in store.quotes(period=period)}
+    raw = common.sees_raw_text()
+    transform = (lambda t: t) if raw else (lambda t: common.redact_texts([t])[0])
+    if not raw:
+        common.redact_texts([q.text for q in quotes.values()])  # one batch, then cached
+    summaries = summarise(
+        result,
+        quotes,
+        store.current_tags(),
+        previous=previous,
+        count_formatter=common.format_count,
+        text_transform=transform,
+    )
+    shown = common.attributions(list(quotes.values()))
+    summaries = [
+        replace(
+            s, quotes=tuple(replace(q, attribution=shown.get(q.quote_id, q.attribution)) for q in s.quotes)
+        )
+        for s in summaries
+    ]
+    return summaries, overview(summaries, period, result, count_formatter=common.format_count)
+
+
+def linked_themes_panel(store: Store, board: Dashboard) -> None:
+    """Pick an indicator: the themes of its linked quote sources show beside it."""
+    from voice.ui.theme_cache import period_themes
+
+    linked = [r for r in board.rows if r.linked_sources]
+    st.subheader("What children and families say about an indicator")
+    if not linked:
+        common.empty_state("No indicator of this period is linked to a quote source.")
+        return
+    names = {r.key: r.indicator for r in linked}
+    key = common.pick_one("Indicator", names, key="linked_indicator")
+    row = next(r for r in linked if r.key == key)
+    left, right = st.columns([1, 2])
+    with left:
+        st.metric(row.indicator[:80], row.value or "–", row.direction or None, delta_color="off")
+        st.markdown(f"RAG {common.rag_badge(row.rag)}", unsafe_allow_html=True)
+        st.caption("Linked quotes: " + ", ".join(row.linked_sources))
+    with right:
+        in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
+        if not in_sources:
+            common.empty_state(f"No quotes from these sources in {board.period}.")
+            return
+        result = period_themes(store, board.period)
+        summaries, _ = theme_summaries(store, result, board.period)
+        relevant = []
+        for s in summaries:
+            theme = result.theme(s.theme_id)
+            n = len(set(theme.quote_ids) & in_sources) if theme else 0
+            if n:
+                relevant.append((n, s))
+        relevant.sort(key=lambda pair: -pair[0])
+        for n, s in relevant[:4]:
+            st.markdown(
+                f"**{common.md_escape(s.label)}** — {common.format_count(n)} of these quotes, {s.mostly}"
+            )
+            for q in s.quotes[:2]:
+                common.quote_card(q.text, q.attribution)
+        if not relevant:
+            common.empty_state("These quotes are not in any theme yet.")
+
+
+def theme_quotes_table(store: Store, result, summaries, quotes: dict[str, Quote]) -> None:  # type: ignore[no-untyped-def]
+    """Drill down: every quote of one theme, as this user may see it."""
+    names = {s.theme_id: s.label for s in summaries}
+    chosen = common.pick_one("Theme", names, key="drill_theme")
+    theme = result.theme(chosen)
+    members = [quotes[qid] for qid in (theme.quote_ids if theme else ()) if qid in quotes]
+    if not members:
+        common.empty_state("This theme has no quotes in this period.")
+        return
+    current = store.current_tags()
+    shown = common.attributions(members)
+    rows = [
+        {
+            "quote": text,
+            "attribution": shown.get(q.id, ""),
+            "label": LABEL_HEADINGS[current[q.id].label] if q.id in current else "",
+            "source": q.source or "",
+        }
+        for q, text in zip(members, common.display_texts(members), strict=True)
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
