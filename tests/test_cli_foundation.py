@@ -187,3 +187,22 @@ def test_demo_loads_seeds_indicators_and_proposals(voice_home):
     assert "evidence of positive impact, 2017/18 Q1:" in r.output
     r = run("demo", "--no-classify")
     assert "16 quotes found (0 added), 51 indicator rows (0 added)" in r.output
+
+
+def test_export_is_redacted_unless_an_officer_asks(voice_home, tmp_path):
+    from voice.records import Quote
+    from voice.store import Store
+
+    store = Store(f"sqlite:///{voice_home / 'voice.db'}")
+    store.add_quotes([Quote(text="My worker Sam took me to Oakfield Primary.", gender="Female", age=9)])
+    out = tmp_path / "q.csv"
+    r = run("export", out, "--by", "alex")
+    assert r.exit_code == 0 and "(redacted)" in r.output
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert "Sam" not in row["text"] and "Oakfield" not in row["text"] and "[" in row["text"]
+    assert "speaker" not in row and "label_by" not in row and row["attribution"] != "Female, 9"
+    r = run("export", out, "--unredacted", "--by", "alex")
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert row["text"] == "My worker Sam took me to Oakfield Primary." and row["gender"] == "Female"
+    actions = [(a["who"], a["detail"]) for a in store.audit_log(limit=2)]
+    assert actions[0][0] == "alex" and "UNREDACTED" in actions[0][1] and "(redacted)" in actions[1][1]

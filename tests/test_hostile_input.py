@@ -254,7 +254,7 @@ def test_very_long_quote_is_stored_whole_and_exported_whole(voice_home: Path, tm
     assert q.text == long_text and len(q.text) >= 9_990
     for suffix in ("csv", "xlsx"):
         out = tmp_path / f"out.{suffix}"
-        assert run("export", out).exit_code == 0
+        assert run("export", out, "--unredacted").exit_code == 0
         assert _exported(out)[0]["text"] == long_text
     too_long = tmp_path / "too_long.csv"
     with too_long.open("w", newline="", encoding="utf-8") as fh:
@@ -317,7 +317,7 @@ def test_scripts_emoji_and_html_round_trip_verbatim(voice_home: Path, tmp_path: 
         csv.writer(fh).writerows([["text", "speaker"], *[[t, "Female, 15"] for t in WORLD]])
     assert run("import", f).exit_code == 0
     for out in (tmp_path / "w.csv", tmp_path / "w.xlsx", tmp_path / "w.json"):
-        assert run("export", out).exit_code == 0
+        assert run("export", out, "--unredacted").exit_code == 0
         rows = json.loads(out.read_text(encoding="utf-8")) if out.suffix == ".json" else _exported(out)
         assert sorted(r["text"] for r in rows) == sorted(WORLD)
     r = run("quotes", "--format", "json")
@@ -342,11 +342,15 @@ def test_formula_injection_is_neutralised_in_csv_and_xlsx(voice_home: Path, tmp_
     ]
     store.add_quotes(quotes)
     for out in (tmp_path / "f.csv", tmp_path / "f.xlsx"):
-        r = run("export", out)
+        r = run("export", out, "--unredacted")
         assert r.exit_code == 0, r.output
         rows = _exported(out)
         assert sorted(r["text"] for r in rows) == sorted("'" + t for t in FORMULAS)
         assert {(r["source"], r["speaker"], r["question"]) for r in rows} == {("'=evil()", "'@me", "'+q")}
+        r = run("export", out)  # the default, redacted export goes through the same neutralising
+        assert r.exit_code == 0, r.output
+        cells = [str(v) for row in _exported(out) for v in row.values()]
+        assert cells and not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     r = run("quotes", "--format", "csv")
     rows = list(csv.DictReader(r.stdout.splitlines()))
     assert all(row["text"].startswith("'") and row["source"] == "'=evil()" for row in rows)
@@ -358,14 +362,14 @@ def test_formulas_in_an_imported_file_are_stored_as_written(voice_home: Path, tm
     assert run("import", f).exit_code == 0
     assert sorted(q.text for q in db(voice_home).quotes()) == ["=1+1", "@me"]
     out = tmp_path / "f.xlsx"
-    assert run("export", out).exit_code == 0
+    assert run("export", out, "--unredacted").exit_code == 0
     assert sorted(r["text"] for r in _exported(out)) == ["'=1+1", "'@me"]
 
 
 def test_control_characters_stored_by_other_paths_do_not_break_xlsx(voice_home: Path, tmp_path: Path):
     db(voice_home).add_quotes([Quote(text="pasted\x0bfrom\x01word")])
     out = tmp_path / "c.xlsx"
-    r = run("export", out)
+    r = run("export", out, "--unredacted")
     assert r.exit_code == 0, r.output
     assert _exported(out)[0]["text"] == "pasted\ufffdfrom\ufffdword"
 

@@ -148,18 +148,23 @@ def test_theme_edit_commands(home):
     safe = next(t for t in themes if t["label"] == "feeling safe")
     r = run("theme", "merge", safe["id"], "pin-bullying", "--label", "safety and bullying", "--by", "officer")
     assert r.exit_code == 0 and "merged" in r.output
+    from voice import theme_store
+
+    first = next(q for q, m in theme_store.memberships(store).items() if m.theme_id == model[0]["id"])
+    r = run("theme", "split", model[0]["id"], first[:8], "--label", "one of a kind", "--by", "officer")
+    assert r.exit_code == 0 and "split 1 quotes" in r.output
     r = run("theme", "rename", "nope", "x", "--by", "officer")
     assert r.exit_code == 1 and "no theme with id 'nope'" in r.output
 
     r = run("themes", "--period", "2017/18 Q1", "--format", "json")
     data = json.loads(r.stdout)
     labels = {t["label"] for t in data["themes"]}
-    assert "what families thank us for" in labels and "safety and bullying" in labels
+    assert {"what families thank us for", "safety and bullying", "one of a kind"} <= labels
     assert "feeling safe" not in labels
     listened_now = next(t for t in data["themes"] if t["label"] == "being listened to")
     assert listened_now["size"] == listened["quotes"] + 1
     r = run("theme", "log")
-    assert r.exit_code == 0 and all(a in r.output for a in ("rename", "move", "pin", "merge"))
+    assert r.exit_code == 0 and all(a in r.output for a in ("rename", "move", "pin", "merge", "split"))
     assert {"theme rename", "theme move", "theme pin", "theme merge"} <= {
         a["action"] for a in store.audit_log()
     }

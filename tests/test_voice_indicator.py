@@ -196,6 +196,9 @@ def test_example_file_period_is_small_and_better(voice_home: Path) -> None:
     assert q2.text == "good 50% (2 of 4), unsure 25% (1 of 4), not so good 25% (1 of 4)"
     assert (q2.n_untagged, q2.rag, q2.direction) == (1, None, "better")  # 4 tagged: no RAG
     assert [v.period for v in compute_all_voice_indicators(store)] == [Q1, "2017/18 Q2"]
+    for source in (None, "Children's Rights Service: Child Protection"):
+        one_pass = compute_all_voice_indicators(store, source)
+        assert one_pass == [compute_voice_indicator(store, v.period, source) for v in one_pass]
 
 
 def test_empty_period_is_refused(voice_home: Path) -> None:

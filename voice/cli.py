@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from voice import config
-from voice.export import QUOTE_COLUMNS, quote_rows, safe_cell, write_table
+from voice.export import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, safe_cell, write_table
 from voice.ingest.fields import parse_label
 from voice.ingest.quote_file import QuoteFileError, stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
@@ -241,16 +241,37 @@ def export(
     period: Annotated[str | None, typer.Option(help="Only this period.")] = None,
     source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
     label: Annotated[str | None, typer.Option(help="good, unsure, not_so_good or untagged.")] = None,
+    unredacted: Annotated[
+        bool,
+        typer.Option(
+            "--unredacted",
+            help="Officers only: keep quotes as given (names, places ...) and exact speakers. "
+            "Recorded in the audit log.",
+        ),
+    ] = False,
+    by: Annotated[str, typer.Option("--by", help="Your name, for the audit log.")] = "cli",
 ) -> None:
-    """Export quotes with their current labels (spreadsheet formulas neutralised)."""
+    """Export quotes with their current labels (spreadsheet formulas neutralised).
+
+    By default the export is fit to leave the officers' hands: quote text redacted
+    ([name], [school], [place] ...), speakers coarsened where a group is small, no officer
+    names (docs/PRIVACY.md). ``--unredacted`` keeps everything as stored.
+    """
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
         store = open_store()
         rows = quote_rows(store, period=period, source=source, label=label)
-        write_table(rows, output, QUOTE_COLUMNS)
-        store.audit("cli", "export", f"{len(rows)} quotes to {output.name}")
-        console.print(f"wrote {len(rows)} quotes to {output}")
+        if unredacted:
+            write_table(rows, output, QUOTE_COLUMNS)
+        else:
+            from voice.privacy import protect_rows
+
+            rows = protect_rows(rows, "report_writer")
+            write_table(rows, output, [c for c in REDACTED_COLUMNS if not rows or c in rows[0]])
+        kind = "UNREDACTED" if unredacted else "redacted"
+        store.audit(by, "export", f"{len(rows)} quotes ({kind}) to {output.name}")
+        console.print(f"wrote {len(rows)} quotes ({kind}) to {output}")
 
 
 @app.command("demo")

@@ -31,6 +31,11 @@ QUOTE_COLUMNS = [
     "collected_on",
 ]
 
+REDACTED_COLUMNS = [
+    c if c != "gender" else "attribution" for c in QUOTE_COLUMNS if c not in ("label_by", "age", "speaker")
+]
+"""Columns of an export for anyone but officers: redacted text, one coarsened attribution."""
+
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -43,6 +44,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Programmin
 
 from voice import config
 from voice.records import HUMAN, LABELS, UNDO, Indicator, Note, Quote, Tag
+
+SCHEMA_LOCK_RETRIES = 40
+"""How often opening a fresh SQLite file retries while other sessions hold it (about 40 s in all)."""
 
 metadata = MetaData()
 
@@ -224,7 +228,10 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     attempts = len(metadata.tables) + sum(len(t.indexes) for t in metadata.tables.values()) + 1
-    for attempt in range(1, attempts + 1):
+    locked_waits = 0
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             metadata.create_all(engine)
             return engine
@@ -234,6 +241,13 @@ def make_engine(url: str | None = None) -> Engine:
             # look again; each failure means one more table or index exists, so this ends.
             racing = isinstance(exc, (IntegrityError, ProgrammingError)) or "already exists" in str(exc.orig)
             if racing and attempt < attempts:
+                continue
+            # SQLite's switch to WAL mode needs the file to itself and can fail at once (without
+            # waiting for the busy timeout) while another session is creating the schema.
+            if "locked" in str(exc.orig) and locked_waits < SCHEMA_LOCK_RETRIES:
+                locked_waits += 1
+                attempt -= 1
+                time.sleep(0.05 * locked_waits)
                 continue
             engine.dispose()
             raise StoreError(f"cannot open the database {_shown(url)}: {explain(exc)}") from None

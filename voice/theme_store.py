@@ -37,6 +37,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from voice import config
 from voice.records import HUMAN, MODEL
@@ -284,14 +285,20 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
 def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: str, who: str) -> StoredTheme:
     """Move some of a theme's quotes into a new edited theme called ``label``.
 
-    Every quote must be in ``theme_id`` now (``ValueError`` names the first that is not);
-    the original theme is marked edited too.
+    Quotes are full ids or unique prefixes of 6+ characters; every one must be in ``theme_id``
+    now (``ValueError`` names the first that is not). The original theme is marked edited too.
     """
     who, label = _who(who), _clean_label(label)
     _active(store, theme_id)
-    ids = list(dict.fromkeys(quote_ids))
-    if not ids:
+    if not quote_ids:
         raise ValueError("name at least one quote to split off")
+    ids = []
+    for qid in quote_ids:  # full ids or unique prefixes of 6+ characters
+        quote = store.get_quote(qid)
+        if quote is None:
+            raise KeyError(f"no quote with id {qid!r} (see `voice quotes`)")
+        ids.append(quote.id)
+    ids = list(dict.fromkeys(ids))
     current = memberships(store)
     for qid in ids:
         m = current.get(qid)
@@ -431,8 +438,18 @@ def save_run(
 ) -> int:
     """Save a run's new themes and the assignments of quotes that had none; returns rows added.
 
-    Existing memberships (human or model) are never changed here.
+    Existing memberships (human or model) are never changed here. When another run saved the
+    same rows at the same moment (two app sessions), the save is retried once against them.
     """
+    try:
+        return _save_run(store, new_themes, assignments, who, model_version)
+    except IntegrityError:
+        return _save_run(store, new_themes, assignments, who, model_version)
+
+
+def _save_run(
+    store: Store, new_themes: Sequence, assignments: Mapping[str, str], who: str, model_version: str
+) -> int:
     now = _now()
     added = 0
     with _engine(store).begin() as conn:

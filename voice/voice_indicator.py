@@ -199,9 +199,18 @@ def compute_voice_indicator(store: Store, period: str, source: str | None = None
 
 
 def compute_all_voice_indicators(store: Store, source: str | None = None) -> list[VoiceIndicator]:
-    """The voice indicator of every period that has quotes, in time order."""
-    periods = sorted(store.periods(), key=period_sort_key)
-    return [compute_voice_indicator(store, p, source) for p in periods]
+    """The voice indicator of every period that has quotes, in time order (one pass over the store)."""
+    current = store.current_tags()
+    by_period: dict[str, list[str | None]] = {}
+    for q in store.quotes(source=source):
+        if q.period:
+            by_period.setdefault(q.period, []).append(current[q.id].label if q.id in current else None)
+    out = []
+    for period in sorted(by_period, key=period_sort_key):
+        prev = _previous(period)
+        previous = by_period.get(prev, []) if prev else None
+        out.append(voice_indicator_from_labels(by_period[period], period, previous, source))
+    return out
 
 
 def voice_rag(n_good: int, n_not_so_good: int, n_tagged: int) -> str | None:
