@@ -238,6 +238,13 @@ def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
     assert "The social workers listen and they help me" in preview
     labels = {b.label for b in at.download_button}
     assert {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"} <= labels
+    at.toggle(key="report_all").set_value(True).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert preview.count("Female, 15") + preview.count("young person") >= 5  # all nine seed quotes
+    next(b for b in at.download_button if b.label == "Word (DOCX)").click().run()
+    assert not at.exception
+    exports = [a for a in db(demo_home).audit_log(limit=5) if a["action"] == "export"]
+    assert exports and exports[0]["who"] == "demo user (report_writer)" and "docx" in exports[0]["detail"]
 
 
 # -- roles ----------------------------------------------------------------------------------

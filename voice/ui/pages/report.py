@@ -72,7 +72,8 @@ if not items:
 quotes = [i.quote for i in items]
 redacted = dict(zip([q.id for q in quotes], common.redact_texts([q.text for q in quotes]), strict=True))
 coarse = common.public_attributions(store.quotes(periods=periods))
-preselect = representative or {q.id for q in quotes}
+every = st.toggle("Tick every quote (as the seed appendix does)", value=not representative, key="report_all")
+preselect = {q.id for q in quotes} if every or not representative else representative
 table = pd.DataFrame(
     [
         {
@@ -89,7 +90,7 @@ table = pd.DataFrame(
 )
 st.write(
     f"{len(items)} quotes match; {len(preselect & set(table['id']))} preselected"
-    + (" (each theme's representative quotes)." if representative else ".")
+    + (" (each theme's representative quotes)." if preselect is representative else ".")
 )
 edited = st.data_editor(
     table,
