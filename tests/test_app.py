@@ -47,7 +47,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     old = os.environ.get("VOICE_HOME")
     os.environ["VOICE_HOME"] = str(home)
     try:
-        store = Store(config.settings().db_url)
+        store = Store(config.demo_db_url())
         ensure_demo(store)
         propose_labels(store, load_model())
         store.engine.dispose()
@@ -75,7 +75,8 @@ def planted_in(text: str) -> list[str]:
 
 
 def db(home: Path) -> Store:
-    return Store(f"sqlite:///{home / 'voice.db'}")
+    """The demo's own database, where the app works in demo mode."""
+    return Store(f"sqlite:///{home / 'demo.db'}")
 
 
 def open_app(page: str | None = None, role: str = "officer") -> AppTest:
@@ -98,7 +99,7 @@ def all_text(at: AppTest) -> str:
     parts += [e.label for e in at.expander]
     for df in at.dataframe:
         parts.append(df.value.to_string())
-    return "\n".join(parts)
+    return "\n".join(parts).replace("\\", "")  # Markdown escapes off: "\\[name\\]" reads "[name]"
 
 
 def titles(at: AppTest) -> list[str]:
@@ -311,6 +312,7 @@ def test_login_required_when_users_exist(demo_home: Path, monkeypatch: pytest.Mo
     assert not at.exception
     assert titles(at) == ["Performance dashboard"]
     assert at.session_state["role"] == "report_writer"
+    assert Store(f"sqlite:///{demo_home / 'voice.db'}").count_quotes() == 0  # no demo data in it
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(PAGES / "tag.py"))
 
@@ -318,3 +320,18 @@ def test_login_required_when_users_exist(demo_home: Path, monkeypatch: pytest.Mo
 def test_demo_mode_says_so(demo_home: Path) -> None:
     at = open_app("dashboard")
     assert any("Demo mode" in w.value for w in at.sidebar.warning)
+
+
+def test_without_users_the_demo_never_opens_the_councils_database(
+    demo_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice.records import Quote
+
+    monkeypatch.delenv("VOICE_DEMO")
+    monkeypatch.setenv("VOICE_USERS_FILE", str(demo_home / "no-such-users.json"))
+    real = Store(f"sqlite:///{demo_home / 'voice.db'}")
+    real.add_quotes([Quote(text="REAL QUOTE from Zebedee", period="2017/18 Q4")])
+    at = open_app("tag", role="officer")
+    assert any("Demo mode" in w.value for w in at.sidebar.warning)
+    assert "REAL QUOTE" not in all_text(at)
+    assert real.count_quotes() == 1  # untouched: no demo data loaded into it

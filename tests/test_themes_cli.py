@@ -100,7 +100,7 @@ def test_themes_file_errors_name_the_file(home, tmp_path):
 
 def test_themes_over_the_store_in_three_formats(home):
     assert run("import-seed", seed("000")).exit_code == 0
-    r = run("themes", "--period", "2017/18 Q1", "--format", "json")
+    r = run("themes", "--period", "2017/18 Q1", "--format", "json", "--unredacted")
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["period"] == "2017/18 Q1" and data["overview"].startswith("In 2017/18 Q1, 16 quotes")
@@ -108,6 +108,13 @@ def test_themes_over_the_store_in_three_formats(home):
     assert "being listened to" in labels
     listened = next(t for t in data["themes"] if t["label"] == "being listened to")
     assert listened["counts"]["not_so_good"] >= 2 and listened["quotes"][0]["attribution"]
+    # the default is fit to share: no exact counts, small ones as "<5", the initial "N" redacted
+    r = run("themes", "--period", "2017/18 Q1", "--format", "json")
+    public = json.loads(r.stdout)
+    assert all("counts" not in t and "size" not in t for t in public["themes"])
+    listened = next(t for t in public["themes"] if t["label"] == "being listened to")
+    assert listened["size_text"] == "<5"
+    assert "When N starts" not in r.stdout and "When [name] starts" in json.dumps(data) + r.stdout
     r = run("themes", "--period", "2017/18 Q1", "--format", "markdown", "--suppress")
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("# Themes, 2017/18 Q1") and "## being listened to (<5 quotes)" in r.stdout
@@ -156,7 +163,7 @@ def test_theme_edit_commands(home):
     r = run("theme", "rename", "nope", "x", "--by", "officer")
     assert r.exit_code == 1 and "no theme with id 'nope'" in r.output
 
-    r = run("themes", "--period", "2017/18 Q1", "--format", "json")
+    r = run("themes", "--period", "2017/18 Q1", "--format", "json", "--unredacted")
     data = json.loads(r.stdout)
     labels = {t["label"] for t in data["themes"]}
     assert {"what families thank us for", "safety and bullying", "one of a kind"} <= labels

@@ -24,7 +24,13 @@ from voice.themes import (
     summarise,
     themes_for_period,
 )
-from voice.themes_steps import CentreDiversePicker, CTfidfLabeller, KMeansClusterer, is_non_answer
+from voice.themes_steps import (
+    CentreDiversePicker,
+    CTfidfLabeller,
+    HybridReducer,
+    KMeansClusterer,
+    is_non_answer,
+)
 
 _STOP = {"the", "a", "my", "i", "is", "and", "to", "me", "it", "was", "of", "very", "really"}
 
@@ -127,6 +133,30 @@ def test_label_skips_terms_that_repeat_a_word():
         == "social worker / listening"
     )
     assert CTfidfLabeller().label([]) == "(no keywords)"
+
+
+def test_label_leads_with_topic_words_not_praise():
+    lab = CTfidfLabeller()
+    assert lab.label(["good", "staff", "friendly staff", "ward", "excellent"]) == "friendly staff / ward"
+    assert lab.label(["service", "excellent service", "good service", "good"]) == "excellent service"
+    assert lab.label(["driver", "drivers", "vehicle"]) == "driver / vehicle"  # same word, plural
+
+
+def test_label_names_general_praise_and_complaint():
+    lab = CTfidfLabeller()
+    assert lab.label(["good", "perfect", "great", "staff"]) == "general praise: good / perfect"
+    assert lab.label(["poor", "terrible", "bad", "rude"]) == "general complaint: poor / terrible"
+    assert lab.label(["good", "poor", "bad", "fine"]) == "good / poor"  # mixed tone: no verdict
+    assert lab.label(["poor", "waiting", "staff", "phone", "bad"]) == "waiting / staff"  # tone does not lead
+
+
+def test_more_smoothing_steps_change_the_features(fake):
+    texts = [f"{'abc'[i % 3]} {'xy'[i % 2]} quote {i}" for i in range(90)]
+    emb = fake.embed(texts)
+    one = HybridReducer(smooth_steps=1).fit_transform(texts, emb, fake)
+    two = HybridReducer(smooth_steps=2).fit_transform(texts, emb, fake)
+    assert one.shape == two.shape and not np.allclose(one, two)
+    assert np.allclose(np.linalg.norm(two, axis=1), 1.0, atol=1e-5)
 
 
 def test_picker_prefers_centre_and_skips_near_duplicates(fake):

@@ -8,6 +8,7 @@ with code 1; they never show a traceback.
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,17 @@ from voice.ingest.quote_file import QuoteFileError, stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import HUMAN, Tag
 from voice.store import Store, StoreError
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown user"
+
+
+DEFAULT_WHO = _login_name()
+"""Who the audit log names when a command is not given ``--by``: the operating-system user."""
 
 app = typer.Typer(
     help="Voice: children's and families' feedback as evidence beside the performance figures.",
@@ -152,7 +164,7 @@ def import_file(
             parsed = stream_quote_file(
                 path, source, period, by, progress=lambda n: bar.update(task, completed=n)
             )
-            result = store.add_quote_batches(parsed, who=by or "import")  # streamed, all rows or none
+            result = store.add_quote_batches(parsed, who=by or DEFAULT_WHO)  # streamed, all rows or none
         for warning in parsed.warnings:
             err.print(f"warning: {warning}", highlight=False)
         console.print(
@@ -249,7 +261,7 @@ def export(
             "Recorded in the audit log.",
         ),
     ] = False,
-    by: Annotated[str, typer.Option("--by", help="Your name, for the audit log.")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="Your name, for the audit log.")] = DEFAULT_WHO,
 ) -> None:
     """Export quotes with their current labels (spreadsheet formulas neutralised).
 
@@ -265,9 +277,9 @@ def export(
         if unredacted:
             write_table(rows, output, QUOTE_COLUMNS)
         else:
-            from voice.privacy import protect_rows
+            from voice.privacy import PUBLIC_ROLE, protect_rows
 
-            rows = protect_rows(rows, "report_writer")
+            rows = protect_rows(rows, PUBLIC_ROLE)
             write_table(rows, output, [c for c in REDACTED_COLUMNS if not rows or c in rows[0]])
         kind = "UNREDACTED" if unredacted else "redacted"
         store.audit(by, "export", f"{len(rows)} quotes ({kind}) to {output.name}")

@@ -22,7 +22,7 @@ indicators_app = typer.Typer(
     no_args_is_help=True,
 )
 
-from voice.cli import Format, console, err, open_store, print_rows, user_errors  # noqa: E402
+from voice.cli import DEFAULT_WHO, Format, console, err, open_store, print_rows, user_errors  # noqa: E402
 from voice.demo import import_indicator_file  # noqa: E402
 from voice.export import safe_cell, write_table  # noqa: E402
 from voice.ingest.fields import parse_period, period_sort_key  # noqa: E402
@@ -287,7 +287,7 @@ def export(
         store = open_store()
         rows = _in_time_order(store.indicators(period=_period(period)))
         write_indicators(rows, output)
-        store.audit("cli", "export indicators", f"{len(rows)} rows to {output.name}")
+        store.audit(DEFAULT_WHO, "export indicators", f"{len(rows)} rows to {output.name}")
         console.print(f"wrote {len(rows)} indicator rows to {output}", highlight=False)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from voice.cli import app, console, open_store, user_errors
+from voice.cli import DEFAULT_WHO, app, console, open_store, user_errors
 from voice.ingest.fields import parse_label, parse_period
 from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
 
@@ -60,14 +60,16 @@ def appendix(
     title: Annotated[
         str | None, typer.Option(help="Document title (default: from source and period).")
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="Your name, recorded in the audit log.")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="Your name, recorded in the audit log.")] = DEFAULT_WHO,
     counts: Annotated[bool, typer.Option("--counts/--no-counts", help="Show quote counts.")] = True,
 ) -> None:
     """Export the "Voice of the Child" appendix in the seed's style, redacted.
 
     Quotes of the chosen quarters are grouped by source under "What's good?", "Don't know" and
     "What's not so good?" by their current label (newest human tag, else the model's proposal),
-    each as “text” Female, 15. Names, schools and places are redacted (voice.redact). .md and
+    each as “text” Female, 15. Names, schools and places are redacted (voice.redact); counts
+    under 5 show as "<5" and attributions shared by fewer than 5 quotes are coarsened
+    (docs/PRIVACY.md). .md and
     .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
     export is written to the audit log.
     """
@@ -86,12 +88,17 @@ def appendix(
                 "(see `voice quotes --period ...`)"
             )
         transform = load_redactor([i.quote.text for i in items])
+        from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count
+
+        coarse = coarsen_attributions(store.quotes(periods=periods), PUBLIC_ROLE)
         built = export_appendix(
             store,
             items,
             output,
             by,
             text_transform=transform,
+            attribution=lambda q: coarse.get(q.id, ""),
+            count_text=lambda n: format_count(n, PUBLIC_ROLE),
             periods=periods,
             classes=classes,
             title=title,

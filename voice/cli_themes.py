@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from voice import config
-from voice.cli import Format, app, console, open_store, print_rows, progress_bar, user_errors
+from voice.cli import DEFAULT_WHO, Format, app, console, open_store, print_rows, progress_bar, user_errors
 from voice.cli_model import benchmark_app
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
@@ -71,7 +71,15 @@ def themes(
         bool,
         typer.Option("--starters/--no-starters", help="Store: pin the starter themes on the first run."),
     ] = True,
-    by: Annotated[str, typer.Option("--by", help="Who runs it (recorded in the theme log).")] = "cli",
+    by: Annotated[str, typer.Option("--by", help="Who runs it (recorded in the theme log).")] = DEFAULT_WHO,
+    unredacted: Annotated[
+        bool,
+        typer.Option(
+            "--unredacted",
+            help="Store, officers only: quotes as given, exact counts and speakers (default: redacted, "
+            "counts under 5 as '<5', small groups' speakers coarsened, identifying words hidden).",
+        ),
+    ] = False,
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
@@ -90,7 +98,7 @@ def themes(
         else:
             if output is not None:
                 raise ValueError("-o is for themeing a file: give INPUT too")
-            _themes_store(period, fmt, _suppress if suppress else str, rebuild, starters, by)
+            _themes_store(period, fmt, _suppress if suppress else str, rebuild, starters, by, unredacted)
 
 
 def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
@@ -142,7 +150,27 @@ def _themes_file(input: Path, output: Path | None) -> None:
     )
 
 
-def _themes_store(period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str) -> None:  # type: ignore[no-untyped-def]
+def _public_summaries(result, quotes, labels, previous):  # type: ignore[no-untyped-def]
+    """Summaries as a report writer may see them: redacted, small numbers, coarsened, words hidden."""
+    from voice.privacy import PUBLIC_ROLE, coarsen_attributions, identifier_words
+    from voice.redact import redact_texts
+    from voice.themes_summary import for_audience, summarise
+
+    texts = [q.text for q in quotes]
+    redacted = dict(zip(texts, redact_texts(texts), strict=True))
+
+    def transform(text: str) -> str:
+        return redacted.get(text) or redact_texts([text])[0]
+
+    summaries = summarise(
+        result, quotes, labels, previous, count_formatter=_suppress, text_transform=transform
+    )
+    return for_audience(summaries, coarsen_attributions(quotes, PUBLIC_ROLE), identifier_words(texts))
+
+
+def _themes_store(  # type: ignore[no-untyped-def]
+    period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str, unredacted: bool = False
+) -> None:
     from voice.ingest.fields import parse_period, previous_period
     from voice.themes import overview, summarise, themes_for_period
 
@@ -167,17 +195,25 @@ def _themes_store(period, fmt: ThemeFormat, count, rebuild: bool, starters: bool
         if prev in store.periods():
             previous = themes_for_period(store, prev, who=by, starters=False)
     labels = store.current_tags()
-    summaries = summarise(result, quotes, labels, previous, count_formatter=count)
+    if unredacted:
+        summaries = summarise(result, quotes, labels, previous, count_formatter=count)
+    else:
+        summaries = _public_summaries(result, quotes, labels, previous)
+        count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
     if fmt is ThemeFormat.json:
+        exact = ("size", "counts", "previous", "change", "share", "extra")
         payload = {
             "period": period,
             "overview": text,
-            "answered": result.answered,
+            "answered": count(result.answered),
             "non_answers": count(len(result.non_answers)),
             "other": count(len(result.other)),
             "model_version": result.model_version,
-            "themes": [dataclasses.asdict(s) for s in summaries],
+            "themes": [
+                {k: v for k, v in dataclasses.asdict(s).items() if unredacted or k not in exact}
+                for s in summaries
+            ],
         }
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     elif fmt is ThemeFormat.markdown:

@@ -173,8 +173,10 @@ quotes beside it, and so on. Matching is lower-case substring; edit here to link
 def demo_mode() -> bool:
     """True when the app runs as a demo: ``VOICE_DEMO=1``, or no users file exists yet.
 
-    In demo mode the app says so on every page and lets the visitor pick a role instead of
-    signing in; create users with ``voice users add`` to turn it off.
+    In demo mode the app says so on every page, lets the visitor pick a role instead of
+    signing in, and works on its own database (:func:`demo_db_url`), never on the council's:
+    a missing users file can never open real quotes to anyone. Create users with
+    ``voice users add`` to turn it off.
     """
     flag = os.environ.get("VOICE_DEMO", "").strip().lower()
     if flag in ("1", "true", "yes"):
@@ -182,3 +184,8 @@ def demo_mode() -> bool:
     if flag in ("0", "false", "no"):
         return False
     return not settings().users_file.exists()
+
+
+def demo_db_url() -> str:
+    """The demo's own SQLite file (``$VOICE_HOME/demo.db``): seeds and the demo set only."""
+    return f"sqlite:///{settings().home / 'demo.db'}"

@@ -176,15 +176,29 @@ def _voice_row(  # type: ignore[no-untyped-def]
 ) -> DashboardRow:
     """The "Feedback from families ..." row with the computed voice indicator."""
     v = voice.get(period)
+    suppress = count_formatter(1) != "1"  # the caller hides small numbers
+
+    def hidden(n: int) -> bool:
+        return suppress and 0 < n < config.SMALL_NUMBER_THRESHOLD
+
     trend = [
-        round(100 * voice[p].share_good, 1) if p in voice and voice[p].share_good is not None else None
+        round(100 * voice[p].share_good, 1)
+        if p in voice
+        and voice[p].share_good is not None
+        and not hidden(voice[p].n_tagged)
+        and not hidden(voice[p].n_good)
+        else None
         for p in periods
     ]
     if v is None or not v.n_tagged:
         value, count, direction, rag = "no tagged quotes", "", "", None
+    elif hidden(v.n_tagged):
+        value, count, direction, rag = "fewer than 5 tagged quotes", count_formatter(v.n_tagged), "", None
     else:
         value = " · ".join(
-            f"{name} {round(100 * (v.shares[k] or 0))}%"
+            f"{name} <{config.SMALL_NUMBER_THRESHOLD}"
+            if hidden(v.counts[k])
+            else f"{name} {round(100 * (v.shares[k] or 0))}%"
             for k, name in (("good", "good"), ("unsure", "unsure"), ("not_so_good", "not so good"))
         )
         count = f"{count_formatter(v.n_tagged)} quotes"

@@ -16,6 +16,7 @@ Rules (docs/PRIVACY.md):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -24,6 +25,9 @@ from voice.records import Quote
 from voice.users import OFFICER, check_role
 
 SUPPRESSED = f"<{SMALL_NUMBER_THRESHOLD}"
+
+PUBLIC_ROLE = "report_writer"
+"""Anything that leaves the officers' hands (exports, appendices) is made as a report writer sees it."""
 
 AGE_BANDS: tuple[tuple[int, int, str], ...] = (
     (0, 9, "child, under 10"),
@@ -181,3 +185,34 @@ def protect_rows(rows: Sequence[dict], role: str, quotes: Sequence[Quote] | None
         row["attribution"] = attribution.get(q.id, "")
         out.append(row)
     return out
+
+
+# -- words that name someone, in labels built from quotes ----------------------------------------
+
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+HIDDEN_WORD = "[…]"
+"""What a hidden word in a theme label or keyword becomes."""
+
+
+def identifier_words(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-case words the redactor removes from these texts (names, schools, places ...).
+
+    Theme labels and keywords are made of single lower-case words taken from the quotes
+    ("bartek / social"); redacting such a label on its own misses the name, because the
+    context that gave it away ("my social worker Bartek") is gone. Words redacted anywhere in
+    the theme's quotes are hidden from its label and keywords instead (:func:`scrub_words`).
+    """
+    from voice.redact import default_redactor
+
+    words: set[str] = set()
+    for redaction in default_redactor().redact_many(list(texts)):
+        for span in redaction.spans:
+            words.update(w.lower() for w in _WORD.findall(span.original))
+    return frozenset(words)
+
+
+def scrub_words(text: str, words: frozenset[str]) -> str:
+    """``text`` with every word in ``words`` (any case) replaced by ``[…]``."""
+    if not words or not text:
+        return text
+    return _WORD.sub(lambda m: HIDDEN_WORD if m.group(0).lower() in words else m.group(0), text)

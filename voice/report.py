@@ -62,7 +62,6 @@ TABLE_COLUMNS = [
     "attribution",
     "label",
     "label_origin",
-    "label_by",
     "theme",
     "source",
     "period",
@@ -273,7 +272,7 @@ def build_appendix(
         heading = f"{source or 'Quotes'} - Summary of views/themes" + (f" {when}" if when else "")
         section = AppendixSection(source, heading, subtitles.get(source or ""))
         for theme, group_items in _theme_groups(source_items, show_themes, theme_order):
-            group = AppendixGroup(theme)
+            group = AppendixGroup(text_transform(theme) if theme else None)
             for label in wanted:
                 group.entries[label] = [
                     AppendixEntry(i.quote.id, text_transform(i.quote.text), attribution(i.quote), label)
@@ -312,7 +311,7 @@ def counts_line(counts: Mapping[str, int], classes: Sequence[str], count_text: C
     """ "9 quotes: 2 good, 3 don't know, 4 not so good"."""
     total = sum(counts.get(c, 0) for c in classes)
     parts = ", ".join(f"{count_text(counts.get(c, 0))} {CLASS_WORDS[c]}" for c in classes)
-    noun = "quote" if total == 1 else "quotes"
+    noun = "quote" if count_text(total) == "1" else "quotes"  # "<5 quotes", never "<5 quote"
     return f"{count_text(total)} {noun}: {parts}"
 
 
@@ -324,12 +323,15 @@ def quoted(entry: AppendixEntry) -> str:
 
 # -- rendering -----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_<>])")
+_MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
 
 
 def _md(text: str) -> str:
-    """Escape the characters Markdown would treat as formatting or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Escape the characters Markdown would treat as formatting, HTML, maths or a link.
+
+    Square brackets stay readable ("[name]" markers); a link is broken at its "](".
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
 
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
@@ -443,10 +445,11 @@ def table_rows(
     rows = []
     for item in items:
         tag = item.tag or Tag(item.quote.id, item.label, who="", origin="")
-        shown = replace(item.quote, text=text_transform(item.quote.text))
+        question = text_transform(item.quote.question) if item.quote.question else None
+        shown = replace(item.quote, text=text_transform(item.quote.text), question=question)
         row = quote_row(shown, replace(tag, label=item.label))
         row["attribution"] = attribution(item.quote)
-        row["theme"] = item.theme or ""
+        row["theme"] = text_transform(item.theme) if item.theme else ""
         rows.append(row)
     return rows
 

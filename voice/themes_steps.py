@@ -200,6 +200,7 @@ class HybridReducer:
         components: PCA dimensions (fewer when there are fewer quotes).
         neighbours: each point moves towards the mean of this many nearest neighbours
             (0 turns smoothing off; it is off below ``min_smooth`` quotes).
+        smooth_steps: how many times the smoothing is repeated (neighbours found again each time).
         seed: PCA random state.
     """
 
@@ -207,6 +208,7 @@ class HybridReducer:
     components: int = 50
     neighbours: int = 10
     min_smooth: int = 50
+    smooth_steps: int = 1
     seed: int = config.THEME_SEED
 
     def lemma_view(self, texts: Sequence[str], embedder: Embedder, dim: int) -> np.ndarray:
@@ -244,8 +246,9 @@ class HybridReducer:
         if k >= 2 and n >= self.min_smooth:
             from sklearn.neighbors import NearestNeighbors
 
-            idx = NearestNeighbors(n_neighbors=k + 1).fit(x).kneighbors(x, return_distance=False)
-            x = unit_rows(x + x[idx[:, 1:]].mean(axis=1))
+            for _ in range(max(1, self.smooth_steps)):
+                idx = NearestNeighbors(n_neighbors=k + 1).fit(x).kneighbors(x, return_distance=False)
+                x = unit_rows(x + x[idx[:, 1:]].mean(axis=1))
         return x
 
 
@@ -307,6 +310,73 @@ VAGUE_WORDS = frozenset(
     {"think", "thing", "get", "go", "know", "say", "want", "way", "lot", "bit", "use", "make", "try", "come"}
 )
 """Words too vague to name a theme alone (they still count inside pairs: "take seriously")."""
+
+
+POSITIVE_TONE = frozenset(
+    {
+        "good", "great", "excellent", "perfect", "perfection", "brilliant", "fantastic", "amazing",
+        "wonderful", "superb", "outstanding", "exceptional", "lovely", "nice", "fine", "happy",
+        "pleased", "satisfied", "best", "better", "ok",
+        "okay", "fab", "fabulous", "marvellous", "spot", "impressed",
+    }
+)  # fmt: skip
+"""Words that praise without saying what about (labels lead with topic words, not these).
+
+Thanks ("thank", "grateful") are not here: gratitude is something people tell us about."""
+NEGATIVE_TONE = frozenset(
+    {
+        "bad", "poor", "terrible", "awful", "horrible", "worse", "worst", "disappointed",
+        "disappointing", "unhappy", "dissatisfied", "appalling", "rubbish", "shocking",
+    }
+)  # fmt: skip
+"""Words that complain without saying what about."""
+TONE_WORDS = POSITIVE_TONE | NEGATIVE_TONE
+
+
+def _is_tone(term: str) -> bool:
+    """True when every word of a term is a tone word ("good", "excellent", "first class")."""
+    words = term.lower().split()
+    return bool(words) and all(w in TONE_WORDS for w in words)
+
+
+def _tone_kind(terms: Sequence[str]) -> str:
+    """The tone of a list of tone terms: "praise", "complaint" or "" (mixed)."""
+    words = [w for t in terms for w in t.lower().split()]
+    pos = sum(w in POSITIVE_TONE for w in words)
+    neg = sum(w in NEGATIVE_TONE for w in words)
+    if pos and not neg:
+        return "praise"
+    if neg and not pos:
+        return "complaint"
+    return ""
+
+
+def _stem(word: str) -> str:
+    """A crude stem so "driver" and "drivers", "wait" and "waiting" count as the same word."""
+    for end in ("ing", "ers", "er", "es", "ed", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
+def _stems(term: str) -> set[str]:
+    return {_stem(w) for w in term.lower().split()}
+
+
+def _pick_terms(terms: Sequence[str], n: int, pairs: Sequence[str] = ()) -> list[str]:
+    """Up to ``n`` terms in order, no two sharing a word; a single word becomes a pair that holds it."""
+    chosen: list[str] = []
+    for term in terms:
+        if any(_stems(term) & _stems(c) for c in chosen):
+            continue
+        if len(term.split()) == 1:
+            wider = next((p for p in pairs if term in p.split()), None)
+            if wider and not any(_stems(wider) & _stems(c) for c in chosen):
+                term = wider
+        chosen.append(term)
+        if len(chosen) >= n:
+            break
+    return chosen
 
 
 @dataclass
@@ -391,16 +461,29 @@ class CTfidfLabeller:
         return out
 
     def label(self, keywords: Sequence[str]) -> str:
-        """The top terms joined by " / ", skipping a term whose words an earlier one already has."""
-        chosen: list[str] = []
-        for kw in keywords:
-            words = set(kw.split())
-            if any(words & set(c.split()) for c in chosen):
-                continue
-            chosen.append(kw)
-            if len(chosen) >= self.label_terms:
-                break
-        return " / ".join(chosen) if chosen else "(no keywords)"
+        """A short label: topic terms first, general praise or complaint words only when they lead.
+
+        Terms made only of tone words (good, excellent, poor ...: :data:`TONE_WORDS`) say
+        how people feel, not what about, so the label is made of the top topic terms ("ward /
+        mental health"). A topic word is replaced by a keyword pair that contains it ("service"
+        → "excellent service", "staff" → "friendly staff"), and a term whose words an earlier one
+        already has is skipped. When tone words lead (the top keyword and half of the top four),
+        the theme is general praise or complaint and the label says so: "general praise: good /
+        perfect". With no topic terms at all, the tone words are the label.
+        """
+        keywords = [k for k in keywords if k.strip()]
+        if not keywords:
+            return "(no keywords)"
+        tone = [k for k in keywords if _is_tone(k)]
+        top = keywords[:4]
+        if _is_tone(keywords[0]) and 2 * sum(_is_tone(k) for k in top) >= len(top):
+            words = _pick_terms(tone, self.label_terms)
+            kind = _tone_kind(tone[: self.label_terms + 2])
+            return f"general {kind}: {' / '.join(words)}" if kind else " / ".join(words)
+        topic = [k for k in keywords if not _is_tone(k)]
+        pairs = [k for k in keywords if len(k.split()) == 2]
+        chosen = _pick_terms(topic, self.label_terms, pairs) or _pick_terms(tone, self.label_terms)
+        return " / ".join(chosen)
 
 
 @dataclass

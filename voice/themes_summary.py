@@ -250,3 +250,30 @@ def overview(
             share = "" if _suppressed(n_other, fmt) else f", {result.other_share:.0%} of answers"
             text += f" {_plural(n_other, fmt, 'quote')} fit no theme and are counted as Other{share}."
     return text
+
+
+def for_audience(
+    summaries: Sequence[ThemeSummary], attributions: Mapping[str, str], hidden_words: frozenset[str]
+) -> list[ThemeSummary]:
+    """Summaries fit for people who are not officers, after :func:`summarise` with redaction.
+
+    Attributions are replaced by ``attributions`` (quote id -> coarsened attribution, "" when
+    unknown) and every word of ``hidden_words`` (what the redactor removed from the quotes, see
+    :func:`voice.privacy.identifier_words`) is hidden from labels, keywords and sentences: a
+    label such as "bartek / social" is made of single words that redaction alone cannot see as
+    a name.
+    """
+    from dataclasses import replace
+
+    from voice.privacy import scrub_words
+
+    return [
+        replace(
+            s,
+            label=scrub_words(s.label, hidden_words),
+            keywords=tuple(scrub_words(k, hidden_words) for k in s.keywords),
+            sentence=scrub_words(s.sentence, hidden_words),
+            quotes=tuple(replace(q, attribution=attributions.get(q.quote_id, "")) for q in s.quotes),
+        )
+        for s in summaries
+    ]

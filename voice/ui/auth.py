@@ -10,8 +10,8 @@ from voice.users import ROLE_NAMES
 
 def _demo_sidebar() -> None:
     st.sidebar.warning(
-        "**Demo mode.** Sample data (seed documents plus a synthetic demo set), no sign-in. "
-        "Create users with `voice users add` to turn this off.",
+        "**Demo mode.** Sample data (seed documents plus a synthetic demo set) in a demo database "
+        "of its own, no sign-in. Create users with `voice users add` to use your own data.",
         icon=":material/science:",
     )
     roles = list(ROLE_NAMES)

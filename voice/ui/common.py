@@ -22,8 +22,7 @@ RAG_COLOURS = {"R": ("#b00020", "Red"), "A": ("#a15c00", "Amber"), "G": ("#1b6e2
 LABEL_NAMES = {"good": "good", "unsure": "unsure", "not_so_good": "not so good"}
 LABEL_COLOURS = {"good": "#1b6e20", "unsure": "#6b6b6b", "not_so_good": "#b00020"}
 
-PUBLIC_ROLE = "report_writer"
-"""Exports are made as a report writer would see them: redacted, small groups coarsened."""
+from voice.privacy import PUBLIC_ROLE  # noqa: E402  exports: as a report writer sees them
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 
@@ -32,20 +31,23 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 
 
 @st.cache_resource(show_spinner="Opening the quote store…")
-def _open_store(url: str) -> Store:
-    from voice.demo import ensure_demo
-
+def _open_store(url: str, demo: bool) -> Store:
     store = Store(url)
-    if ensure_demo(store) is not None:
-        from voice.model import load_model, propose_labels
+    if demo:
+        from voice.demo import ensure_demo
 
-        propose_labels(store, load_model())  # the newest demo quarter is left untagged
+        if ensure_demo(store) is not None:
+            from voice.model import load_model, propose_labels
+
+            propose_labels(store, load_model())  # the newest demo quarter is left untagged
     return store
 
 
 def get_store() -> Store:
-    """The store for this process (seed and demo data loaded on first start)."""
-    return _open_store(config.settings().db_url)
+    """The council's store; in demo mode the demo's own database, filled on first start."""
+    if config.demo_mode():
+        return _open_store(config.demo_db_url(), True)
+    return _open_store(config.settings().db_url, False)
 
 
 @st.cache_resource(show_spinner="Loading the classifier…")
@@ -79,6 +81,19 @@ def redact_texts(texts: Sequence[str]) -> list[str]:
         for text, result in zip(missing, _redactor().redact_many(missing), strict=True):
             _REDACTED[text] = result.text
     return [_REDACTED[t] for t in texts]
+
+
+_IDENTIFIER_WORDS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def identifier_words(texts: Sequence[str]) -> frozenset[str]:
+    """Words the redactor removes from these texts (cached per set of texts)."""
+    from voice.privacy import identifier_words as find
+
+    key = tuple(sorted(set(texts)))
+    if key not in _IDENTIFIER_WORDS:
+        _IDENTIFIER_WORDS[key] = find(key)
+    return _IDENTIFIER_WORDS[key]
 
 
 # -- who is signed in -----------------------------------------------------------------------

@@ -30,18 +30,26 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
             f"No tagged quotes for {board.period}.", "Tag quotes on the Tag page to fill this row."
         )
         return
+    exact = common.sees_raw_text()
+
+    def shown(n: int) -> bool:
+        return exact or common.format_count(n) == str(n)
+
+    if not shown(v.n_tagged):
+        common.empty_state(f"Fewer than {common.small_number_threshold()} tagged quotes for {board.period}.")
+        return
     cols = st.columns(4)
     for col, label in zip(cols, CLASS_ORDER, strict=False):
-        share = v.shares[label] or 0
-        col.metric(
-            LABEL_HEADINGS[label], f"{share:.0%}", help=f"{common.format_count(v.counts[label])} quotes"
-        )
+        count = common.format_count(v.counts[label])
+        share = f"{v.shares[label] or 0:.0%}" if shown(v.counts[label]) else f"{count} quotes"
+        col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes")
     cols[3].metric("Quotes tagged", common.format_count(v.n_tagged), v.direction or "", delta_color="off")
     rows = [
         {"period": p, "class": LABEL_HEADINGS[c], "share": x.shares[c] or 0}
         for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
-        if x.n_tagged
+        if x.n_tagged and shown(x.n_tagged)
         for c in CLASS_ORDER
+        if shown(x.counts[c])
     ]
     chart = (
         alt.Chart(pd.DataFrame(rows))
@@ -56,7 +64,9 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         .properties(height=220)
     )
     st.altair_chart(chart, width="stretch")
-    st.caption(f"RAG {v.rag or 'not rated (fewer than 5 tagged quotes)'} · rule in docs/INDICATORS.md")
+    rag = v.rag or "not rated (fewer than 5 tagged quotes)"
+    hidden = "" if exact else " · classes with fewer than 5 quotes are left out (small numbers)"
+    st.caption(f"RAG {rag} · rule in docs/INDICATORS.md{hidden}")
 
 
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
@@ -92,12 +102,12 @@ def quotes_of(store: Store, period: str | None, sources: Sequence[str] = ()) -> 
 def theme_summaries(store: Store, result, period: str | None, previous=None):  # type: ignore[no-untyped-def]
     """The period's theme summaries and overview as this user may see them.
 
-    Officers see raw quotes and exact counts; everyone else sees redacted quotes, counts
-    under 5 as "<5" and coarsened attributions.
+    Officers see raw quotes and exact counts. Everyone else sees redacted quotes, counts under
+    5 as "<5", coarsened attributions, and theme labels and keywords with every word hidden
+    that the redactor removes from the period's quotes (a label like "bartek / social" is made
+    of single words that redaction alone would not recognise).
     """
-    from dataclasses import replace
-
-    from voice.themes_summary import overview, summarise
+    from voice.themes_summary import for_audience, overview, summarise
 
     quotes = {q.id: q for q in store.quotes(period=period)}
     raw = common.sees_raw_text()
@@ -113,13 +123,17 @@ def theme_summaries(store: Store, result, period: str | None, previous=None):  #
         text_transform=transform,
     )
     shown = common.attributions(list(quotes.values()))
-    summaries = [
-        replace(
-            s, quotes=tuple(replace(q, attribution=shown.get(q.quote_id, q.attribution)) for q in s.quotes)
-        )
-        for s in summaries
-    ]
+    words = frozenset() if raw else common.identifier_words([q.text for q in quotes.values()])
+    summaries = for_audience(summaries, shown, words)
     return summaries, overview(summaries, period, result, count_formatter=common.format_count)
+
+
+def public_theme_labels(store: Store, result, period: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Theme id -> label fit to leave the app (identifying words hidden), for exports."""
+    from voice.privacy import scrub_words
+
+    words = common.identifier_words([q.text for q in store.quotes(period=period)])
+    return {t.id: scrub_words(common.redact_texts([t.label])[0], words) for t in result.themes}
 
 
 def linked_themes_panel(store: Store, board: Dashboard) -> None:

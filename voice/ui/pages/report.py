@@ -15,6 +15,7 @@ from voice.report import (
 )
 from voice.ui import common
 from voice.ui.theme_cache import period_themes
+from voice.ui.theme_panel import public_theme_labels
 
 st.title("Report builder")
 st.caption(
@@ -50,7 +51,7 @@ if not periods or not classes:
 themes, representative = {}, set()
 if len(periods) == 1:
     result = period_themes(store, periods[0])
-    labels = {t.id: t.label for t in result.themes}
+    labels = public_theme_labels(store, result, periods[0])  # exports leave the app: words hidden
     themes = {qid: labels.get(tid, "Other") for qid, tid in result.assignment.items()}
     representative = {qid for t in result.themes for qid in t.representative_ids}
     chosen_themes = st.multiselect("Themes", sorted(set(themes.values())), placeholder="All themes")
@@ -89,7 +90,8 @@ table = pd.DataFrame(
     ]
 )
 st.write(
-    f"{len(items)} quotes match; {len(preselect & set(table['id']))} preselected"
+    f"{common.format_count(len(items))} quotes match; "
+    f"{common.format_count(len(preselect & set(table['id'])))} preselected"
     + (" (each theme's representative quotes)." if preselect is representative else ".")
 )
 edited = st.data_editor(

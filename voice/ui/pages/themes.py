@@ -32,11 +32,20 @@ st.markdown(f"**In a minute.** {common.md_escape(text)}")
 if prev_result is None:
     st.caption(f"No quotes for {previous or 'the previous period'}: no trend to compare.")
 
+exact = common.sees_raw_text()
+
+
+def _shown(n: int) -> bool:
+    """Officers see every count; others no count from 1 to 4 (small numbers)."""
+    return exact or not 0 < n < common.small_number_threshold()
+
+
 split = [
     {"theme": s.label, "class": LABEL_HEADINGS.get(c, "Not tagged yet"), "quotes": s.counts.get(c, 0)}
     for s in summaries
-    if common.sees_raw_text() or s.size >= common.small_number_threshold()
+    if _shown(s.size)
     for c in ("good", "unsure", "not_so_good", "untagged")
+    if _shown(s.counts.get(c, 0))
 ]
 browse = common.can("view_quotes")  # scrutiny members see summaries and representative quotes only
 tab_names = ["Themes", "Map of quotes", "All quotes of a theme"] if browse else ["Themes", "Map of themes"]
@@ -46,20 +55,22 @@ with tab_list:
     if split:
         st.altair_chart(class_split_chart(split), width="stretch")
         if not common.sees_raw_text():
-            st.caption("Themes with fewer than 5 quotes are left out of the chart (small numbers).")
+            st.caption("Themes and classes with fewer than 5 quotes are not charted (small numbers).")
     for s in summaries:
         badge = " 📌" if s.pinned else ""
         change = f" · {s.change_text}" if s.change_text else ""
-        with st.expander(f"{s.label}{badge} — {s.size_text} quotes, {s.mostly}{change}"):
+        with st.expander(f"{common.md_escape(s.label)}{badge} — {s.size_text} quotes, {s.mostly}{change}"):
             st.write(common.md_escape(s.sentence))
-            st.caption("Keywords: " + ", ".join(s.keywords))
+            st.caption("Keywords: " + common.md_escape(", ".join(s.keywords)))
             for q in s.quotes:
                 common.quote_card(q.text, q.attribution)
 
 with tab_map:
     quotes = {q.id: q for q in store.quotes(period=period)}
-    labels = {t.id: t.label for t in result.themes}
-    ids = [qid for qid in result.coords if qid in quotes]
+    labels = {s.theme_id: s.label for s in summaries}  # as this user may see them
+    sizes = {s.theme_id: s.size for s in summaries}
+    sizes[OTHER] = len(result.other)
+    ids = [q for q in result.coords if q in quotes and _shown(sizes.get(result.assignment.get(q, OTHER), 0))]
     shown = dict(zip(ids, common.display_texts([quotes[i] for i in ids]), strict=True))
     points = pd.DataFrame(
         [
