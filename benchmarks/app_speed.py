@@ -86,13 +86,13 @@ def build(home: Path, n_quotes: int, years: int) -> None:
     store.engine.dispose()
 
 
-def cold_first_page(home: Path) -> float:
+def cold_first_page(home: Path, role: str) -> float:
     """Seconds for a fresh process to render the first page."""
     code = (
         "import time; t=time.perf_counter();"
         "from streamlit.testing.v1 import AppTest;"
         f"at=AppTest.from_file({str(ROOT / 'app.py')!r}, default_timeout=600);"
-        "at.session_state['role']='officer'; at.session_state['user']='benchmark'; at.run();"
+        f"at.session_state['role']={role!r}; at.session_state['user']='benchmark'; at.run();"
         "assert not at.exception, at.exception;"
         "print(time.perf_counter()-t)"
     )
@@ -101,17 +101,25 @@ def cold_first_page(home: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def warm_pages(home: Path, repeats: int = 3) -> dict[str, dict[str, float]]:
+def warm_pages(home: Path, role: str, repeats: int = 3) -> dict[str, dict[str, float]]:
     """First (cache-filling) and warm (median of ``repeats``) seconds per page, one process."""
     os.environ.update(VOICE_HOME=str(home), VOICE_DEMO="0", HF_HUB_OFFLINE="1")
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    at.session_state["role"] = "officer"
+    at.session_state["role"] = role
     at.session_state["user"] = "benchmark"  # signed in (no demo: the benchmark store is the council's)
     at.run()
     out = {}
-    for page in PAGES:
+    from voice.users import can
+
+    permission = {
+        "dashboard": "view_dashboard",
+        "tag": "tag",
+        "themes": "view_themes",
+        "report": "build_report",
+    }
+    for page in [p for p in PAGES if can(role, permission.get(p, "view_audit"))]:
         path = str(ROOT / "voice" / "ui" / "pages" / f"{page}.py")
         t = time.perf_counter()
         at.switch_page(path).run()
@@ -135,17 +143,21 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--home", type=Path, default=Path("/tmp/voice-app-benchmark"))
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--role", default="officer", help="officer, report_writer or scrutiny (default officer)"
+    )
     args = parser.parse_args()
     args.home.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     build(args.home, args.quotes, args.years)
     print(f"store ready in {time.perf_counter() - t:.1f} s ({args.home})", flush=True)
-    cold = cold_first_page(args.home)
+    cold = cold_first_page(args.home, args.role)
     print(f"cold first page (fresh process): {cold:.2f} s", flush=True)
-    pages = warm_pages(args.home)
+    pages = warm_pages(args.home, args.role)
     result = {
         "quotes": args.quotes,
         "quarters": args.years * 4,
+        "role": args.role,
         "cold_first_page_s": round(cold, 2),
         "pages": pages,
     }
