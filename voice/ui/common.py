@@ -109,17 +109,20 @@ def user_name() -> str:
     return st.session_state.get("user", "anonymous")
 
 
-def sees_raw_text() -> bool:
-    """Only officers see quotes as they were given; everyone else sees redacted text."""
-    from voice.users import sees_raw_text as allowed
+def exact_counts() -> bool:
+    """Officers see exact counts and attributions; everyone else the small-number rule."""
+    from voice.users import sees_raw_text as officer
 
-    return allowed(role())
+    return officer(role())
 
 
 def display_texts(quotes: Sequence[Quote]) -> list[str]:
-    """Quote texts as this user may see them: raw for officers, redacted otherwise."""
-    texts = [q.text for q in quotes]
-    return texts if sees_raw_text() else redact_texts(texts)
+    """Quote texts for every view outside the tagging page: redacted, whoever looks.
+
+    Only the tagging page shows quotes as they were given (to officers, the only role that has
+    it); dashboards, themes, maps and reports never do (docs/PRIVACY.md).
+    """
+    return redact_texts([q.text for q in quotes])
 
 
 def can(permission: str) -> bool:

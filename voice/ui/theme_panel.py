@@ -30,7 +30,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
             f"No tagged quotes for {board.period}.", "Tag quotes on the Tag page to fill this row."
         )
         return
-    exact = common.sees_raw_text()
+    exact = common.exact_counts()
 
     def shown(n: int) -> bool:
         return exact or common.format_count(n) == str(n)
@@ -102,28 +102,26 @@ def quotes_of(store: Store, period: str | None, sources: Sequence[str] = ()) -> 
 def theme_summaries(store: Store, result, period: str | None, previous=None):  # type: ignore[no-untyped-def]
     """The period's theme summaries and overview as this user may see them.
 
-    Officers see raw quotes and exact counts. Everyone else sees redacted quotes, counts under
-    5 as "<5", coarsened attributions, and theme labels and keywords with every word hidden
-    that the redactor removes from the period's quotes (a label like "bartek / social" is made
-    of single words that redaction alone would not recognise).
+    Quotes are redacted for everyone (only the tagging page shows them as given), and theme
+    labels and keywords have every word hidden that the redactor removes from the period's
+    quotes (a label like "bartek / social" is made of single words that redaction alone would
+    not recognise). Officers see exact counts and attributions; everyone else sees counts
+    under 5 as "<5" and coarsened attributions.
     """
     from voice.themes_summary import for_audience, overview, summarise
 
     quotes = {q.id: q for q in store.quotes(period=period)}
-    raw = common.sees_raw_text()
-    transform = (lambda t: t) if raw else (lambda t: common.redact_texts([t])[0])
-    if not raw:
-        common.redact_texts([q.text for q in quotes.values()])  # one batch, then cached
+    common.redact_texts([q.text for q in quotes.values()])  # one batch, then cached
     summaries = summarise(
         result,
         quotes,
         store.current_tags(),
         previous=previous,
         count_formatter=common.format_count,
-        text_transform=transform,
+        text_transform=lambda t: common.redact_texts([t])[0],
     )
     shown = common.attributions(list(quotes.values()))
-    words = frozenset() if raw else common.identifier_words([q.text for q in quotes.values()])
+    words = common.identifier_words([q.text for q in quotes.values()])
     summaries = for_audience(summaries, shown, words)
     return summaries, overview(summaries, period, result, count_formatter=common.format_count)
 

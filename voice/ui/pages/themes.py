@@ -32,7 +32,7 @@ st.markdown(f"**In a minute.** {common.md_escape(text)}")
 if prev_result is None:
     st.caption(f"No quotes for {previous or 'the previous period'}: no trend to compare.")
 
-exact = common.sees_raw_text()
+exact = common.exact_counts()
 
 
 def _shown(n: int) -> bool:
@@ -54,7 +54,7 @@ tab_list, tab_map, *rest = st.tabs(tab_names)
 with tab_list:
     if split:
         st.altair_chart(class_split_chart(split), width="stretch")
-        if not common.sees_raw_text():
+        if not exact:
             st.caption("Themes and classes with fewer than 5 quotes are not charted (small numbers).")
     for s in summaries:
         badge = " 📌" if s.pinned else ""
