@@ -229,7 +229,7 @@ def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredThe
             .values(label=label, edited=True, updated_at=_now())
         )
         _log(conn, who, "rename", theme_id, {"from": old.label, "to": label})
-    store.audit(who, "theme rename", f"{theme_id}: {old.label!r} -> {label!r}")
+        store._audit(conn, who, "theme rename", f"{theme_id}: {old.label!r} -> {label!r}")
     return get_theme(store, theme_id)
 
 
@@ -278,7 +278,7 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
             .values(active=False, merged_into=new_id, updated_at=now)
         )
         _log(conn, who, "merge", new_id, {"from": ids, "labels": [t.label for t in olds], "quotes": moved})
-    store.audit(who, "theme merge", f"{', '.join(ids)} -> {new_id} {label!r} ({moved} quotes)")
+        store._audit(conn, who, "theme merge", f"{', '.join(ids)} -> {new_id} {label!r} ({moved} quotes)")
     return get_theme(store, new_id)
 
 
@@ -335,7 +335,7 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
             update(themes_table).where(themes_table.c.id == theme_id).values(edited=True, updated_at=now)
         )
         _log(conn, who, "split", new_id, {"from": theme_id, "quotes": ids})
-    store.audit(who, "theme split", f"{len(ids)} quotes of {theme_id} -> {new_id} {label!r}")
+        store._audit(conn, who, "theme split", f"{len(ids)} quotes of {theme_id} -> {new_id} {label!r}")
     return get_theme(store, new_id)
 
 
@@ -364,7 +364,8 @@ def move_quote(store: Store, quote_id: str, theme_id: str, who: str) -> Membersh
                 update(themes_table).where(themes_table.c.id.in_(touched)).values(edited=True, updated_at=now)
             )
         _log(conn, who, "move", theme_id, {"quote": quote.id, "from": before.theme_id if before else None})
-    store.audit(who, "theme move", f"{quote.id}: {before.theme_id if before else 'none'} -> {theme_id}")
+        was = before.theme_id if before else "none"
+        store._audit(conn, who, "theme move", f"{quote.id}: {was} -> {theme_id}")
     return Membership(quote.id, theme_id, HUMAN, who)
 
 
@@ -412,7 +413,7 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
                 ],
             )
         _log(conn, who, "pin", theme_id, {"label": label, "seed_phrases": list(seeds)})
-    store.audit(who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)")
+        store._audit(conn, who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)")
     return get_theme(store, theme_id)
 
 
@@ -536,5 +537,5 @@ def reset_model_themes(store: Store, who: str) -> int:
             .values(active=False, updated_at=now)
         ).rowcount
         _log(conn, who, "rebuild", None, {"retired": retired})
-    store.audit(who, "themes rebuild", f"{retired} model themes retired")
+        store._audit(conn, who, "themes rebuild", f"{retired} model themes retired")
     return retired
