@@ -219,6 +219,7 @@ _AGE_RES = [
     re.compile(r"\b(?P<age>[1-9])\s?(?:yo|y/o|yrs)\b", re.IGNORECASE),
 ]
 
+_NEXT_WORD_RE = re.compile(r" ([A-Za-z][a-z'’-]+)\b")
 _EMAIL_RE = re.compile(r"\b[\w.%+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:[\s-]?\)?\d){8,9}(?!\d)")
 _POSTCODE_RE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
@@ -559,7 +560,23 @@ class Redactor:
         merged = _merge(finds)
         merged = [self._staff_context(text, f) for f in merged]
         merged = _join_adjacent(text, merged)
+        merged = [self._with_surname(text, f) for f in merged]
         return [RedactedSpan(f.start, f.end, f.kind, text[f.start : f.end]) for f in merged]
+
+    def _with_surname(self, text: str, f: _Find) -> _Find:
+        """A found first name takes the known surname right after it: "olivia bennett" as
+        children write it, not only "Olivia Bennett"."""
+        if f.kind not in ("name", "staff"):
+            return f
+        m = _NEXT_WORD_RE.match(text, f.end)
+        if not m:
+            return f
+        word = m.group(1)
+        low = word.lower()
+        g = self.gazetteers
+        if low in g.surnames and (word[0].isupper() or low not in g.very_common_words):
+            return _Find(f.start, m.end(1), f.kind, f.rank)
+        return f
 
     def _patterns(self, text: str) -> list[_Find]:
         finds: list[_Find] = []
