@@ -346,6 +346,7 @@ def _store_with(store, quotes):  # type: ignore[no-untyped-def]
     return store
 
 
+@pytest.mark.both_databases
 def test_first_run_pins_starter_themes_and_saves_assignments(store, fake):
     quotes, _ = topic_quotes()
     _store_with(store, quotes)
@@ -364,6 +365,7 @@ def test_first_run_pins_starter_themes_and_saves_assignments(store, fake):
     assert any(a["action"] == "themes run" for a in store.audit_log())
 
 
+@pytest.mark.both_databases
 def test_edits_persist_across_reruns_and_new_quotes_join(store, fake):
     quotes, truth = topic_quotes()
     _store_with(store, quotes)
@@ -398,6 +400,7 @@ def test_edits_persist_across_reruns_and_new_quotes_join(store, fake):
     assert retired[home.id].merged_into == merged.id and not retired[home.id].active
 
 
+@pytest.mark.both_databases
 def test_rebuild_keeps_only_what_people_touched(store, fake):
     quotes, _ = topic_quotes()
     _store_with(store, quotes)
@@ -415,6 +418,7 @@ def test_rebuild_keeps_only_what_people_touched(store, fake):
     assert any(e["action"] == "rebuild" for e in theme_store.edit_log(store))
 
 
+@pytest.mark.both_databases
 def test_edit_errors_are_clear(store, fake):
     quotes, _ = topic_quotes(per_topic=5)
     _store_with(store, quotes)
@@ -441,6 +445,7 @@ def test_edit_errors_are_clear(store, fake):
     assert r2.assignment[outsider] == OTHER
 
 
+@pytest.mark.both_databases
 def test_pinning_again_updates_seeds_and_starters_are_idempotent(store, fake):
     a = theme_store.pin_theme(store, "Feeling safe", ["I feel safe"], "officer")
     b = theme_store.pin_theme(store, "feeling  safe", ["safe at home"], "officer")
