@@ -342,3 +342,18 @@ def test_without_users_the_demo_never_opens_the_councils_database(
     assert any("Demo mode" in w.value for w in at.sidebar.warning)
     assert "REAL QUOTE" not in all_text(at)
     assert real.count_quotes() == 1  # untouched: no demo data loaded into it
+
+
+def test_first_start_fills_the_demo_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voice.records import MODEL
+
+    home = tmp_path / "fresh"
+    monkeypatch.setenv("VOICE_HOME", str(home))
+    monkeypatch.setenv("VOICE_DEMO", "1")
+    at = open_app("dashboard", role="scrutiny")
+    assert titles(at) == ["Performance dashboard"]
+    store = db(home)
+    assert store.count_quotes() >= 370 and len(store.periods()) >= 8
+    proposals = [t for t in store.current_tags().values() if t.origin == MODEL]
+    assert proposals  # the untagged demo quarter got the model's proposals
+    assert "No indicators or quotes" not in all_text(at)

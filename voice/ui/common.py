@@ -31,23 +31,43 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
 
 
 @st.cache_resource(show_spinner="Opening the quote store…")
-def _open_store(url: str, demo: bool) -> Store:
-    store = Store(url)
-    if demo:
-        from voice.demo import ensure_demo
+def _open_store(url: str) -> Store:
+    return Store(url)
 
-        if ensure_demo(store) is not None:
-            from voice.model import load_model, propose_labels
 
-            propose_labels(store, load_model())  # the newest demo quarter is left untagged
-    return store
+def _fill_demo(store: Store) -> None:
+    """First start in demo mode: load the seeds and the demo set, with a progress bar."""
+    from voice.demo import ensure_demo
+    from voice.model import load_model, propose_labels
+
+    bar = st.progress(0.0, text="First start: loading the seed documents and the demo set…")
+
+    def step(done: int, total: int, message: str) -> None:
+        bar.progress(min(done / max(total, 1), 1.0) * 0.7, text=f"First start: {message}")
+
+    if ensure_demo(store, progress=step) is not None:
+        model = load_model()
+
+        def embedded(done: int, total: int) -> None:
+            bar.progress(0.7 + 0.3 * done / max(total, 1), text=f"Proposing labels: {done} of {total} quotes")
+
+        propose_labels(store, model, embedded)  # the newest demo quarter is left untagged
+    bar.empty()
+
+
+_DEMO_READY: set[str] = set()
 
 
 def get_store() -> Store:
     """The council's store; in demo mode the demo's own database, filled on first start."""
-    if config.demo_mode():
-        return _open_store(config.demo_db_url(), True)
-    return _open_store(config.settings().db_url, False)
+    if not config.demo_mode():
+        return _open_store(config.settings().db_url)
+    url = config.demo_db_url()
+    store = _open_store(url)
+    if url not in _DEMO_READY:
+        _fill_demo(store)
+        _DEMO_READY.add(url)
+    return store
 
 
 @st.cache_resource(show_spinner="Loading the classifier…")
