@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 120) -> Non
     raise TimeoutError("streamlit did not become healthy")
 
 
+@dataclass(frozen=True)
+class Served:
+    """The running app: its address (what ``str()`` gives) and its VOICE_HOME."""
+
+    url: str
+    home: Path
+
+    def __str__(self) -> str:
+        return self.url
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home = tmp_path_factory.mktemp("browser-home")
     port = _free_port()
     env = {**os.environ, "VOICE_HOME": str(home), "VOICE_DEMO": "1", "HF_HUB_OFFLINE": "1"}
@@ -71,7 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield url
+        yield Served(url, home)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -150,4 +162,26 @@ def test_scrutiny_role_has_no_tagging_page(server: str, browser) -> None:  # typ
     page.wait_for_timeout(1500)
     assert sidebar.get_by_text("Tag quotes").count() == 0
     assert sidebar.get_by_text("Audit log").count() == 0
+    page.close()
+
+
+def test_tagging_by_keyboard_stores_the_tag_and_moves_on(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    from voice.store import Store
+
+    page = _open(browser, f"{server}/tag")
+    page.get_by_role("heading", name="Tag quotes").first.wait_for(timeout=120_000)
+    _settle(page)
+    store = Store(f"sqlite:///{server.home / 'demo.db'}")
+    before = {t.quote_id for t in store.all_tags(origin="human")}
+    shown = page.get_by_text("“").first.inner_text()
+    page.get_by_role("heading", name="Tag quotes").first.click()  # focus the page, not a widget
+    page.keyboard.press("3")  # "What's not so good?"
+    for _ in range(120):
+        page.wait_for_timeout(500)
+        new = [t for t in store.all_tags(origin="human") if t.quote_id not in before]
+        if new:
+            break
+    assert len(new) == 1 and new[0].label == "not_so_good" and new[0].who == "demo user (officer)"
+    _settle(page)
+    assert page.get_by_text("“").first.inner_text() != shown  # the next quote is proposed
     page.close()
