@@ -145,22 +145,16 @@ d1.download_button(
 )
 d2.download_button("Markdown", markdown, f"{slug}.md", mime="text/markdown", on_click=_audited, args=("md",))
 attribution = options["attribution"]
-d3.download_button(
-    "Quotes CSV",
-    appendix_table(picked, "csv", transform, attribution),
-    f"{slug}.csv",
-    mime="text/csv",
-    on_click=_audited,
-    args=("csv",),
-)
-d4.download_button(
-    "Quotes XLSX",
-    appendix_table(picked, "xlsx", transform, attribution),
-    f"{slug}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    on_click=_audited,
-    args=("xlsx",),
-)
+TABLE_MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+for column, (fmt, mime) in zip((d3, d4), TABLE_MIME.items(), strict=True):
+    column.download_button(
+        f"Quotes {fmt.upper()}",
+        appendix_table(picked, fmt, transform, attribution),
+        f"{slug}.{fmt}",
+        mime=mime,
+        on_click=_audited,
+        args=(fmt,),
+    )
 st.subheader("Preview")
 with st.container(border=True):
     st.markdown(markdown)
