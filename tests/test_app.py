@@ -357,3 +357,19 @@ def test_first_start_fills_the_demo_database(tmp_path: Path, monkeypatch: pytest
     proposals = [t for t in store.current_tags().values() if t.origin == MODEL]
     assert proposals  # the untagged demo quarter got the model's proposals
     assert "No indicators or quotes" not in all_text(at)
+
+
+def test_a_first_start_stopped_half_way_is_completed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The visitor clicked on while the demo loaded: the next run still proposes labels."""
+    from voice import config
+    from voice.demo import ensure_demo
+    from voice.records import MODEL
+
+    home = tmp_path / "stopped"
+    monkeypatch.setenv("VOICE_HOME", str(home))
+    monkeypatch.setenv("VOICE_DEMO", "1")
+    ensure_demo(Store(config.demo_db_url()))  # loaded, but stopped before the proposals
+    at = open_app("themes", role="scrutiny")
+    assert not at.exception
+    assert any(t.origin == MODEL for t in db(home).current_tags().values())
+    assert "mostly not yet tagged" not in all_text(at)

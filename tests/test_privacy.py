@@ -131,3 +131,30 @@ def test_protect_rows_redacts_and_coarsens_for_non_officers():
     assert safe["attribution"] == ""
     assert "gender" not in safe and "age" not in safe and "label_by" not in safe
     assert safe["label"] == "good"
+
+
+def test_identifying_words_are_hidden_from_theme_labels() -> None:
+    from voice.privacy import HIDDEN_WORD, identifier_words, scrub_words
+
+    words = identifier_words(["Bartek my social worker never listens", "I live in Coalville"])
+    assert {"bartek", "coalville"} <= words
+    assert scrub_words("bartek / social", words) == f"{HIDDEN_WORD} / social"
+    assert scrub_words("Coalville school", words) == f"{HIDDEN_WORD} school"
+    assert scrub_words("social worker / listens", words) == "social worker / listens"
+
+
+def test_summaries_for_audience_coarsen_the_example_in_the_sentence() -> None:
+    from voice.themes_summary import RepresentativeQuote, ThemeSummary, for_audience
+
+    rep = RepresentativeQuote("q1", "Bartek listens to me.", "Male, 20", "good")
+    summary = ThemeSummary(
+        theme_id="t", label="bartek / listens", size=6, size_text="6", share=1.0,
+        counts={"good": 6}, count_texts={"good": "6"}, previous=None, change=None, change_text="",
+        keywords=("bartek", "listens"), quotes=(rep,),
+        sentence='6 quotes. For example: "Bartek listens to me." (Male, 20).',
+    )  # fmt: skip
+    (shown,) = for_audience([summary], {"q1": "young adult, 18–25"}, frozenset({"bartek"}))
+    assert shown.label == "[…] / listens" and shown.keywords == ("[…]", "listens")
+    assert "(young adult, 18–25)" in shown.sentence and "Male, 20" not in shown.sentence
+    assert "Bartek" not in shown.sentence
+    assert shown.quotes[0].attribution == "young adult, 18–25"

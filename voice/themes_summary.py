@@ -267,13 +267,20 @@ def for_audience(
 
     from voice.privacy import scrub_words
 
-    return [
-        replace(
-            s,
-            label=scrub_words(s.label, hidden_words),
-            keywords=tuple(scrub_words(k, hidden_words) for k in s.keywords),
-            sentence=scrub_words(s.sentence, hidden_words),
-            quotes=tuple(replace(q, attribution=attributions.get(q.quote_id, "")) for q in s.quotes),
+    out = []
+    for s in summaries:
+        sentence = s.sentence
+        for q in s.quotes:  # the sentence quotes an example with its attribution: coarsen it too
+            if q.attribution:
+                shown = attributions.get(q.quote_id, "")
+                sentence = sentence.replace(f" ({q.attribution})", f" ({shown})" if shown else "")
+        out.append(
+            replace(
+                s,
+                label=scrub_words(s.label, hidden_words),
+                keywords=tuple(scrub_words(k, hidden_words) for k in s.keywords),
+                sentence=scrub_words(sentence, hidden_words),
+                quotes=tuple(replace(q, attribution=attributions.get(q.quote_id, "")) for q in s.quotes),
+            )
         )
-        for s in summaries
-    ]
+    return out

@@ -36,22 +36,27 @@ def _open_store(url: str) -> Store:
 
 
 def _fill_demo(store: Store) -> None:
-    """First start in demo mode: load the seeds and the demo set, with a progress bar."""
-    from voice.demo import ensure_demo
-    from voice.model import load_model, propose_labels
+    """Demo mode: load the seeds and the demo set on first start, with a progress bar.
 
-    bar = st.progress(0.0, text="First start: loading the seed documents and the demo set…")
+    Safe to run again: a run stopped half-way (the visitor clicked on) is completed the next
+    time, and quotes still without any label get the model's proposals.
+    """
+    from voice.demo import ensure_demo
+    from voice.model import propose_labels
+
+    bar = st.progress(0.0, text="Opening the demo…")
 
     def step(done: int, total: int, message: str) -> None:
         bar.progress(min(done / max(total, 1), 1.0) * 0.7, text=f"First start: {message}")
 
-    if ensure_demo(store, progress=step) is not None:
-        model = load_model()
+    ensure_demo(store, progress=step)
+    current = store.current_tags()
+    if any(q.id not in current for q in store.quotes() if q.text.strip()):
 
         def embedded(done: int, total: int) -> None:
             bar.progress(0.7 + 0.3 * done / max(total, 1), text=f"Proposing labels: {done} of {total} quotes")
 
-        propose_labels(store, model, embedded)  # the newest demo quarter is left untagged
+        propose_labels(store, get_model(), embedded)  # the newest demo quarter is left untagged
     bar.empty()
 
 

@@ -57,7 +57,7 @@ with tab_list:
         if not exact:
             st.caption("Themes and classes with fewer than 5 quotes are not charted (small numbers).")
     for s in summaries:
-        badge = " 📌" if s.pinned else ""
+        badge = " (pinned)" if s.pinned else ""
         change = f" · {s.change_text}" if s.change_text else ""
         with st.expander(f"{common.md_escape(s.label)}{badge} — {s.size_text} quotes, {s.mostly}{change}"):
             st.write(common.md_escape(s.sentence))
