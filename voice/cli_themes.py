@@ -44,7 +44,10 @@ def _progress(bar, task):  # type: ignore[no-untyped-def]
 
 
 def _suppress(n: int) -> str:
-    return f"<{config.SMALL_NUMBER_THRESHOLD}" if 0 < n < config.SMALL_NUMBER_THRESHOLD else str(n)
+    """A count as it may leave the officers' hands ("<5" for 1 to 4)."""
+    from voice.privacy import PUBLIC_ROLE, format_count
+
+    return format_count(n, PUBLIC_ROLE)
 
 
 @app.command("themes")
@@ -150,29 +153,13 @@ def _themes_file(input: Path, output: Path | None) -> None:
     )
 
 
-def _public_summaries(result, quotes, labels, previous):  # type: ignore[no-untyped-def]
-    """Summaries as a report writer may see them: redacted, small numbers, coarsened, words hidden."""
-    from voice.privacy import PUBLIC_ROLE, coarsen_attributions, identifier_words
-    from voice.redact import redact_texts
-    from voice.themes_summary import for_audience, summarise
-
-    texts = [q.text for q in quotes]
-    redacted = dict(zip(texts, redact_texts(texts), strict=True))
-
-    def transform(text: str) -> str:
-        return redacted.get(text) or redact_texts([text])[0]
-
-    summaries = summarise(
-        result, quotes, labels, previous, count_formatter=_suppress, text_transform=transform
-    )
-    return for_audience(summaries, coarsen_attributions(quotes, PUBLIC_ROLE), identifier_words(texts))
-
-
 def _themes_store(  # type: ignore[no-untyped-def]
     period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str, unredacted: bool = False
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
+    from voice.privacy import PUBLIC_ROLE
     from voice.themes import overview, summarise, themes_for_period
+    from voice.themes_summary import summarise_for_role
 
     store = open_store()
     if period:
@@ -198,7 +185,7 @@ def _themes_store(  # type: ignore[no-untyped-def]
     if unredacted:
         summaries = summarise(result, quotes, labels, previous, count_formatter=count)
     else:
-        summaries = _public_summaries(result, quotes, labels, previous)
+        summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
     if fmt is ThemeFormat.json:

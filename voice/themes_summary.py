@@ -284,3 +284,32 @@ def for_audience(
             )
         )
     return out
+
+
+def summarise_for_role(
+    result: ThemeResult,
+    quotes: Sequence[Quote],
+    labels: Mapping[str, Any],
+    role: str,
+    previous: ThemeResult | Mapping[str, int] | None = None,
+) -> list[ThemeSummary]:
+    """:func:`summarise` as ``role`` may see it outside the tagging page (docs/PRIVACY.md).
+
+    Quote texts are redacted for every role; counts follow the small-number rule and
+    attributions are coarsened for everyone but officers; words the redactor removes from the
+    quotes are hidden from labels, keywords and sentences (:func:`for_audience`).
+    """
+    from voice.privacy import coarsen_attributions, format_count, identifier_words
+    from voice.redact import redact_texts
+
+    texts = [q.text for q in quotes]
+    redact_texts(texts)  # one batch; the redactor keeps them for the single lookups below
+    summaries = summarise(
+        result,
+        quotes,
+        labels,
+        previous,
+        count_formatter=lambda n: format_count(n, role),
+        text_transform=lambda t: redact_texts([t])[0],
+    )
+    return for_audience(summaries, coarsen_attributions(quotes, role), identifier_words(texts))

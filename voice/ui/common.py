@@ -89,36 +89,18 @@ def get_model():  # type: ignore[no-untyped-def]
     return _load_model(str(active_model_dir()), str(config.settings().home))
 
 
-@st.cache_resource(show_spinner="Loading the redaction pipeline…")
-def _redactor():  # type: ignore[no-untyped-def]
-    from voice.redact import default_redactor
-
-    return default_redactor()
-
-
-_REDACTED: dict[str, str] = {}
-
-
 def redact_texts(texts: Sequence[str]) -> list[str]:
-    """Redacted texts (each distinct text redacted once per process)."""
-    missing = list(dict.fromkeys(t for t in texts if t not in _REDACTED))
-    if missing:
-        for text, result in zip(missing, _redactor().redact_many(missing), strict=True):
-            _REDACTED[text] = result.text
-    return [_REDACTED[t] for t in texts]
+    """Redacted texts (the process-wide redactor batches them and keeps recent ones)."""
+    from voice.redact import redact_texts as redact
 
-
-_IDENTIFIER_WORDS: dict[tuple[str, ...], frozenset[str]] = {}
+    return redact(texts)
 
 
 def identifier_words(texts: Sequence[str]) -> frozenset[str]:
-    """Words the redactor removes from these texts (cached per set of texts)."""
+    """Words the redactor removes from these texts (to hide them from theme labels)."""
     from voice.privacy import identifier_words as find
 
-    key = tuple(sorted(set(texts)))
-    if key not in _IDENTIFIER_WORDS:
-        _IDENTIFIER_WORDS[key] = find(key)
-    return _IDENTIFIER_WORDS[key]
+    return find(texts)
 
 
 # -- who is signed in -----------------------------------------------------------------------

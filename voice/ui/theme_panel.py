@@ -108,21 +108,10 @@ def theme_summaries(store: Store, result, period: str | None, previous=None):  #
     not recognise). Officers see exact counts and attributions; everyone else sees counts
     under 5 as "<5" and coarsened attributions.
     """
-    from voice.themes_summary import for_audience, overview, summarise
+    from voice.themes_summary import overview, summarise_for_role
 
-    quotes = {q.id: q for q in store.quotes(period=period)}
-    common.redact_texts([q.text for q in quotes.values()])  # one batch, then cached
-    summaries = summarise(
-        result,
-        quotes,
-        store.current_tags(),
-        previous=previous,
-        count_formatter=common.format_count,
-        text_transform=lambda t: common.redact_texts([t])[0],
-    )
-    shown = common.attributions(list(quotes.values()))
-    words = common.identifier_words([q.text for q in quotes.values()])
-    summaries = for_audience(summaries, shown, words)
+    quotes = store.quotes(period=period)
+    summaries = summarise_for_role(result, quotes, store.current_tags(), common.role(), previous)
     return summaries, overview(summaries, period, result, count_formatter=common.format_count)
 
 
