@@ -32,14 +32,17 @@ def margins(proba: np.ndarray, decision_weights: np.ndarray | None = None) -> np
     return top2[:, 1] - top2[:, 0]
 
 
-def tagging_queue(store, model, period: str | None = None) -> list[QueueItem]:  # type: ignore[no-untyped-def]
-    """Quotes without a human tag, most useful first, each with the model's proposal."""
-    current = store.current_tags()
-    quotes = [
-        q
-        for q in store.quotes(period=period)
-        if q.text.strip() and not (q.id in current and current[q.id].origin == HUMAN)
-    ]
+def tagging_queue(  # type: ignore[no-untyped-def]
+    store, model, period: str | None = None, *, current: dict | None = None, stored: list | None = None
+) -> list[QueueItem]:
+    """Quotes without a human tag, most useful first, each with the model's proposal.
+
+    ``current`` (``store.current_tags()``) and ``stored`` (``store.quotes(period=period)``) may
+    be passed by a caller that has read them already.
+    """
+    current = store.current_tags() if current is None else current
+    stored = store.quotes(period=period) if stored is None else stored
+    quotes = [q for q in stored if q.text.strip() and not (q.id in current and current[q.id].origin == HUMAN)]
     if not quotes:
         return []
     labels, proba = model.classify([q.text for q in quotes], [q.question for q in quotes])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 import time
@@ -12,7 +11,17 @@ from typing import Annotated
 import typer
 
 from voice import config
-from voice.cli import Format, app, console, err, open_store, print_rows, progress_bar, user_errors
+from voice.cli import (
+    DEFAULT_WHO,
+    Format,
+    app,
+    console,
+    err,
+    open_store,
+    print_rows,
+    progress_bar,
+    user_errors,
+)
 from voice.cli_model import benchmark_app
 
 users_app = typer.Typer(
@@ -252,7 +261,7 @@ def users_add(
         check_password(password)
         users = UserStore()
         user = users.add_user(name, role, password, replace=replace)
-        open_store().audit(by or getpass.getuser(), "user add", f"{user.username} as {user.role}")
+        open_store().audit(by or DEFAULT_WHO, "user add", f"{user.username} as {user.role}")
         console.print(f"{'updated' if replace else 'added'} {user.username} ({user.role}) in {users.path}")
 
 
@@ -284,7 +293,7 @@ def users_remove(
 
     with user_errors():
         user = UserStore().remove_user(name)
-        open_store().audit(by or getpass.getuser(), "user remove", f"{user.username} ({user.role})")
+        open_store().audit(by or DEFAULT_WHO, "user remove", f"{user.username} ({user.role})")
         console.print(f"removed {user.username}")
 
 

@@ -79,8 +79,13 @@ class Dashboard:
 
 def dashboard_periods(store: Store) -> list[str]:
     """Every period with indicators or quotes, newest first."""
-    periods = {r.period for r in store.indicators() if r.period} | set(store.periods())
-    return sorted((p for p in periods if period_sort_key(p) != (0, 0)), key=period_sort_key, reverse=True)
+    return _quarters(store.indicators(), store.periods())[::-1]
+
+
+def _quarters(rows: Sequence[Indicator], quote_periods: Sequence[str]) -> list[str]:
+    """The quarters of indicator rows and quotes, oldest first (other period texts left out)."""
+    periods = {r.period for r in rows if r.period} | set(quote_periods)
+    return sorted((p for p in periods if period_sort_key(p) != (0, 0)), key=period_sort_key)
 
 
 def linked_sources(indicator: Indicator, sources: Sequence[str]) -> tuple[str, ...]:
@@ -124,8 +129,7 @@ def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard
             small-number rule for roles other than officers).
     """
     all_rows = store.indicators()
-    periods = sorted({r.period for r in all_rows if r.period} | set(store.periods()), key=period_sort_key)
-    periods = [p for p in periods if period_sort_key(p) != (0, 0)]
+    periods = _quarters(all_rows, store.periods())
     series: dict[str, dict[str, float | None]] = defaultdict(dict)
     for r in all_rows:
         if r.period:

@@ -227,11 +227,9 @@ def make_engine(url: str | None = None) -> Engine:
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    attempts = len(metadata.tables) + sum(len(t.indexes) for t in metadata.tables.values()) + 1
+    races_left = len(metadata.tables) + sum(len(t.indexes) for t in metadata.tables.values())
     locked_waits = 0
-    attempt = 0
     while True:
-        attempt += 1
         try:
             metadata.create_all(engine)
             return engine
@@ -240,18 +238,17 @@ def make_engine(url: str | None = None) -> Engine:
             # the losers see "already exists" (or a duplicate key in PostgreSQL's catalogue) and
             # look again; each failure means one more table or index exists, so this ends.
             racing = isinstance(exc, (IntegrityError, ProgrammingError)) or "already exists" in str(exc.orig)
-            if racing and attempt < attempts:
+            if racing and races_left > 0:
+                races_left -= 1
                 continue
             # SQLite's switch to WAL mode needs the file to itself and can fail at once (without
             # waiting for the busy timeout) while another session is creating the schema.
             if "locked" in str(exc.orig) and locked_waits < SCHEMA_LOCK_RETRIES:
                 locked_waits += 1
-                attempt -= 1
                 time.sleep(0.05 * locked_waits)
                 continue
             engine.dispose()
             raise StoreError(f"cannot open the database {_shown(url)}: {explain(exc)}") from None
-    return engine
 
 
 def _quote_row(q: Quote, at: datetime) -> dict:

@@ -13,12 +13,9 @@ from voice.ingest.quote_file import QuoteFileError, read_quote_file
 from voice.records import Quote
 from voice.store import Store
 from voice.ui.common import md_escape, user_name
+from voice.ui.tagging import queue_changed
 
 GENDERS = ["", "Female", "Male", "Non-binary", "Parent", "Carer", "Young person"]
-
-
-def _bump() -> None:
-    st.session_state["tag_epoch"] = st.session_state.get("tag_epoch", 0) + 1
 
 
 def add_quote_form(store: Store) -> None:
@@ -61,7 +58,7 @@ def add_quote_form(store: Store) -> None:
     result = store.add_quotes([quote], who=user_name())
     if result.quotes_added:
         st.success(f"Added. It is in the tagging queue now (id {quote.id}).")
-        _bump()
+        queue_changed()
     else:
         st.info("That quote is already stored (same words, source and period): nothing added.")
 
@@ -105,4 +102,4 @@ def upload_quotes(store: Store) -> None:
             f"Added {result.quotes_added} quotes and {result.tags_added} tags "
             f"({result.already_stored} already stored) from {md_escape(uploaded.name)}."
         )
-        _bump()
+        queue_changed()

@@ -118,9 +118,7 @@ def user_name() -> str:
 
 def exact_counts() -> bool:
     """Officers see exact counts and attributions; everyone else the small-number rule."""
-    from voice.users import sees_raw_text as officer
-
-    return officer(role())
+    return can("view_exact_counts")
 
 
 def display_texts(quotes: Sequence[Quote]) -> list[str]:

@@ -17,7 +17,8 @@ def _epoch() -> int:
     return st.session_state.get("tag_epoch", 0)
 
 
-def _bump() -> None:
+def queue_changed() -> None:
+    """Call after a tag, an undo or an import: the queue is ranked again on the next run."""
     st.session_state["tag_epoch"] = _epoch() + 1
 
 
@@ -29,11 +30,11 @@ def queue_for(store: Store, model, period: str | None) -> tuple[list[QueueItem],
     key = (period, model.version, _epoch())
     cached = st.session_state.get("queue_cache")
     if cached is None or cached[0] != key:
-        with st.spinner("Ranking the untagged quotes…"):
-            queue = tagging_queue(store, model, period)
         current = store.current_tags()
-        wanted = {q.id for q in store.quotes(period=period)}
-        done = sum(1 for qid, t in current.items() if t.origin == HUMAN and qid in wanted)
+        stored = store.quotes(period=period)
+        with st.spinner("Ranking the untagged quotes…"):
+            queue = tagging_queue(store, model, period, current=current, stored=stored)
+        done = sum(1 for q in stored if q.id in current and current[q.id].origin == HUMAN)
         cached = (key, queue, done)
         st.session_state["queue_cache"] = cached
     skipped = st.session_state.get("skipped", set())
@@ -58,7 +59,7 @@ def save_tag(store: Store, model, quote: Quote, label: str, accepted: bool) -> T
     tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
     st.session_state.setdefault("undo_stack", []).append({"quote_id": quote.id, "label": label})
     _learn(store, model)
-    _bump()
+    queue_changed()
     st.toast(f"Tagged: {label.replace('_', ' ')}", icon=":material/check:")
     return tag
 
@@ -71,5 +72,5 @@ def undo_last(store: Store, model) -> None:  # type: ignore[no-untyped-def]
     last = stack.pop()
     store.undo_tag(last["quote_id"], who=user_name())
     _learn(store, model)
-    _bump()
+    queue_changed()
     st.toast("Last tag undone", icon=":material/undo:")

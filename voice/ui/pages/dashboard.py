@@ -21,7 +21,8 @@ if not periods:
 
 left, right = st.columns([1, 2])
 with left:
-    with_quotes = [p for p in periods if p in set(store.periods())]
+    quote_periods = set(store.periods())
+    with_quotes = [p for p in periods if p in quote_periods]
     period = common.period_picker(periods, key="dashboard_period", default=next(iter(with_quotes), None))
 with right:
     rags = st.multiselect(
