@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, seed
 from typer.testing import CliRunner
@@ -188,9 +189,33 @@ def test_evaluate_themes_writes_json(home, tmp_path):
     assert split["rows"] == 150 and split["groups"] >= 2
     assert 0 < split["ami_voice"] <= 1 and split["ami_tfidf_kmeans"] != 0
     assert split["ratio_vs_tfidf"] == pytest.approx(split["ami_voice"] / split["ami_tfidf_kmeans"], rel=1e-2)
+    assert split["guided"] and 0 < split["ami_voice_without_guide"] <= 1
     bad = write_csv(tmp_path / "bad.csv", [{"text": "x"}])
     r = run("evaluate-themes", "--data", bad, "--no-halves")
     assert r.exit_code == 1 and "bad.csv: no categories column" in r.output
+
+
+def test_train_themes_writes_a_guide_the_engine_uses(home, tmp_path, monkeypatch):
+    from voice import config
+    from voice.embed import default_embedder
+    from voice.themes_guide import CategoryGuide, default_guide
+
+    rows = [{"id": r["id"], "text": r["text"], "categories": r["categories"]} for r in corpus_rows(400)]
+    src = write_csv(tmp_path / "coded.csv", rows)
+    out = tmp_path / "guide"
+    r = run("train-themes", "--data", src, "--out", out)
+    assert r.exit_code == 0, r.output
+    assert "categories from" in r.output and (out / "guide.npz").exists()
+    guide = CategoryGuide.load(out)
+    assert guide.meta["data"] == "coded.csv" and guide.meta["embedding"] == default_embedder().version
+    assert "Staff manner & personal attributes" in guide.categories
+    p = guide.transform(default_embedder().embed(["the nurse was kind and caring", "waited five hours"]))
+    assert p.shape == (2, len(guide.categories)) and np.allclose(p.sum(axis=1), 1)
+    # the engine picks the guide up from config.THEME_GUIDE_DIR
+    monkeypatch.setattr(config, "THEME_GUIDE_DIR", out)
+    assert default_guide() is not None and default_guide().categories == guide.categories
+    r = run("train-themes", "--data", write_csv(tmp_path / "x.csv", [{"text": "x"}]), "--out", out)
+    assert r.exit_code == 1 and "x.csv: no categories column" in r.output
 
 
 def test_benchmark_themes_runs(home, tmp_path):

@@ -177,11 +177,22 @@ def test_kmeans_clusterer_finds_k_by_silhouette():
     rng = np.random.default_rng(0)
     centres = rng.standard_normal((4, 10)) * 5
     x = np.vstack([c + rng.standard_normal((30, 10)) for c in centres])
-    c = KMeansClusterer(tolerance=0.0)
+    c = KMeansClusterer(tolerance=0.0, min_k=2)
     labels = c.fit_predict(x)
     assert c.chosen_k_ == 4
     assert len(set(labels)) == 4
     assert c.scores_ and max(c.scores_, key=c.scores_.get) == 4
+
+
+def test_kmeans_clusterer_keeps_a_floor_of_themes_when_there_are_quotes_enough():
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((4, 10)) * 5
+    x = np.vstack([c + rng.standard_normal((30, 10)) for c in centres])
+    c = KMeansClusterer(tolerance=0.0, min_k=6)
+    c.fit_predict(x)
+    assert min(c.candidates(120)) == 5  # at most half the largest k tried (√120 → 10)
+    assert c.chosen_k_ == 5
+    assert min(c.candidates(9)) == 2  # a handful of quotes: no floor
 
 
 # -- build_themes --------------------------------------------------------------------------

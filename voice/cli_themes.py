@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sys
 import time
@@ -395,9 +396,19 @@ def evaluate_themes_cmd(
     halves: Annotated[
         bool, typer.Option("--halves/--no-halves", help="Also report the tuning and held-out halves.")
     ] = True,
+    guided: Annotated[
+        bool,
+        typer.Option(
+            "--guide/--no-guide",
+            help="Theme with guides learned from the other folds' categories (the default engine).",
+        ),
+    ] = True,
 ) -> None:
     """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
 
+    The default engine uses a theme guide learned from coders' categories; here every split
+    is themed with guides trained on other comments only (5-fold out-of-fold for the whole
+    file, the other half for each half), and the engine without a guide is shown beside it.
     Also shows plain MiniLM + k-means (same number of groups) for context. Baselines are the
     mean over k-means seeds 0, 1, 2.
     """
@@ -407,13 +418,16 @@ def evaluate_themes_cmd(
     with user_errors():
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding", total=None)
-            report = evaluate_themes(data, default_embedder(), halves=halves, progress=_progress(bar, task))
+            report = evaluate_themes(
+                data, default_embedder(), halves=halves, guided=guided, progress=_progress(bar, task)
+            )
         rows = [
             {
                 "split": name,
                 "rows": r["rows"],
                 "groups": r["groups"],
                 "AMI voice": r["ami_voice"],
+                "AMI no guide": r["ami_voice_without_guide"],
                 "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
                 "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
                 "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
@@ -429,6 +443,43 @@ def evaluate_themes_cmd(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(report, indent=2))
         console.print(f"wrote {target}")
+
+
+@app.command("train-themes")
+def train_themes_cmd(
+    data: Annotated[
+        Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
+    ] = config.CORPUS_DIR / "nhs_fft_labelled.csv",
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for guide.npz and guide.json.")
+    ] = config.THEME_GUIDE_DIR,
+) -> None:
+    """Train the theme guide: coders' categories learned from sentence embeddings.
+
+    The theme engine clusters in the guide's topic space (docs/THEMES.md). The shipped guide
+    is trained on the labelled corpus; retrain it on a council's own coded feedback with
+    --data.
+    """
+    from voice.embed import default_embedder
+    from voice.themes_eval import read_categorised
+    from voice.themes_guide import CategoryGuide
+    from voice.themes_steps import unit_rows
+
+    with user_errors():
+        rows = read_categorised(data)
+        with progress_bar("embedding") as bar:
+            task = bar.add_task("embedding", total=None)
+            emb = unit_rows(default_embedder().embed(rows.texts, progress=_progress(bar, task)))
+        guide = CategoryGuide.fit(emb, rows.categories)
+        guide.meta["data"] = data.name
+        guide.meta["data_sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
+        guide.meta["embedding"] = default_embedder().version
+        guide.save(out)
+        left_out = len(guide.meta["left_out_categories"])
+        console.print(
+            f"wrote {out}: {len(guide.categories)} categories from {guide.meta['rows']} comments"
+            + (f" ({left_out} rare categories left out)" if left_out else "")
+        )
 
 
 @benchmark_app.command("themes")

@@ -84,6 +84,17 @@ THEME_SEED = 0
 """Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
 THEME_MAX_COUNT = 20
 """Most themes the clusterer discovers in one run (pinned and edited themes come on top)."""
+THEME_MIN_COUNT = 6
+"""Fewest themes the clusterer discovers when there are enough quotes (the silhouette alone
+often prefers 3 or 4 broad themes that tell a report writer little)."""
+THEME_GUIDE_DIR = MODELS_DIR / "themes"
+"""Where the shipped theme guide lives (``guide.npz`` + ``guide.json``: voice/themes_guide.py)."""
+THEME_GUIDE_MIN_COUNT = 8
+"""A coders' category needs this many comments to be learned by the guide."""
+THEME_GUIDE_C = 1.0
+"""Inverse regularisation of the guide's logistic regression."""
+THEME_GUIDE_HYBRID_WEIGHT = 0.5
+"""Weight of the unsupervised hybrid features beside the guide's topic space (0: guide only)."""
 THEME_MIN_SHARE = 0.01
 """A discovered theme holds at least this share of the answered quotes (else its quotes are outliers)."""
 THEME_PIN_MIN_SIMILARITY = 0.45

@@ -27,7 +27,7 @@ from voice.themes_steps import (
     CentreDiversePicker,
     Clusterer,
     CTfidfLabeller,
-    HybridReducer,
+    GuidedReducer,
     KMeansClusterer,
     Labeller,
     Reducer,
@@ -238,7 +238,7 @@ def build_themes(
         quotes in "Other" and a 2-D map.
     """
     embedder = embedder or default_embedder()
-    reducer = reducer or HybridReducer()
+    reducer = reducer or GuidedReducer()
     clusterer = clusterer or KMeansClusterer()
     labeller = labeller or CTfidfLabeller(embedder=embedder)
     picker = picker or CentreDiversePicker()

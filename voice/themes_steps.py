@@ -21,7 +21,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -253,6 +253,53 @@ class HybridReducer:
 
 
 @dataclass
+class GuidedReducer:
+    """The guide's topic space ⊕ (weighted) hybrid features → unit length.
+
+    Each quote becomes the square roots of its category probabilities under the theme guide
+    (:mod:`voice.themes_guide`; the Hellinger embedding of a distribution, so one dominant
+    category does not swamp the rest), centred on this set's mean, beside ``hybrid_weight`` times the
+    :class:`HybridReducer` features. Without a guide (none shipped, or ``guide=False``) this is
+    the hybrid reducer alone.
+
+    Args:
+        guide: a :class:`~voice.themes_guide.CategoryGuide` or ``OutOfFoldGuide``; None loads
+            the shipped one.
+        hybrid_weight: weight of the hybrid features (0: the guide's space only).
+        hybrid: the unsupervised reducer beside the guide.
+    """
+
+    guide: object | None = None
+    hybrid_weight: float = config.THEME_GUIDE_HYBRID_WEIGHT
+    hybrid: HybridReducer = field(default_factory=HybridReducer)
+
+    def _guide(self):  # type: ignore[no-untyped-def]
+        if self.guide is None:
+            from voice.themes_guide import default_guide
+
+            return default_guide()
+        return self.guide or None
+
+    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder) -> np.ndarray:
+        """Guided features for clustering."""
+        guide = self._guide()
+        if guide is not None and hasattr(guide, "suits") and not guide.suits(embedder, embeddings):
+            guide = None  # learned on another embedding model: its topic space means nothing here
+        if guide is None:
+            return self.hybrid.fit_transform(texts, embeddings, embedder)
+        if hasattr(guide, "transform_texts"):
+            p = guide.transform_texts(texts)
+        else:
+            p = guide.transform(unit_rows(embeddings))
+        root = np.sqrt(p)  # Hellinger: cosine of square roots compares topic distributions
+        topic = unit_rows(root - root.mean(axis=0))
+        if not self.hybrid_weight:
+            return topic
+        hybrid = self.hybrid.fit_transform(texts, embeddings, embedder)
+        return unit_rows(np.hstack([topic, self.hybrid_weight * hybrid]))
+
+
+@dataclass
 class KMeansClusterer:
     """k-means (fixed seed) with k chosen by the silhouette score, unless ``k`` is given.
 
@@ -264,6 +311,7 @@ class KMeansClusterer:
 
     k: int | None = None
     max_k: int = config.THEME_MAX_COUNT
+    min_k: int = config.THEME_MIN_COUNT
     n_init: int = 10
     search_n_init: int = 3
     sample: int = 2000
@@ -275,7 +323,7 @@ class KMeansClusterer:
     def candidates(self, n: int) -> list[int]:
         """The numbers of clusters tried for ``n`` points."""
         hi = max(2, min(self.max_k, int(math.sqrt(n)), n // 3))
-        return list(range(2, hi + 1))
+        return list(range(max(2, min(self.min_k, hi // 2)), hi + 1))
 
     def fit_predict(self, features: np.ndarray) -> np.ndarray:
         """Cluster numbers for each row."""

@@ -1,0 +1,160 @@
+"""The theme guide: a map from sentence embeddings to the topics coders use.
+
+Plain sentence embeddings mix what a comment is *about* with how it is worded and how the
+writer feels. A guide is a multinomial logistic regression from the MiniLM embedding to the
+coders' first category in the labelled feedback set (the pxtextmining framework: staff
+manner, waiting time, being listened to, contacting services, ...). Its predicted category
+probabilities are a topic space learned from people who code feedback for a living; the
+theme engine clusters in that space (beside the unsupervised hybrid features), so themes
+follow what comments are about. This is BERTopic's "supervised dimension reduction" idea,
+with a linear model small enough to ship as arrays + JSON.
+
+The shipped guide (``models/themes/guide.npz`` + ``guide.json``) is trained by
+``voice train-themes`` on the whole corpus; ``voice evaluate-themes`` trains its own guides on
+other folds, so the AMI it reports is never measured on comments the guide learned from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from voice import config
+
+GUIDE_FILES = ("guide.npz", "guide.json")
+
+
+class GuideError(RuntimeError):
+    """A guide directory that cannot be read."""
+
+
+@dataclass
+class CategoryGuide:
+    """Category probabilities from embeddings: ``softmax(embeddings @ coef.T + intercept)``."""
+
+    categories: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    meta: dict
+
+    @classmethod
+    def fit(
+        cls,
+        embeddings: np.ndarray,
+        categories: Sequence[str],
+        *,
+        min_count: int = config.THEME_GUIDE_MIN_COUNT,
+        C: float = config.THEME_GUIDE_C,
+    ) -> CategoryGuide:
+        """Learn the guide; categories with fewer than ``min_count`` comments are left out."""
+        from sklearn.linear_model import LogisticRegression
+
+        counts = Counter(categories)
+        keep = np.array([counts[c] >= min_count for c in categories])
+        kept = sorted({c for c in categories if counts[c] >= min_count})
+        if len(kept) < 2:
+            raise ValueError(f"a guide needs at least 2 categories with {min_count}+ comments each")
+        y = np.asarray(categories)[keep]
+        lr = LogisticRegression(C=C, max_iter=3000).fit(np.asarray(embeddings)[keep], y)
+        meta = {
+            "rows": int(keep.sum()),
+            "category_counts": {c: int(counts[c]) for c in lr.classes_},
+            "left_out_categories": sorted(c for c in counts if counts[c] < min_count),
+            "min_count": min_count,
+            "C": C,
+            "trained": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        cats = tuple(str(c) for c in lr.classes_)
+        return cls(cats, lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), meta)
+
+    def transform(self, embeddings: np.ndarray) -> np.ndarray:
+        """Category probabilities, one row per embedding, columns in ``categories`` order."""
+        z = np.asarray(embeddings, dtype=np.float32) @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def suits(self, embedder: object, embeddings: np.ndarray) -> bool:
+        """Whether this guide was learned on ``embedder``'s model (same version, same width)."""
+        same_model = self.meta.get("embedding") in (None, getattr(embedder, "version", None))
+        return same_model and embeddings.ndim == 2 and embeddings.shape[1] == self.coef.shape[1]
+
+    def save(self, directory: str | Path) -> Path:
+        """Write ``guide.npz`` (arrays) and ``guide.json`` (categories and provenance)."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        np.savez(out / "guide.npz", coef=self.coef, intercept=self.intercept)
+        (out / "guide.json").write_text(
+            json.dumps({"categories": list(self.categories), **self.meta}, indent=2) + "\n", encoding="utf-8"
+        )
+        return out
+
+    @classmethod
+    def load(cls, directory: str | Path) -> CategoryGuide:
+        """Read a saved guide (no pickle); :class:`GuideError` names a missing or broken file."""
+        d = Path(directory)
+        try:
+            info = json.loads((d / "guide.json").read_text(encoding="utf-8"))
+            with np.load(d / "guide.npz", allow_pickle=False) as arrays:
+                coef, intercept = arrays["coef"], arrays["intercept"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise GuideError(
+                f"theme guide in {d} cannot be read ({exc}); rebuild it with `voice train-themes`"
+            ) from exc
+        cats = tuple(info.pop("categories", ()))
+        if coef.ndim != 2 or coef.shape[0] != len(cats) or intercept.shape != (len(cats),):
+            raise GuideError(f"theme guide in {d} is inconsistent; rebuild it with `voice train-themes`")
+        return cls(cats, coef.astype(np.float32), intercept.astype(np.float32), info)
+
+
+class OutOfFoldGuide:
+    """Category probabilities fixed in advance per text (for honest evaluation).
+
+    ``voice evaluate-themes`` gives every comment the probabilities of a guide trained on the
+    other folds; this object hands them to the reducer by text.
+    """
+
+    def __init__(self, texts: Sequence[str], probabilities: np.ndarray) -> None:
+        self._rows = {t: i for i, t in enumerate(texts)}
+        self._p = np.asarray(probabilities, dtype=np.float32)
+
+    def transform_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """The stored probabilities of ``texts`` (every text must have been given)."""
+        return self._p[[self._rows[t] for t in texts]]
+
+
+def out_of_fold_probabilities(
+    embeddings: np.ndarray, categories: Sequence[str], folds: int = 5, seed: int = config.THEME_SEED
+) -> np.ndarray:
+    """Each row's category probabilities from a guide trained on the other folds.
+
+    Columns are the categories of the whole set (a fold's guide gives 0 to a category it
+    did not learn).
+    """
+    from sklearn.model_selection import KFold
+
+    cats = sorted(set(categories))
+    col = {c: i for i, c in enumerate(cats)}
+    out = np.zeros((len(categories), len(cats)), dtype=np.float32)
+    y = np.asarray(categories)
+    for tr, te in KFold(folds, shuffle=True, random_state=seed).split(embeddings):
+        guide = CategoryGuide.fit(embeddings[tr], y[tr])
+        out[np.ix_(te, [col[c] for c in guide.categories])] = guide.transform(embeddings[te])
+    return out
+
+
+_DEFAULT: dict[Path, CategoryGuide | None] = {}
+
+
+def default_guide() -> CategoryGuide | None:
+    """The shipped guide (``config.THEME_GUIDE_DIR``), loaded once; None when there is none."""
+    d = config.THEME_GUIDE_DIR
+    if d not in _DEFAULT:
+        _DEFAULT[d] = CategoryGuide.load(d) if all((d / f).exists() for f in GUIDE_FILES) else None
+    return _DEFAULT[d]
