@@ -109,7 +109,7 @@ def test_shipped_model_loads_offline_and_is_safe(shipped):
     assert meta["rows_per_class"]["good"] > 2000
     assert shipped.version.startswith("voice-default@")
     size = sum(f.stat().st_size for f in d.iterdir())
-    assert size < 20_000_000
+    assert size < 40_000_000  # the fine-tuned layers in float16 are ~22 MB of it
 
 
 def test_shipped_model_on_clear_quotes(shipped, voice_home):
@@ -145,6 +145,28 @@ def test_correction_changes_next_prediction_for_near_duplicate(shipped, voice_ho
     after = model.classify([near])[1][0]
     k = list(CLASSES).index(target)
     assert after[k] > before[k] + 0.05
+
+
+def test_one_correction_is_remembered_for_near_duplicates_only(voice_home, tmp_path):
+    from voice.model import save_model
+
+    model = load_model(shipped_model_dir())
+    text = "They never call me back when I ring the office."
+    near = "They never call me back when I ring the office!"
+    far = "The foster carers took me to the seaside and it was brilliant."
+    before = model.classify([text, near, far])[1]
+    assert model.classify([text])[0][0] != "unsure"
+    ts = TrainingSet()
+    ts.add(text, "unsure", None, 5.0, "test")
+    model.learn(ts)
+    labels, after = model.classify([text, near, far])
+    assert list(labels[:2]) == ["unsure", "unsure"]
+    assert np.abs(after[2] - before[2]).max() < 0.05  # an unrelated quote hardly moves
+    # the memory is saved with the council's copy, and an undo (no corrections) forgets it
+    save_model(model, tmp_path / "m")
+    assert load_model(tmp_path / "m").classify([near])[0][0] == "unsure"
+    model.learn(TrainingSet())
+    assert model.classify([text])[0][0] != "unsure"
 
 
 def test_corrupt_model_is_a_clear_error(tmp_path):

