@@ -383,12 +383,15 @@ def theme_log(limit: Annotated[int, typer.Option(help="How many entries.")] = 30
 
 # -- evaluate and benchmark ------------------------------------------------------------------------
 
+CodedData = Annotated[
+    Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
+]
+CODED_CORPUS = config.CORPUS_DIR / "nhs_fft_labelled.csv"
+
 
 @app.command("evaluate-themes")
 def evaluate_themes_cmd(
-    data: Annotated[
-        Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
-    ] = config.CORPUS_DIR / "nhs_fft_labelled.csv",
+    data: CodedData = CODED_CORPUS,
     json_out: Annotated[
         Path | None,
         typer.Option("--json-out", help="Write the JSON here (default models/themes/metrics.json)."),
@@ -447,9 +450,7 @@ def evaluate_themes_cmd(
 
 @app.command("train-themes")
 def train_themes_cmd(
-    data: Annotated[
-        Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
-    ] = config.CORPUS_DIR / "nhs_fft_labelled.csv",
+    data: CodedData = CODED_CORPUS,
     out: Annotated[
         Path, typer.Option("--out", help="Directory for guide.npz and guide.json.")
     ] = config.THEME_GUIDE_DIR,
