@@ -6,13 +6,7 @@ import numpy as np
 import pytest
 
 from voice import config
-from voice.themes_guide import (
-    CategoryGuide,
-    GuideError,
-    OutOfFoldGuide,
-    default_guide,
-    out_of_fold_probabilities,
-)
+from voice.themes_guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
 from voice.themes_steps import GuidedReducer, HybridReducer
 
 
@@ -58,18 +52,21 @@ def test_save_and_load_round_trip_and_broken_files_are_named(tmp_path):
         CategoryGuide.load(tmp_path / "missing")
 
 
-def test_out_of_fold_probabilities_never_come_from_a_guide_that_saw_the_row():
+def test_out_of_fold_guide_never_scores_a_row_with_a_guide_that_saw_it():
     x, cats = blobs()
     # a row whose category contradicts its cluster: a guide that saw it would lean towards its label
     cats = list(cats)
     cats[0] = "waiting"
-    oof = out_of_fold_probabilities(x, cats, folds=5)
-    cols = sorted(set(cats))
-    assert oof.shape == (120, 3)
-    assert cols[int(oof[0].argmax())] == "staff"
-    assert np.allclose(oof.sum(axis=1), 1, atol=1e-5)
     texts = [f"t{i}" for i in range(120)]
-    assert np.array_equal(OutOfFoldGuide(texts, oof).transform_texts(["t5", "t0"]), oof[[5, 0]])
+    oof = OutOfFoldGuide(texts, x, cats, folds=5)
+    p = oof.probabilities(texts, x)
+    assert p.shape == (120, 3) and oof.categories == ("food", "staff", "waiting")
+    assert oof.categories[int(p[0].argmax())] == "staff"
+    assert np.allclose(p.sum(axis=1), 1, atol=1e-5)
+    # a sentence of a text is scored by its owner's fold guide
+    assert np.allclose(oof.probabilities(["t0"], x[:1]), p[:1])
+    in_sample = CategoryGuide.fit(x, cats, min_count=1).transform(x[:1])
+    assert in_sample[0][2] > p[0][2]  # the guide that saw row 0 believes its label more
 
 
 def test_guided_reducer_uses_the_guide_only_for_its_own_embedding_model():
@@ -92,3 +89,25 @@ def test_the_shipped_guide_loads_offline():
     assert guide is not None, f"no guide in {config.THEME_GUIDE_DIR}: run `voice train-themes`"
     assert len(guide.categories) >= 20 and guide.coef.shape == (len(guide.categories), 384)
     assert guide.meta["embedding"].startswith("all-MiniLM-L6-v2")
+
+
+def test_sentence_share_mixes_the_mean_of_a_quotes_sentences():
+    x, cats = blobs()
+    guide = CategoryGuide.fit(x, cats)
+    vectors = {"Staff were kind.": x[0], "The wait was long.": x[40], "Food was cold.": x[80]}
+
+    class Lookup:
+        version = "fake-64"
+
+        def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+            return np.vstack([vectors[t] for t in texts])
+
+    texts = ["Staff were kind. The wait was long.", "Food was cold."]
+    emb = np.vstack([x[1], x[80]])
+    reducer = GuidedReducer(guide=guide, sentence_share=0.5)
+    p = reducer.topic_probabilities(guide, texts, emb, Lookup())
+    whole = guide.transform(emb / np.linalg.norm(emb, axis=1, keepdims=True))
+    unit = np.vstack([vectors["Staff were kind."], vectors["The wait was long."]])
+    sentences = guide.transform(unit / np.linalg.norm(unit, axis=1, keepdims=True)).mean(axis=0)
+    assert np.allclose(p[0], 0.5 * whole[0] + 0.5 * sentences, atol=1e-5)
+    assert np.allclose(p[1], whole[1], atol=1e-6)  # one sentence: the whole quote

@@ -113,6 +113,9 @@ THEME_GUIDE_C = 1.0
 """Inverse regularisation of the guide's logistic regression."""
 THEME_GUIDE_HYBRID_WEIGHT = 0.5
 """Weight of the unsupervised hybrid features beside the guide's topic space (0: guide only)."""
+THEME_GUIDE_SENTENCE_SHARE = 0.0
+"""Share of a multi-sentence quote's topic taken from the mean of its sentences (the rest from the
+whole quote). Off: 0.5 raised AMI a little but cost stability (docs/BENCHMARKS.md)."""
 THEME_MIN_SHARE = 0.01
 """A discovered theme holds at least this share of the answered quotes (else its quotes are outliers)."""
 THEME_PIN_MIN_SIMILARITY = 0.45

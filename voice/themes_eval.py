@@ -160,7 +160,7 @@ def evaluate_themes(
     categories: 5-fold out-of-fold probabilities for the whole file, the other half's guide
     for each half.
     """
-    from voice.themes_guide import CategoryGuide, OutOfFoldGuide, out_of_fold_probabilities
+    from voice.themes_guide import CategoryGuide, OutOfFoldGuide
     from voice.themes_steps import unit_rows
 
     data = read_categorised(path)
@@ -168,7 +168,7 @@ def evaluate_themes(
     emb = unit_rows(embedder.embed(data.texts, progress=progress)) if guided else None
     guide = None
     if emb is not None:
-        guide = OutOfFoldGuide(data.texts, out_of_fold_probabilities(emb, data.categories))
+        guide = OutOfFoldGuide(data.texts, emb, data.categories)
     report["splits"]["all"] = evaluate_set(data, embedder, guide)
     if halves:
         mask = tuning_half(data.ids)

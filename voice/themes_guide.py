@@ -80,6 +80,11 @@ class CategoryGuide:
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
+    def probabilities(self, owners: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Category probabilities of ``embeddings`` (``owners``, the quote each row belongs to,
+        matter only to :class:`OutOfFoldGuide`)."""
+        return self.transform(embeddings)
+
     def suits(self, embedder: object, embeddings: np.ndarray) -> bool:
         """Whether this guide was learned on ``embedder``'s model (same version, same width)."""
         same_model = self.meta.get("embedding") in (None, getattr(embedder, "version", None))
@@ -114,39 +119,46 @@ class CategoryGuide:
 
 
 class OutOfFoldGuide:
-    """Category probabilities fixed in advance per text (for honest evaluation).
+    """Guides trained on other folds, each applied only to its own fold's comments.
 
-    ``voice evaluate-themes`` gives every comment the probabilities of a guide trained on the
-    other folds; this object hands them to the reducer by text.
+    ``voice evaluate-themes`` must never score a comment with a guide that learned its
+    category: the comments are split into ``folds``; a comment (and each of its sentences) gets
+    the probabilities of the guide trained on the other folds. Columns are the categories of
+    the whole set (a fold's guide gives 0 to a category it did not learn).
     """
 
-    def __init__(self, texts: Sequence[str], probabilities: np.ndarray) -> None:
-        self._rows = {t: i for i, t in enumerate(texts)}
-        self._p = np.asarray(probabilities, dtype=np.float32)
+    def __init__(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        categories: Sequence[str],
+        folds: int = 5,
+        seed: int = config.THEME_SEED,
+    ) -> None:
+        from sklearn.model_selection import KFold
 
-    def transform_texts(self, texts: Sequence[str]) -> np.ndarray:
-        """The stored probabilities of ``texts`` (every text must have been given)."""
-        return self._p[[self._rows[t] for t in texts]]
+        self.categories = tuple(sorted(set(categories)))
+        self._fold_of: dict[str, int] = {}
+        self._guides: list[CategoryGuide] = []
+        y = np.asarray(categories)
+        for f, (tr, te) in enumerate(KFold(folds, shuffle=True, random_state=seed).split(embeddings)):
+            self._guides.append(CategoryGuide.fit(np.asarray(embeddings)[tr], y[tr]))
+            self._fold_of.update({texts[i]: f for i in te})
 
+    def suits(self, embedder: object, embeddings: np.ndarray) -> bool:
+        """Built from the evaluation's own embeddings: always."""
+        return True
 
-def out_of_fold_probabilities(
-    embeddings: np.ndarray, categories: Sequence[str], folds: int = 5, seed: int = config.THEME_SEED
-) -> np.ndarray:
-    """Each row's category probabilities from a guide trained on the other folds.
-
-    Columns are the categories of the whole set (a fold's guide gives 0 to a category it
-    did not learn).
-    """
-    from sklearn.model_selection import KFold
-
-    cats = sorted(set(categories))
-    col = {c: i for i, c in enumerate(cats)}
-    out = np.zeros((len(categories), len(cats)), dtype=np.float32)
-    y = np.asarray(categories)
-    for tr, te in KFold(folds, shuffle=True, random_state=seed).split(embeddings):
-        guide = CategoryGuide.fit(embeddings[tr], y[tr])
-        out[np.ix_(te, [col[c] for c in guide.categories])] = guide.transform(embeddings[te])
-    return out
+    def probabilities(self, owners: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Rows of ``embeddings`` scored by the guide of their owner text's fold."""
+        col = {c: i for i, c in enumerate(self.categories)}
+        out = np.zeros((len(owners), len(self.categories)), dtype=np.float32)
+        folds = np.array([self._fold_of[t] for t in owners])
+        for f, guide in enumerate(self._guides):
+            rows = np.flatnonzero(folds == f)
+            if len(rows):
+                out[np.ix_(rows, [col[c] for c in guide.categories])] = guide.transform(embeddings[rows])
+        return out
 
 
 _DEFAULT: dict[Path, CategoryGuide | None] = {}

@@ -266,11 +266,14 @@ class GuidedReducer:
         guide: a :class:`~voice.themes_guide.CategoryGuide` or ``OutOfFoldGuide``; None loads
             the shipped one.
         hybrid_weight: weight of the hybrid features (0: the guide's space only).
+        sentence_share: weight of the mean of the sentences' probabilities against the whole
+            quote's (0: the whole quote only).
         hybrid: the unsupervised reducer beside the guide.
     """
 
     guide: object | None = None
     hybrid_weight: float = config.THEME_GUIDE_HYBRID_WEIGHT
+    sentence_share: float = config.THEME_GUIDE_SENTENCE_SHARE
     hybrid: HybridReducer = field(default_factory=HybridReducer)
 
     def _guide(self):  # type: ignore[no-untyped-def]
@@ -280,19 +283,43 @@ class GuidedReducer:
             return default_guide()
         return self.guide or None
 
+    def topic_probabilities(
+        self, guide, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder
+    ) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """The guide's probabilities of each quote, mixed with the mean over its sentences.
+
+        A quote that thanks in one sentence and says "they don't act on what I say" in the
+        next is about both; the whole-quote embedding tends to hear only the louder one.
+        """
+        whole = guide.probabilities(texts, unit_rows(embeddings))
+        if not self.sentence_share:
+            return whole
+        from voice.classify import split_sentences
+
+        parts = [split_sentences(t) for t in texts]
+        multi = [i for i, p in enumerate(parts) if len(p) > 1]
+        if not multi:
+            return whole
+        flat = [s for i in multi for s in parts[i]]
+        owners = [texts[i] for i in multi for _ in parts[i]]
+        per_sentence = guide.probabilities(owners, unit_rows(embedder.embed(flat)))
+        mean = whole.copy()
+        start = 0
+        for i in multi:
+            n = len(parts[i])
+            mean[i] = per_sentence[start : start + n].mean(axis=0)
+            start += n
+        return (1 - self.sentence_share) * whole + self.sentence_share * mean
+
     def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder) -> np.ndarray:
         """Guided features for clustering."""
         guide = self._guide()
-        if guide is not None and hasattr(guide, "suits") and not guide.suits(embedder, embeddings):
+        if guide is not None and not guide.suits(embedder, embeddings):
             guide = None  # learned on another embedding model: its topic space means nothing here
         if guide is None:
             return self.hybrid.fit_transform(texts, embeddings, embedder)
-        if hasattr(guide, "transform_texts"):
-            p = guide.transform_texts(texts)
-        else:
-            p = guide.transform(unit_rows(embeddings))
-        root = np.sqrt(p)  # Hellinger: cosine of square roots compares topic distributions
-        topic = unit_rows(root - root.mean(axis=0))
+        root = np.sqrt(self.topic_probabilities(guide, texts, embeddings, embedder))
+        topic = unit_rows(root - root.mean(axis=0))  # Hellinger: one dominant category does not swamp
         if not self.hybrid_weight:
             return topic
         hybrid = self.hybrid.fit_transform(texts, embeddings, embedder)
