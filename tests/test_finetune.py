@@ -80,9 +80,13 @@ def test_classifier_blends_a_fine_tuned_encoder_and_saves_it(tmp_path, voice_hom
     b = back.classify(probe)[1]
     assert np.allclose(a, b, atol=0.02)
     assert np.allclose(b.sum(axis=1), 1)
-    # a saved model without the encoder's files is a clear error
-    (tmp_path / "m" / "encoder.safetensors").unlink()
+    # a damaged or missing encoder file is a clear error when the model is loaded
     from voice.model import ModelError
+
+    (tmp_path / "m" / "encoder.safetensors").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="corrupt"):
+        load_model(tmp_path / "m")
+    (tmp_path / "m" / "encoder.safetensors").unlink()
 
     with pytest.raises(ModelError, match=r"encoder\.safetensors is missing"):
         load_model(tmp_path / "m")

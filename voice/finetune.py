@@ -90,11 +90,25 @@ def _length_batches(lengths: Sequence[int], size: int, rng: np.random.Generator 
 
 @dataclass
 class FineTunedEncoder:
-    """A fine-tuned MiniLM classifier: ``logits(texts, questions)``; saved as safetensors + JSON."""
+    """A fine-tuned MiniLM classifier: ``logits(texts, questions)``; saved as safetensors + JSON.
 
-    module: object
+    A loaded encoder builds its network (importing torch and transformers, a few seconds) only
+    when a text's logits are not in the cache yet.
+    """
+
+    _module: object | None = None
     meta: dict = field(default_factory=dict)
+    source: Path | None = None
     _tokenizer: object | None = None
+
+    @property
+    def module(self):  # type: ignore[no-untyped-def]
+        """The network, rebuilt from ``source`` on first use."""
+        if self._module is None:
+            if self.source is None:
+                raise ValueError("an encoder without weights")
+            self._module = _restore(self.source)
+        return self._module
 
     @property
     def version(self) -> str:
@@ -182,26 +196,41 @@ class FineTunedEncoder:
 
     @classmethod
     def load(cls, directory: str | Path) -> FineTunedEncoder:
-        """Rebuild the encoder: MiniLM from the package, then the saved layers and head."""
-        from safetensors.torch import load_file
+        """Read ``encoder.json`` and check the weights' header; the network is built on first use."""
+        from safetensors import safe_open
 
         d = Path(directory)
         for name in ENCODER_FILES:
             if not (d / name).exists():
                 raise FileNotFoundError(errno.ENOENT, "no such file", str(d / name))
         meta = json.loads((d / "encoder.json").read_text(encoding="utf-8"))
-        tensors = load_file(str(d / "encoder.safetensors"))
-        module = _build_module()
-        names = set(_saved_names(module))
-        if set(tensors) != names:
-            raise ValueError(f"encoder.safetensors holds {len(tensors)} tensors, expected {len(names)}")
-        params = dict(module.named_parameters())
-        torch = _torch()
-        with torch.no_grad():
-            for name, value in tensors.items():
-                params[name].copy_(value.to(torch.float32))
-        module.eval()
-        return cls(module, meta)
+        try:
+            with safe_open(str(d / "encoder.safetensors"), framework="numpy") as fh:
+                names = set(fh.keys())
+        except Exception as exc:  # safetensors raises its own error types for a damaged header
+            raise ValueError(f"encoder.safetensors cannot be read ({exc})") from None
+        ours = ("enc.encoder.", "enc.pooler.", "head.")
+        if "head.weight" not in names or not all(n.startswith(ours) for n in names):
+            raise ValueError("encoder.safetensors does not hold a fine-tuned MiniLM")
+        return cls(None, meta, d)
+
+
+def _restore(directory: Path):  # type: ignore[no-untyped-def]
+    """MiniLM from the package with the saved layers and head copied in."""
+    from safetensors.torch import load_file
+
+    tensors = load_file(str(directory / "encoder.safetensors"))
+    module = _build_module()
+    names = set(_saved_names(module))
+    if set(tensors) != names:
+        raise ValueError(f"encoder.safetensors holds {len(tensors)} tensors, expected {len(names)}")
+    params = dict(module.named_parameters())
+    torch = _torch()
+    with torch.no_grad():
+        for name, value in tensors.items():
+            params[name].copy_(value.to(torch.float32))
+    module.eval()
+    return module
 
 
 def fine_tune(
