@@ -102,6 +102,10 @@ THEME_SEED = 0
 """Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
 THEME_MAX_COUNT = 20
 """Most themes the clusterer discovers in one run (pinned and edited themes come on top)."""
+THEME_SILHOUETTE_TOLERANCE = 0.10
+"""The smallest number of themes whose silhouette is within this share of the best wins: the curve
+is flat on feedback, and a wide tolerance keeps the choice steady when quotes are added
+(re-clustering after adding 10%: ARI 0.90-0.98, against 0.70-0.98 at 3%)."""
 THEME_MIN_COUNT = 6
 """Fewest themes the clusterer discovers when there are enough quotes (the silhouette alone
 often prefers 3 or 4 broad themes that tell a report writer little)."""

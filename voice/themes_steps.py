@@ -342,7 +342,7 @@ class KMeansClusterer:
     n_init: int = 10
     search_n_init: int = 3
     sample: int = 2000
-    tolerance: float = 0.03
+    tolerance: float = config.THEME_SILHOUETTE_TOLERANCE
     seed: int = config.THEME_SEED
     chosen_k_: int | None = None
     scores_: dict[int, float] | None = None
