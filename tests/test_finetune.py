@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
+from voice import config
 from voice.classify import CLASSES, FeedbackClassifier
 from voice.finetune import ENCODER_FILES, FineTunedEncoder, _length_batches, fine_tune
 from voice.model import TrainingSet, load_model, save_model, shipped_model_dir, train_model
@@ -71,6 +72,7 @@ def test_classifier_blends_a_fine_tuned_encoder_and_saves_it(tmp_path, voice_hom
     assert isinstance(clf, FeedbackClassifier) and clf.fine_tune
     assert clf.encoder_ is not None and 0 <= clf.blend_ <= 1 and clf.encoder_temperature_ > 0
     assert clf.encoder_.meta["holdout_rows"] == round(0.15 * len(texts))
+    assert clf.encoder_.meta["rows"] == len(texts) - clf.encoder_.meta["holdout_rows"]
     assert model.meta["fine_tuned"] is True
     save_model(model, tmp_path / "m")
     back = load_model(tmp_path / "m")
@@ -90,6 +92,20 @@ def test_classifier_blends_a_fine_tuned_encoder_and_saves_it(tmp_path, voice_hom
 
     with pytest.raises(ModelError, match=r"encoder\.safetensors is missing"):
         load_model(tmp_path / "m")
+
+
+def test_without_a_hold_out_the_encoder_sees_every_quote_and_uses_fixed_calibration(voice_home):
+    texts, labels, questions = corpus_sample(60)
+    from voice.embed import default_embedder
+
+    emb = default_embedder().embed(texts)
+    clf = FeedbackClassifier(fine_tune=True, holdout=0, fine_tune_epochs=1)
+    clf.fit(texts, labels, embeddings=emb, questions=questions)
+    assert clf.encoder_.meta["rows"] == len(texts) and clf.encoder_.meta["holdout_rows"] == 0
+    assert (clf.blend_, clf.encoder_temperature_) == (config.FINE_TUNE_BLEND, config.FINE_TUNE_TEMPERATURE)
+    assert list(clf.decision_weights_) == [1, 1, 1]  # argmax
+    p = clf.predict_proba(texts[:5], embeddings=emb[:5], questions=questions[:5])
+    assert p.shape == (5, 3) and np.allclose(p.sum(axis=1), 1)
 
 
 def test_shipped_model_is_fine_tuned():

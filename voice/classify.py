@@ -245,11 +245,13 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
                 logits[te] = m.decision_function(A[te])
             self.temperature_ = fit_temperature(logits, y_idx)
             proba = _softmax(logits / self.temperature_)
-            if self.fine_tune:
+            if self.fine_tune and not self.holdout:
+                self._fit_encoder_on_everything(texts, questions, y_idx, w, progress)
+            elif self.fine_tune:
                 proba, y_decide = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
+                self.decision_weights_ = fit_decision_weights(proba, y_decide)
             else:
-                y_decide = y_idx
-            self.decision_weights_ = fit_decision_weights(proba, y_decide)
+                self.decision_weights_ = fit_decision_weights(proba, y_idx)
         elif self.fine_tune:
             raise ValueError("fine-tuning needs calibration and at least 50 training quotes")
         self.lr_ = self._new_lr().fit(A, y_idx, sample_weight=w)
@@ -257,6 +259,31 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.n_features_in_ = A.shape[1]
         self.train_rows_ = len(texts)
         return self
+
+    def _fit_encoder_on_everything(self, texts, questions, y_idx, w, progress) -> None:  # type: ignore[no-untyped-def]
+        """Fine-tune MiniLM on every training quote; fixed temperature and blend, argmax decision.
+
+        No quote is held back from fine-tuning, so the encoder's temperature and its share of
+        the blend are the configured ones (``config.FINE_TUNE_TEMPERATURE`` and
+        ``config.FINE_TUNE_BLEND``, fitted on a 15% hold-out of the corpus when the hold-out
+        design was shipped); both models are trained class-balanced, so the label is the most
+        probable class.
+        """
+        from voice.finetune import fine_tune
+
+        self.encoder_ = fine_tune(
+            texts,
+            questions,
+            y_idx,
+            w,
+            epochs=self.fine_tune_epochs,
+            seed=self.random_state,
+            progress=progress,
+        )
+        self.encoder_temperature_ = config.FINE_TUNE_TEMPERATURE
+        self.blend_ = config.FINE_TUNE_BLEND
+        self.decision_weights_ = np.ones(len(CLASSES))
+        self.encoder_.meta["holdout_rows"] = 0
 
     def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress):  # type: ignore[no-untyped-def]
         """Fine-tune MiniLM without a stratified hold-out; calibrate and blend on the hold-out.
