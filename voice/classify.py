@@ -286,7 +286,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.encoder_.meta["holdout_rows"] = 0
 
     def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress):  # type: ignore[no-untyped-def]
-        """Fine-tune MiniLM without a stratified hold-out; calibrate and blend on the hold-out.
+        """Fine-tune MiniLM on all but a stratified hold-out; calibrate and blend on the hold-out.
 
         Returns the blended probabilities and labels of the hold-out rows (``lr_proba`` there
         are the regression's out-of-fold probabilities), on which the decision is tuned.

@@ -200,7 +200,7 @@ def evaluate(
         bool,
         typer.Option(
             "--fine-tune/--no-fine-tune",
-            help="Evaluate the model as shipped, with fine-tuned MiniLM (about 40 minutes on 2 cores), "
+            help="Evaluate the model as shipped, with fine-tuned MiniLM (about 30 minutes on 2 cores), "
             "or without (about a minute).",
         ),
     ] = True,
@@ -212,7 +212,7 @@ def evaluate(
     """Cross-validate the classifier against TF-IDF and majority baselines on the corpus.
 
     Also reports the 9 seed children's quotes, predicted by each fold's model (trained on the
-    feedback set only) with the probabilities averaged over the folds.
+    feedback set only): labels by majority vote, probabilities averaged.
     """
     from voice.evaluate import cross_validate, majority_baseline, metrics, tfidf_baseline, voice_candidate
     from voice.model import read_labelled_csv
