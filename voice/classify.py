@@ -39,6 +39,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 
 from voice import config
+from voice.embed import unit_rows
 from voice.records import LABELS
 
 CLASSES = np.array(LABELS)  # ["good", "not_so_good", "unsure"]
@@ -245,56 +246,40 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
                 logits[te] = m.decision_function(A[te])
             self.temperature_ = fit_temperature(logits, y_idx)
             proba = _softmax(logits / self.temperature_)
-            if self.fine_tune and not self.holdout:
-                self._fit_encoder_on_everything(texts, questions, y_idx, w, progress)
-            elif self.fine_tune:
-                proba, y_decide = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
-                self.decision_weights_ = fit_decision_weights(proba, y_decide)
-            else:
-                self.decision_weights_ = fit_decision_weights(proba, y_idx)
+            held = (proba, y_idx)
+            if self.fine_tune:
+                held = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
+            if held is not None:  # else: nothing held out, the label is the most probable class
+                self.decision_weights_ = fit_decision_weights(*held)
         elif self.fine_tune:
             raise ValueError("fine-tuning needs calibration and at least 50 training quotes")
         self.lr_ = self._new_lr().fit(A, y_idx, sample_weight=w)
         self._marginalise_unknown_question(questions)
+        self.remember(None, [])
         self.n_features_in_ = A.shape[1]
         self.train_rows_ = len(texts)
         return self
 
-    def _fit_encoder_on_everything(self, texts, questions, y_idx, w, progress) -> None:  # type: ignore[no-untyped-def]
-        """Fine-tune MiniLM on every training quote; fixed temperature and blend, argmax decision.
-
-        No quote is held back from fine-tuning, so the encoder's temperature and its share of
-        the blend are the configured ones (``config.FINE_TUNE_TEMPERATURE`` and
-        ``config.FINE_TUNE_BLEND``, fitted on a 15% hold-out of the corpus when the hold-out
-        design was shipped); both models are trained class-balanced, so the label is the most
-        probable class.
-        """
-        from voice.finetune import fine_tune
-
-        self.encoder_ = fine_tune(
-            texts,
-            questions,
-            y_idx,
-            w,
-            epochs=self.fine_tune_epochs,
-            seed=self.random_state,
-            progress=progress,
-        )
-        self.encoder_temperature_ = config.FINE_TUNE_TEMPERATURE
-        self.blend_ = config.FINE_TUNE_BLEND
-        self.decision_weights_ = np.ones(len(CLASSES))
-        self.encoder_.meta["holdout_rows"] = 0
-
     def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress):  # type: ignore[no-untyped-def]
-        """Fine-tune MiniLM on all but a stratified hold-out; calibrate and blend on the hold-out.
+        """Fine-tune MiniLM; calibrate it and the blend on a stratified hold-out, if any.
 
-        Returns the blended probabilities and labels of the hold-out rows (``lr_proba`` there
-        are the regression's out-of-fold probabilities), on which the decision is tuned.
+        With a hold-out (``holdout`` > 0) the encoder is fine-tuned on the other quotes, and on
+        the hold-out it gets its own temperature and the blend weight with the least log-loss
+        (``lr_proba`` there are the regression's out-of-fold probabilities); returns the
+        hold-out's blended probabilities and labels, on which the decision is tuned.
+
+        Without one it is fine-tuned on every quote with the configured temperature and blend
+        (``config.FINE_TUNE_TEMPERATURE``, ``config.FINE_TUNE_BLEND``: what a 15% hold-out of
+        the corpus chose); both models are trained class-balanced, so the label is the most
+        probable class and None is returned.
         """
         from voice.finetune import fine_tune
 
-        split = StratifiedShuffleSplit(1, test_size=self.holdout, random_state=self.random_state)
-        tr, ho = next(split.split(np.zeros(len(y_idx)), y_idx))
+        if self.holdout:
+            split = StratifiedShuffleSplit(1, test_size=self.holdout, random_state=self.random_state)
+            tr, ho = next(split.split(np.zeros(len(y_idx)), y_idx))
+        else:
+            tr, ho = np.arange(len(y_idx)), np.arange(0)
         self.encoder_ = fine_tune(
             [texts[i] for i in tr],
             [questions[i] for i in tr],
@@ -304,6 +289,11 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             seed=self.random_state,
             progress=progress,
         )
+        self.encoder_.meta["holdout_rows"] = len(ho)
+        if not len(ho):
+            self.encoder_temperature_ = config.FINE_TUNE_TEMPERATURE
+            self.blend_ = config.FINE_TUNE_BLEND
+            return None
         held = self.encoder_.logits([texts[i] for i in ho], [questions[i] for i in ho], cache=False)
         self.encoder_temperature_ = fit_temperature(held, y_idx[ho])
         p_enc = _softmax(held / self.encoder_temperature_)
@@ -316,7 +306,6 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             if nll < best_nll - 1e-9:
                 best, best_nll = float(beta), nll
         self.blend_ = best
-        self.encoder_.meta["holdout_rows"] = len(ho)
         return (1 - best) * p_lr + best * p_enc, y_idx[ho]
 
     def _question_columns(self) -> slice | None:
@@ -358,10 +347,10 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
     ) -> np.ndarray:
         """Calibrated probabilities, columns in ``classes_`` order (corrections remembered)."""
         texts = [str(t) for t in X]
-        if getattr(self, "memory_labels_", None) is not None and len(self.memory_labels_):
+        if len(self.memory_labels_):
             embeddings = self._ensure_embeddings(texts, embeddings)
         proba = _softmax(self._logits(texts, embeddings, questions) / self.temperature_)
-        if getattr(self, "encoder_", None) is not None and self.blend_ > 0:
+        if self.encoder_ is not None and self.blend_ > 0:
             enc = self.encoder_.logits(texts, list(questions) if questions is not None else None)
             proba = (1 - self.blend_) * proba + self.blend_ * _softmax(enc / self.encoder_temperature_)
         return self._recall(proba, embeddings)
@@ -432,19 +421,17 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             self.memory_embeddings_ = np.zeros((0, 0), dtype=np.float32)
             self.memory_labels_ = np.zeros(0, dtype=int)
             return
-        e = np.asarray(embeddings, dtype=np.float32)
-        self.memory_embeddings_ = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+        self.memory_embeddings_ = unit_rows(embeddings)
         self.memory_labels_ = np.searchsorted(self.classes_, np.asarray(labels))
 
     def _recall(self, proba: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Mix in the label of the most similar remembered correction, by similarity."""
-        mem = getattr(self, "memory_embeddings_", None)
-        if embeddings is None or mem is None or not len(mem) or mem.shape[1] != np.shape(embeddings)[1]:
+        mem = self.memory_embeddings_
+        if embeddings is None or not len(mem) or mem.shape[1] != np.shape(embeddings)[1]:
             return proba
-        e = np.asarray(embeddings, dtype=np.float32)
-        sims = (e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)) @ mem.T
+        sims = unit_rows(embeddings) @ mem.T
         best = sims.argmax(axis=1)
-        top = sims[np.arange(len(e)), best]
+        top = sims[np.arange(len(sims)), best]
         lo = config.MEMORY_MIN_SIMILARITY
         weight = config.MEMORY_WEIGHT * np.clip((top - lo) / (1 - lo), 0, 1)
         onehot = np.eye(len(self.classes_))[self.memory_labels_[best]]

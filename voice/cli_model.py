@@ -47,7 +47,7 @@ def train(
         bool,
         typer.Option(
             "--fine-tune/--no-fine-tune",
-            help="Also fine-tune MiniLM end to end (about 8 minutes on 2 cores; the shipped model is).",
+            help="Also fine-tune MiniLM end to end (about 10 minutes on 2 cores; the shipped model is).",
         ),
     ] = True,
 ) -> None:

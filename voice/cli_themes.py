@@ -461,10 +461,9 @@ def train_themes_cmd(
     is trained on the labelled corpus; retrain it on a council's own coded feedback with
     --data.
     """
-    from voice.embed import default_embedder
+    from voice.embed import default_embedder, unit_rows
     from voice.themes_eval import read_categorised
     from voice.themes_guide import CategoryGuide
-    from voice.themes_steps import unit_rows
 
     with user_errors():
         rows = read_categorised(data)

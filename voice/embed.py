@@ -81,6 +81,13 @@ class MiniLMEmbedder:
         return out
 
 
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (zero rows stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-9)
+
+
 def text_key(text: str, version: str) -> str:
     """Cache key: SHA-256 of the model version and the exact text."""
     return hashlib.sha256(f"{version}\x1f{text}".encode()).hexdigest()

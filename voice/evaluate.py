@@ -104,7 +104,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted."""
     y = np.asarray(labels)
     name = "voice (" + "+".join(features) + (", fine-tuned MiniLM" if fine_tune else "") + ")"
-    cand = Candidate(name, None)  # type: ignore[arg-type]
+    extras: list[tuple[np.ndarray, np.ndarray]] = []
 
     def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
         clf = FeedbackClassifier(features=features, fine_tune=fine_tune).fit(
@@ -119,11 +119,10 @@ def voice_candidate(  # type: ignore[no-untyped-def]
         )
         if extra is not None:
             p = clf.predict_proba(extra[0], embeddings=extra[2], questions=extra[1])
-            cand.extra.append((clf.decide(p), p))
+            extras.append((clf.decide(p), p))
         return clf.decide(proba), proba
 
-    cand.fit_predict = fp
-    return cand
+    return Candidate(name, fp, extras)
 
 
 def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]

@@ -68,6 +68,23 @@ def _build_module():  # type: ignore[no-untyped-def]
     return module
 
 
+_PAIR = "\x1f"
+"""Joins question and quote into one cache text (a question never holds it)."""
+
+
+class _PairLogits:
+    """The encoder as an embedder of "question␟quote" texts, so the embedding cache serves it."""
+
+    def __init__(self, encoder: FineTunedEncoder) -> None:
+        self.encoder = encoder
+        self.version = encoder.version
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Logits of each joined question and quote."""
+        questions, quotes = zip(*(t.split(_PAIR, 1) for t in texts), strict=True)
+        return self.encoder._raw_logits(list(quotes), [q or None for q in questions], progress)
+
+
 def _saved_names(module) -> list[str]:  # type: ignore[no-untyped-def]
     """The parameters a saved encoder holds: everything trained (not the frozen embeddings)."""
     return [n for n, p in module.named_parameters() if p.requires_grad]
@@ -159,21 +176,10 @@ class FineTunedEncoder:
             return np.zeros((0, N_CLASSES), dtype=np.float32)
         if not cache or "digest" not in self.meta:
             return self._raw_logits(texts, questions, progress)
-        from voice.embed import EmbeddingCache, text_key
+        from voice.embed import CachedEmbedder
 
-        store = EmbeddingCache()
-        keys = [text_key(f"{q or ''}\x1f{t}", self.version) for t, q in zip(texts, questions, strict=True)]
-        found = store.get_many(list(dict.fromkeys(keys)))
-        todo = [i for i, k in enumerate(keys) if k not in found]
-        todo = list({keys[i]: i for i in todo}.values())
-        if todo:
-            new = self._raw_logits([texts[i] for i in todo], [questions[i] for i in todo], progress)
-            fresh = {keys[i]: v for i, v in zip(todo, new, strict=True)}
-            store.put_many(fresh)
-            found.update(fresh)
-        elif progress:
-            progress(len(texts), len(texts))
-        return np.vstack([found[k] for k in keys]).astype(np.float32)
+        pairs = [f"{(q or '').replace(_PAIR, ' ')}{_PAIR}{t}" for t, q in zip(texts, questions, strict=True)]
+        return CachedEmbedder(inner=_PairLogits(self)).embed(pairs, progress=progress)
 
     def save(self, directory: str | Path) -> Path:
         """Write the trained weights (float16 safetensors) and ``encoder.json``."""

@@ -237,8 +237,8 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
         "train_embeddings": model.train_embeddings.astype(np.float16),
         "C": np.array([clf.C]),
         "blend": np.array([clf.blend_]),
-        "memory_embeddings": getattr(clf, "memory_embeddings_", np.zeros((0, 0))).astype(np.float16),
-        "memory_labels": getattr(clf, "memory_labels_", np.zeros(0, dtype=int)),
+        "memory_embeddings": clf.memory_embeddings_.astype(np.float16),
+        "memory_labels": clf.memory_labels_,
         "encoder_temperature": np.array([clf.encoder_temperature_]),
     }
     np.savez_compressed(directory / "weights.npz", **arrays)
@@ -303,8 +303,8 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.temperature_ = float(arrays["temperature"][0])
         clf.decision_weights_ = arrays["decision_weights"].astype(np.float64)
         clf.n_features_in_ = lr.coef_.shape[1]
-        clf.blend_ = float(arrays["blend"][0]) if "blend" in arrays else 0.0
-        clf.encoder_temperature_ = float(arrays["encoder_temperature"][0]) if "blend" in arrays else 1.0
+        clf.blend_ = float(arrays.get("blend", [0.0])[0])  # models saved before fine-tuning: none
+        clf.encoder_temperature_ = float(arrays.get("encoder_temperature", [1.0])[0])
         clf.memory_embeddings_ = arrays.get("memory_embeddings", np.zeros((0, 0))).astype(np.float32)
         clf.memory_labels_ = arrays.get("memory_labels", np.zeros(0, dtype=int)).astype(int)
         clf.encoder_ = None

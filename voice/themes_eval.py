@@ -160,8 +160,8 @@ def evaluate_themes(
     categories: 5-fold out-of-fold probabilities for the whole file, the other half's guide
     for each half.
     """
+    from voice.embed import unit_rows
     from voice.themes_guide import CategoryGuide, OutOfFoldGuide
-    from voice.themes_steps import unit_rows
 
     data = read_categorised(path)
     report: dict = {"data": str(path), "baseline_seeds": list(BASELINE_SEEDS), "splits": {}}

@@ -75,10 +75,9 @@ class CategoryGuide:
 
     def transform(self, embeddings: np.ndarray) -> np.ndarray:
         """Category probabilities, one row per embedding, columns in ``categories`` order."""
-        z = np.asarray(embeddings, dtype=np.float32) @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        p = np.exp(z)
-        return p / p.sum(axis=1, keepdims=True)
+        from scipy.special import softmax
+
+        return softmax(np.asarray(embeddings, dtype=np.float32) @ self.coef.T + self.intercept, axis=1)
 
     def probabilities(self, owners: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         """Category probabilities of ``embeddings`` (``owners``, the quote each row belongs to,

@@ -27,7 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from voice import config
-from voice.embed import Embedder
+from voice.embed import Embedder, unit_rows
 
 # -- text: lemmas and non-answers ------------------------------------------------------------
 
@@ -133,13 +133,6 @@ def is_non_answer(text: str | None) -> bool:
     t = re.sub(r"[^a-z0-9'/ ]+", " ", t)
     t = re.sub(r"\s+", " ", t).strip()
     return bool(_NON_ANSWER.match(t))
-
-
-def unit_rows(x: np.ndarray) -> np.ndarray:
-    """Rows scaled to length 1 (zero rows stay zero)."""
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.maximum(norms, 1e-9)
 
 
 def centre(vectors: np.ndarray) -> np.ndarray:
