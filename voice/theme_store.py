@@ -233,6 +233,33 @@ def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredThe
     return get_theme(store, theme_id)
 
 
+def _theme_row(  # type: ignore[no-untyped-def]
+    theme_id: str,
+    label: str,
+    now,
+    keywords: Sequence[str] = (),
+    seeds: Sequence[str] = (),
+    *,
+    pinned: bool = False,
+    edited: bool = False,
+    model_version: str | None = None,
+) -> dict:
+    """A new, active row of the themes table."""
+    return {
+        "id": theme_id,
+        "label": label,
+        "keywords": json.dumps(list(keywords)),
+        "seed_phrases": json.dumps(list(seeds)),
+        "pinned": pinned,
+        "edited": edited,
+        "active": True,
+        "merged_into": None,
+        "model_version": model_version,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -> StoredTheme:
     """Merge two or more themes into a new edited theme holding all their quotes.
 
@@ -248,24 +275,11 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
     now = _now()
     seeds = tuple(dict.fromkeys(p for t in olds for p in t.seed_phrases))
     keywords = tuple(dict.fromkeys(k for t in olds for k in t.keywords))[: config.THEME_KEYWORDS]
+    pinned = any(t.pinned for t in olds)
     with _engine(store).begin() as conn:
         conn.execute(
             insert(themes_table),
-            [
-                {
-                    "id": new_id,
-                    "label": label,
-                    "keywords": json.dumps(list(keywords)),
-                    "seed_phrases": json.dumps(list(seeds)),
-                    "pinned": any(t.pinned for t in olds),
-                    "edited": True,
-                    "active": True,
-                    "merged_into": None,
-                    "model_version": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
+            [_theme_row(new_id, label, now, keywords, seeds, pinned=pinned, edited=True)],
         )
         moved = conn.execute(
             update(theme_members_table)
@@ -310,21 +324,7 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
     with _engine(store).begin() as conn:
         conn.execute(
             insert(themes_table),
-            [
-                {
-                    "id": new_id,
-                    "label": label,
-                    "keywords": "[]",
-                    "seed_phrases": "[]",
-                    "pinned": False,
-                    "edited": True,
-                    "active": True,
-                    "merged_into": None,
-                    "model_version": None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
+            [_theme_row(new_id, label, now, edited=True)],
         )
         conn.execute(
             update(theme_members_table)
@@ -396,22 +396,9 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
         if exists:
             conn.execute(update(themes_table).where(themes_table.c.id == theme_id).values(**values))
         else:
-            keywords = json.dumps(
-                list(dict.fromkeys(w for p in seeds for w in p.lower().split() if len(w) > 3))[:8]
-            )
-            conn.execute(
-                insert(themes_table),
-                [
-                    {
-                        "id": theme_id,
-                        "keywords": keywords,
-                        "edited": False,
-                        "model_version": None,
-                        "created_at": now,
-                        **values,
-                    }
-                ],
-            )
+            keywords = list(dict.fromkeys(w for p in seeds for w in p.lower().split() if len(w) > 3))[:8]
+            row = _theme_row(theme_id, label, now, keywords, seeds, pinned=True)
+            conn.execute(insert(themes_table), [row])
         _log(conn, who, "pin", theme_id, {"label": label, "seed_phrases": list(seeds)})
         store._audit(conn, who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)")
     return get_theme(store, theme_id)
@@ -476,19 +463,7 @@ def _save_run(
                     )
                 )
         rows = [
-            {
-                "id": t.id,
-                "label": t.label,
-                "keywords": json.dumps(list(t.keywords)),
-                "seed_phrases": "[]",
-                "pinned": False,
-                "edited": False,
-                "active": True,
-                "merged_into": None,
-                "model_version": model_version,
-                "created_at": now,
-                "updated_at": now,
-            }
+            _theme_row(t.id, t.label, now, t.keywords, model_version=model_version)
             for t in new_themes
             if t.id not in known
         ]
