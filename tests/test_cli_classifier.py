@@ -96,3 +96,10 @@ def test_classify_errors(voice_home, tmp_path):
     f.write_text("text\nhello\n")
     r = run("classify", f)
     assert r.exit_code == 1 and "give -o OUTPUT" in r.stderr
+
+
+def test_evaluate_hold_out_share_is_checked_and_documented(voice_home):
+    r = run("evaluate", "--holdout", "0.9")
+    assert r.exit_code == 2 and "holdout" in r.output and "less than or equal to 0.5" in r.output
+    r = run("evaluate", "--help")
+    assert r.exit_code == 0 and "--holdout" in r.output

@@ -204,6 +204,15 @@ def evaluate(
             "or without (about a minute).",
         ),
     ] = True,
+    holdout: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.5,
+            help="Share of each training fold kept out of fine-tuning to calibrate it; 0 fine-tunes on "
+            "everything with a fixed temperature and blend (docs/CLASSIFIER.md).",
+        ),
+    ] = config.FINE_TUNE_HOLDOUT,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write the JSON here (default models/<name>/metrics.json)."),
@@ -245,6 +254,7 @@ def evaluate(
                 corpus.questions,
                 emb,
                 fine_tune=fine_tune,
+                holdout=holdout,
                 extra=(seed.texts, seed.questions, seed_emb),
                 fine_tune_progress=_embed_progress(bar, tune),
             )

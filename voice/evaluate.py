@@ -16,6 +16,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from voice import config
 from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
 
 
@@ -98,6 +99,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     embeddings,
     features=FEATURE_SETS,
     fine_tune: bool = False,
+    holdout: float = config.FINE_TUNE_HOLDOUT,
     extra: tuple[list[str], list, np.ndarray] | None = None,
     fine_tune_progress: Callable[[int, int], None] | None = None,
 ) -> Candidate:
@@ -107,7 +109,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     extras: list[tuple[np.ndarray, np.ndarray]] = []
 
     def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
-        clf = FeedbackClassifier(features=features, fine_tune=fine_tune).fit(
+        clf = FeedbackClassifier(features=features, fine_tune=fine_tune, holdout=holdout).fit(
             [texts[i] for i in tr],
             y[tr],
             embeddings=embeddings[tr],
