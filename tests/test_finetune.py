@@ -113,3 +113,17 @@ def test_shipped_model_is_fine_tuned():
     assert all((d / f).exists() for f in ENCODER_FILES)
     model = load_model(d)
     assert model.classifier.encoder_ is not None and model.classifier.blend_ > 0
+    assert model.classifier.encoder_.meta["question_dropout"] == config.FINE_TUNE_QUESTION_DROPOUT
+
+
+def test_question_dropout_shows_quotes_without_their_question():
+    """Dropout 1 trains exactly as if no question were known; dropout 0 uses the questions."""
+    texts, labels, questions = corpus_sample(8)
+    y = np.searchsorted(CLASSES, labels)
+    probe = ["The nurse was kind", "Nobody called me back"]
+    always = fine_tune(texts, questions, y, epochs=1, question_dropout=1.0)
+    unknown = fine_tune(texts, [None] * len(texts), y, epochs=1, question_dropout=0.0)
+    never = fine_tune(texts, questions, y, epochs=1, question_dropout=0.0)
+    assert np.allclose(always.logits(probe, cache=False), unknown.logits(probe, cache=False), atol=1e-5)
+    assert not np.allclose(never.logits(probe, cache=False), unknown.logits(probe, cache=False), atol=1e-3)
+    assert always.meta["question_dropout"] == 1.0

@@ -44,3 +44,41 @@ def test_majority_baseline_in_cv():
     res = cross_validate(labels, [majority_baseline(labels)], folds=5)["majority class"]
     assert res["accuracy"] == pytest.approx(0.6)
     assert res["per_class"]["unsure"]["f1"] == 0.0
+
+
+@pytest.mark.slow
+def test_voice_candidate_also_scores_test_quotes_without_their_question(voice_home):
+    """Real MiniLM embeddings, real corpus rows: the no-question pass covers every test quote once."""
+    import csv
+
+    from conftest import ROOT
+
+    from voice.embed import default_embedder
+    from voice.evaluate import voice_candidate
+
+    with (ROOT / "corpus" / "nhs_fft_labelled.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["text"].strip()][:240]
+    texts = [r["text"] for r in rows]
+    labels = [r["label"] for r in rows]
+    questions = [r["question"] or None for r in rows]
+    emb = default_embedder().embed(texts)
+
+    cand = voice_candidate(texts, labels, questions, emb)
+    with_q = cross_validate(labels, [cand], folds=3)[cand.name]
+    assert len(cand.no_question) == 3
+    covered = np.sort(np.concatenate([te for te, _, _ in cand.no_question]))
+    assert covered.tolist() == list(range(len(texts)))
+    without_q = cand.no_question_metrics(labels)
+    assert without_q["n"] == with_q["n"] == len(texts)
+    assert 0 <= without_q["macro_f1"] <= 1 and "ece" in without_q
+
+    # the question is a feature: the same fold model without it gives other probabilities
+    one = voice_candidate(texts, labels, questions, emb)
+    tr, te = np.arange(180), np.arange(180, 240)
+    _, proba_q = one.fit_predict(tr, te)
+    te_nq, labels_nq, proba_nq = one.no_question[0]
+    assert te_nq.tolist() == te.tolist() and len(labels_nq) == len(te)
+    assert proba_nq.shape == proba_q.shape and not np.allclose(proba_nq, proba_q)
+    unasked = voice_candidate(texts, labels, [None] * len(texts), emb)
+    unasked.fit_predict(tr, te)
+    assert unasked.no_question == []  # nothing to take away

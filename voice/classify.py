@@ -150,6 +150,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         fine_tune: also fine-tune MiniLM end to end and blend its calibrated probabilities.
         fine_tune_epochs: passes over the training quotes when fine-tuning.
         holdout: share of the training quotes kept out of fine-tuning to calibrate the blend.
+        question_dropout: share of quotes the encoder sees without their question in training.
     """
 
     def __init__(
@@ -163,6 +164,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         fine_tune: bool = False,
         fine_tune_epochs: float = config.FINE_TUNE_EPOCHS,
         holdout: float = config.FINE_TUNE_HOLDOUT,
+        question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
     ) -> None:
         self.features = features
         self.C = C
@@ -173,6 +175,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.fine_tune = fine_tune
         self.fine_tune_epochs = fine_tune_epochs
         self.holdout = holdout
+        self.question_dropout = question_dropout
 
     # -- features ----------------------------------------------------------------------------
 
@@ -286,6 +289,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             y_idx[tr],
             w[tr],
             epochs=self.fine_tune_epochs,
+            question_dropout=self.question_dropout,
             seed=self.random_state,
             progress=progress,
         )

@@ -84,12 +84,24 @@ class Candidate:
     """A model to compare: a name and a function (train_idx, test_idx) -> (labels, proba).
 
     ``extra`` collects, per fold, the fold model's (labels, proba) on an extra set (the seed
-    quotes) that no fold trains on.
+    quotes) that no fold trains on; ``no_question``, per fold, (test_idx, labels, proba) for the
+    test quotes given without their question (as a report's quotes or a file with no question
+    column come).
     """
 
     name: str
     fit_predict: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray | None]]
     extra: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
+    no_question: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
+
+    def no_question_metrics(self, labels: Sequence[str]) -> dict | None:
+        """Metrics of the test quotes given without their question, over every fold run so far."""
+        if not self.no_question:
+            return None
+        te = np.concatenate([t for t, _, _ in self.no_question])
+        pred = np.concatenate([p for _, p, _ in self.no_question])
+        proba = np.concatenate([p for _, _, p in self.no_question])
+        return metrics(np.asarray(labels)[te], pred, proba)
 
 
 def voice_candidate(  # type: ignore[no-untyped-def]
@@ -100,6 +112,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     features=FEATURE_SETS,
     fine_tune: bool = False,
     holdout: float = config.FINE_TUNE_HOLDOUT,
+    question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
     extra: tuple[list[str], list, np.ndarray] | None = None,
     fine_tune_progress: Callable[[int, int], None] | None = None,
 ) -> Candidate:
@@ -107,9 +120,12 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     y = np.asarray(labels)
     name = "voice (" + "+".join(features) + (", fine-tuned MiniLM" if fine_tune else "") + ")"
     extras: list[tuple[np.ndarray, np.ndarray]] = []
+    no_question: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
-        clf = FeedbackClassifier(features=features, fine_tune=fine_tune, holdout=holdout).fit(
+        clf = FeedbackClassifier(
+            features=features, fine_tune=fine_tune, holdout=holdout, question_dropout=question_dropout
+        ).fit(
             [texts[i] for i in tr],
             y[tr],
             embeddings=embeddings[tr],
@@ -122,9 +138,12 @@ def voice_candidate(  # type: ignore[no-untyped-def]
         if extra is not None:
             p = clf.predict_proba(extra[0], embeddings=extra[2], questions=extra[1])
             extras.append((clf.decide(p), p))
+        if any(questions[i] for i in te):
+            p = clf.predict_proba([texts[i] for i in te], embeddings=embeddings[te], questions=None)
+            no_question.append((te, clf.decide(p), p))
         return clf.decide(proba), proba
 
-    return Candidate(name, fp, extras)
+    return Candidate(name, fp, extras, no_question)
 
 
 def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]

@@ -3,7 +3,8 @@
 The encoder reads the question and the quote as a sentence pair ("How could we improve?"
 [SEP] "Staff were lovely"), mean-pools the last layer and a linear head gives three logits.
 Training is plain PyTorch on the CPU: AdamW, linear warm-up and decay, class-balanced
-cross-entropy (times each row's weight), batches of similar length to pad little. The word
+cross-entropy (times each row's weight), batches of similar length to pad little, and a share
+of quotes shown without their question (``FINE_TUNE_QUESTION_DROPOUT``). The word
 embeddings stay frozen (they are half the weights and barely move when fine-tuning), so a
 saved encoder holds only the six transformer layers and the head: ``encoder.safetensors``
 (float16, about 21 MB) plus ``encoder.json``; the frozen parts load from the
@@ -249,9 +250,14 @@ def fine_tune(
     learning_rate: float = config.FINE_TUNE_LEARNING_RATE,
     batch_size: int = config.FINE_TUNE_BATCH,
     seed: int = config.CLASSIFIER_SEED,
+    question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
     progress: Callable[[int, int], None] | None = None,
 ) -> FineTunedEncoder:
-    """Fine-tune MiniLM on labelled quotes (class-balanced, weighted cross-entropy)."""
+    """Fine-tune MiniLM on labelled quotes (class-balanced, weighted cross-entropy).
+
+    Each time a quote is drawn it is shown without its question with probability
+    ``question_dropout`` (its own random stream, so 0 trains exactly as before).
+    """
     torch = _torch()
     torch.manual_seed(seed)
     module = _build_module()
@@ -270,6 +276,7 @@ def fine_tune(
         opt, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
     rng = np.random.default_rng(seed)
+    drop_rng = np.random.default_rng(seed + 1)
     lengths = [len(t) for t in texts]
     step = 0
     module.train()
@@ -277,7 +284,9 @@ def fine_tune(
         for b in _length_batches(lengths, batch_size, rng):
             if step >= steps:
                 break
-            out = module(enc._encode([texts[i] for i in b], [questions[i] for i in b]))
+            blank = drop_rng.random(len(b)) < question_dropout if question_dropout else np.zeros(len(b), bool)
+            shown = [None if blank[j] else questions[i] for j, i in enumerate(b)]
+            out = module(enc._encode([texts[i] for i in b], shown))
             loss_rows = torch.nn.functional.cross_entropy(
                 out, torch.from_numpy(y[b]), weight=class_w, reduction="none"
             )
@@ -299,6 +308,7 @@ def fine_tune(
         "batch_size": batch_size,
         "max_tokens": config.FINE_TUNE_MAX_TOKENS,
         "frozen": "word, position and type embeddings",
+        "question_dropout": question_dropout,
         "seed": seed,
         "torch": torch.__version__,
     }
