@@ -69,6 +69,8 @@ def train(
     from sklearn.metrics import f1_score
     from transformers import AutoModel, AutoTokenizer
 
+    from voice.finetune import _length_batches
+
     torch.manual_seed(seed)
     np.random.seed(seed)
     torch.set_num_threads(2)
@@ -91,16 +93,9 @@ def train(
             return self.head((h * m).sum(1) / m.sum(1).clamp(min=1e-9))
 
     def batches(idx, rng):  # type: ignore[no-untyped-def]
-        idx = list(idx)
-        if rng is not None:
-            rng.shuffle(idx)
-        chunks = []
-        for c in range(0, len(idx), batch * 50):
-            chunk = sorted(idx[c : c + batch * 50], key=lambda i: len(texts[i]))
-            chunks += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
-        if rng is not None:
-            rng.shuffle(chunks)
-        return chunks
+        """``idx`` in batches of similar length (voice.finetune's batching)."""
+        idx = np.asarray(idx)
+        return [idx[b].tolist() for b in _length_batches([len(texts[i]) for i in idx], batch, rng)]
 
     def encode(ix, blank=()):  # type: ignore[no-untyped-def]
         return tok(
@@ -156,7 +151,7 @@ def train(
         for name, blank in ((tag, ()), (f"{tag}-noq", set(te.tolist()))):  # -noq: test without the question
             logits = np.zeros((len(te), n_out), dtype=np.float32)
             with torch.no_grad():
-                for b in batches(range(len(te)), None):
+                for b in _length_batches([len(texts[i]) for i in te], batch, None):
                     logits[b] = model(encode([te[i] for i in b], blank)).numpy()
             pred = three_class(torch.tensor(logits)).numpy().argmax(1)
             f1s = f1_score(y[te], pred, average=None)

@@ -101,12 +101,16 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _mean_nll(proba: np.ndarray, y_idx: np.ndarray) -> float:
+    """Mean negative log-likelihood of the true classes."""
+    return float(-np.mean(np.log(proba[np.arange(len(y_idx)), y_idx] + 1e-12)))
+
+
 def fit_temperature(logits: np.ndarray, y_idx: np.ndarray) -> float:
     """The temperature minimising the negative log-likelihood of out-of-fold logits."""
     best_t, best_nll = 1.0, np.inf
     for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 120)):
-        p = _softmax(logits / t)
-        nll = -np.mean(np.log(p[np.arange(len(y_idx)), y_idx] + 1e-12))
+        nll = _mean_nll(_softmax(logits / t), y_idx)
         if nll < best_nll:
             best_t, best_nll = float(t), nll
     return best_t
@@ -302,11 +306,9 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.encoder_temperature_ = fit_temperature(held, y_idx[ho])
         p_enc = _softmax(held / self.encoder_temperature_)
         p_lr = lr_proba[ho]
-        rows = np.arange(len(ho))
         best, best_nll = 0.0, np.inf
         for beta in np.round(np.arange(0.0, 1.001, 0.05), 2):
-            mix = (1 - beta) * p_lr + beta * p_enc
-            nll = -np.mean(np.log(mix[rows, y_idx[ho]] + 1e-12))
+            nll = _mean_nll((1 - beta) * p_lr + beta * p_enc, y_idx[ho])
             if nll < best_nll - 1e-9:
                 best, best_nll = float(beta), nll
         self.blend_ = best
@@ -355,7 +357,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             embeddings = self._ensure_embeddings(texts, embeddings)
         proba = _softmax(self._logits(texts, embeddings, questions) / self.temperature_)
         if self.encoder_ is not None and self.blend_ > 0:
-            enc = self.encoder_.logits(texts, list(questions) if questions is not None else None)
+            enc = self.encoder_.logits(texts, questions)
             proba = (1 - self.blend_) * proba + self.blend_ * _softmax(enc / self.encoder_temperature_)
         return self._recall(proba, embeddings)
 

@@ -175,7 +175,6 @@ def evaluate_themes(
         for name, keep in (("tuning half", mask), ("held-out half", ~mask)):
             other = None
             if emb is not None:
-                rest = [c for c, k in zip(data.categories, keep, strict=True) if not k]
-                other = CategoryGuide.fit(emb[~keep], rest)
+                other = CategoryGuide.fit(emb[~keep], _subset(data, ~keep).categories)
             report["splits"][name] = evaluate_set(_subset(data, keep), embedder, other)
     return report
