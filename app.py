@@ -10,9 +10,9 @@ import streamlit as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from voice.privacy import can
 from voice.ui.auth import signed_in
 from voice.ui.common import role
-from voice.users import can
 
 st.set_page_config(page_title="Voice", page_icon=":material/record_voice_over:", layout="wide")
 

@@ -47,8 +47,8 @@ def build(home: Path, n_quotes: int, years: int) -> None:
     os.environ["VOICE_HOME"] = str(home)
     from voice import config
     from voice.benchmark_data import synthetic_quotes
+    from voice.classify import load_model, propose_labels
     from voice.ingest.indicators import read_indicators
-    from voice.model import load_model, propose_labels
     from voice.records import HUMAN, Quote, Tag
     from voice.store import Store
 
@@ -111,7 +111,7 @@ def warm_pages(home: Path, role: str, repeats: int = 3) -> dict[str, dict[str, f
     at.session_state["user"] = "benchmark"  # signed in (no demo: the benchmark store is the council's)
     at.run()
     out = {}
-    from voice.users import can
+    from voice.privacy import can
 
     permission = {
         "dashboard": "view_dashboard",

@@ -69,7 +69,7 @@ def train(
     from sklearn.metrics import f1_score
     from transformers import AutoModel, AutoTokenizer
 
-    from voice.finetune import _length_batches
+    from voice.classify._finetune import _length_batches
 
     torch.manual_seed(seed)
     np.random.seed(seed)

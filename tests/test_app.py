@@ -40,8 +40,8 @@ MARKERS = ("[name]", "[staff name]", "[school]", "[place]")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A VOICE_HOME with the demo loaded and classified, built once."""
     from voice import config
+    from voice.classify import load_model, propose_labels
     from voice.demo import ensure_demo
-    from voice.model import load_model, propose_labels
 
     home = tmp_path_factory.mktemp("demo-template")
     old = os.environ.get("VOICE_HOME")
@@ -210,7 +210,7 @@ def test_upload_good_file_previews_then_imports(demo_home: Path) -> None:
 
 
 def test_themes_page_summarises_and_renames(demo_home: Path) -> None:
-    from voice.theme_store import stored_themes
+    from voice.store import stored_themes
 
     at = open_app("themes", role="report_writer")
     assert titles(at) == ["Themes"]
@@ -302,7 +302,7 @@ def test_audit_page_lists_imports_for_officers(demo_home: Path) -> None:
 
 
 def test_login_required_when_users_exist(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from voice.users import add_user
+    from voice.privacy import add_user
 
     monkeypatch.setenv("VOICE_DEMO", "0")
     monkeypatch.setenv("VOICE_USERS_FILE", str(demo_home / "users.json"))

@@ -12,13 +12,16 @@ from sklearn.base import clone
 from voice.classify import (
     CLASSES,
     FeedbackClassifier,
+    ModelError,
+    TrainingSet,
     cue_features,
     fit_decision_weights,
     fit_temperature,
+    load_model,
     question_kind,
+    shipped_model_dir,
     split_sentences,
 )
-from voice.model import ModelError, TrainingSet, load_model, shipped_model_dir
 
 GOOD = [
     "they listen to me and help",
@@ -148,7 +151,7 @@ def test_correction_changes_next_prediction_for_near_duplicate(shipped, voice_ho
 
 
 def test_one_correction_is_remembered_for_near_duplicates_only(voice_home, tmp_path):
-    from voice.model import save_model
+    from voice.classify import save_model
 
     model = load_model(shipped_model_dir())
     text = "They never call me back when I ring the office."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import seed
 
-from voice.dashboard import build_dashboard, dashboard_periods, linked_sources
+from voice.indicators import build_dashboard, dashboard_periods, linked_sources
 from voice.ingest.indicators import read_indicators
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import Indicator

@@ -200,7 +200,7 @@ def test_cli_demo_reports_the_demo_set_and_is_idempotent(voice_home):
 
 
 def test_corpus_training_set_never_reads_the_demo_folder(monkeypatch):
-    from voice.model import corpus_training_set
+    from voice.classify import corpus_training_set
 
     opened: list[str] = []
     real_open, real_path_open = builtins.open, Path.open
@@ -228,7 +228,7 @@ def test_corpus_training_set_never_reads_the_demo_folder(monkeypatch):
 
 
 def test_the_model_never_learns_from_demo_tags_but_does_from_a_person(store):
-    from voice.model import TrainingSet, human_corrections
+    from voice.classify import TrainingSet, human_corrections
 
     load_demo(store)
     corrections = human_corrections(store, TrainingSet())

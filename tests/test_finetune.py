@@ -9,9 +9,19 @@ import pytest
 from conftest import ROOT
 
 from voice import config
-from voice.classify import CLASSES, FeedbackClassifier
-from voice.finetune import ENCODER_FILES, FineTunedEncoder, _length_batches, fine_tune
-from voice.model import TrainingSet, load_model, save_model, shipped_model_dir, train_model
+from voice.classify import (
+    CLASSES,
+    ENCODER_FILES,
+    FeedbackClassifier,
+    FineTunedEncoder,
+    TrainingSet,
+    fine_tune,
+    load_model,
+    save_model,
+    shipped_model_dir,
+    train_model,
+)
+from voice.classify._finetune import _length_batches
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +93,7 @@ def test_classifier_blends_a_fine_tuned_encoder_and_saves_it(tmp_path, voice_hom
     assert np.allclose(a, b, atol=0.02)
     assert np.allclose(b.sum(axis=1), 1)
     # a damaged or missing encoder file is a clear error when the model is loaded
-    from voice.model import ModelError
+    from voice.classify import ModelError
 
     (tmp_path / "m" / "encoder.safetensors").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="corrupt"):

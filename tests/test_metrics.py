@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voice.evaluate import confusion, cross_validate, expected_calibration_error, majority_baseline, metrics
+from voice.classify import confusion, cross_validate, expected_calibration_error, majority_baseline, metrics
 
 # 6 quotes. true: g g g n u u ; predicted: g g n n g u
 TRUE = ["good", "good", "good", "not_so_good", "unsure", "unsure"]
@@ -53,8 +53,8 @@ def test_voice_candidate_also_scores_test_quotes_without_their_question(voice_ho
 
     from conftest import ROOT
 
+    from voice.classify import voice_candidate
     from voice.embed import default_embedder
-    from voice.evaluate import voice_candidate
 
     with (ROOT / "corpus" / "nhs_fft_labelled.csv").open(encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r["text"].strip()][:240]

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice.privacy import (
-    SUPPRESSED,
-    age_band,
-    coarsen_attributions,
-    format_count,
-    protect_rows,
-    share_text,
-)
+from voice.privacy import SUPPRESSED, age_band, coarsen_attributions, format_count, protect_rows, share_text
 from voice.records import Quote
 
 
@@ -144,7 +137,7 @@ def test_identifying_words_are_hidden_from_theme_labels() -> None:
 
 
 def test_summaries_for_audience_coarsen_the_example_in_the_sentence() -> None:
-    from voice.themes_summary import RepresentativeQuote, ThemeSummary, for_audience
+    from voice.themes import RepresentativeQuote, ThemeSummary, for_audience
 
     rep = RepresentativeQuote("q1", "Bartek listens to me.", "Male, 20", "good")
     summary = ThemeSummary(

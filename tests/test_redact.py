@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from voice.redact import (
+from voice.privacy import (
     MARKERS,
     Gazetteers,
     LocalNames,

@@ -8,12 +8,16 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
-from voice.redact import KINDS, LocalNames, RedactedSpan, Redaction, Redactor
-from voice.redact_eval import (
+from voice.privacy import (
     ANNOTATED,
     HOLDOUT,
+    KINDS,
     LABELLED,
     LabelledSentence,
+    LocalNames,
+    RedactedSpan,
+    Redaction,
+    Redactor,
     evaluate,
     load_labelled,
     parse_annotated,

@@ -217,11 +217,11 @@ def test_export_rejects_an_unknown_type_and_writes_nothing(store, tmp_path):
 
 
 def fake_redact(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    module = types.ModuleType("voice.redact")
+    module = types.ModuleType("voice.privacy._redact")
     module.redact_text = lambda text: text.replace("Hartley", "[staff name]").replace(
         "N starts", "[name] starts"
     )
-    monkeypatch.setitem(sys.modules, "voice.redact", module)
+    monkeypatch.setitem(sys.modules, "voice.privacy._redact", module)
 
 
 def test_cli_appendix_for_the_seed_period(voice_home, tmp_path, monkeypatch):
@@ -255,7 +255,9 @@ def test_cli_appendix_errors_are_clear(voice_home, tmp_path, monkeypatch):
 
 def test_cli_appendix_refuses_to_export_without_redaction(voice_home, tmp_path, monkeypatch):
     runner.invoke(app, ["import-seed", str(seed("000"))])
-    monkeypatch.setitem(sys.modules, "voice.redact", None)  # as if voice/redact.py did not exist
+    monkeypatch.setitem(
+        sys.modules, "voice.privacy._redact", None
+    )  # as if voice/privacy/_redact.py did not exist
     out = tmp_path / "a.docx"
     r = runner.invoke(app, ["appendix", "--period", PERIOD, "-o", str(out)])
     assert r.exit_code == 1 and "redaction is not available" in r.output
@@ -266,7 +268,7 @@ def test_cli_appendix_refuses_to_export_without_redaction(voice_home, tmp_path, 
 
 
 def test_cli_appendix_with_the_real_redactor_hides_planted_names(voice_home, tmp_path):
-    pytest.importorskip("voice.redact", reason="voice/redact.py is built by another room")
+    pytest.importorskip("voice.privacy._redact", reason="voice/privacy/_redact.py is built by another room")
     from voice.demo import load_demo
     from voice.store import Store
 

@@ -156,7 +156,7 @@ def test_theme_edit_commands(home):
     safe = next(t for t in themes if t["label"] == "feeling safe")
     r = run("theme", "merge", safe["id"], "pin-bullying", "--label", "safety and bullying", "--by", "officer")
     assert r.exit_code == 0 and "merged" in r.output
-    from voice import theme_store
+    import voice.store as theme_store
 
     first = next(q for q, m in theme_store.memberships(store).items() if m.theme_id == model[0]["id"])
     r = run("theme", "split", model[0]["id"], first[:8], "--label", "one of a kind", "--by", "officer")
@@ -198,7 +198,7 @@ def test_evaluate_themes_writes_json(home, tmp_path):
 def test_train_themes_writes_a_guide_the_engine_uses(home, tmp_path, monkeypatch):
     from voice import config
     from voice.embed import default_embedder
-    from voice.themes_guide import CategoryGuide, default_guide
+    from voice.themes import CategoryGuide, default_guide
 
     rows = [{"id": r["id"], "text": r["text"], "categories": r["categories"]} for r in corpus_rows(400)]
     src = write_csv(tmp_path / "coded.csv", rows)

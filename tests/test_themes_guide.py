@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 
 from voice import config
-from voice.themes_guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
-from voice.themes_steps import GuidedReducer, HybridReducer
+from voice.themes import (
+    CategoryGuide,
+    GuidedReducer,
+    GuideError,
+    HybridReducer,
+    OutOfFoldGuide,
+    default_guide,
+)
 
 
 class Embedder64:

@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, seed
 from sklearn.metrics import adjusted_rand_score
 
-from voice import theme_store
+import voice.store as theme_store
 from voice.embed import CachedEmbedder, EmbeddingCache
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import Quote

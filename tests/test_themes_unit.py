@@ -12,24 +12,22 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
-from voice import theme_store
+import voice.store as theme_store
 from voice.records import Quote
 from voice.themes import (
     OTHER,
     Anchor,
-    ThemeResult,
-    anchor_from_phrases,
-    build_themes,
-    overview,
-    summarise,
-    themes_for_period,
-)
-from voice.themes_steps import (
     CentreDiversePicker,
     CTfidfLabeller,
     HybridReducer,
     KMeansClusterer,
+    ThemeResult,
+    anchor_from_phrases,
+    build_themes,
     is_non_answer,
+    overview,
+    summarise,
+    themes_for_period,
 )
 
 _STOP = {"the", "a", "my", "i", "is", "and", "to", "me", "it", "was", "of", "very", "really"}

@@ -12,16 +12,7 @@ from typer.testing import CliRunner
 
 from voice import config
 from voice.cli import app
-from voice.users import (
-    OFFICER,
-    REPORT_WRITER,
-    ROLES,
-    SCRUTINY,
-    UsersError,
-    UserStore,
-    can,
-    sees_raw_text,
-)
+from voice.privacy import OFFICER, REPORT_WRITER, ROLES, SCRUTINY, UsersError, UserStore, can, sees_raw_text
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"

@@ -9,16 +9,16 @@ from conftest import ROOT, seed
 from typer.testing import CliRunner
 
 from voice.cli import app
-from voice.ingest.indicators import indicator_key
-from voice.records import HUMAN, MODEL, Tag
-from voice.store import Store
-from voice.voice_indicator import (
+from voice.indicators import (
     VOICE_ROW_NAME,
     compute_all_voice_indicators,
     compute_voice_indicator,
     voice_indicator_from_labels,
     voice_rag,
 )
+from voice.ingest.indicators import indicator_key
+from voice.records import HUMAN, MODEL, Tag
+from voice.store import Store
 
 runner = CliRunner()
 Q1 = "2017/18 Q1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from voice import config
-from voice.users import ROLE_NAMES
+from voice.privacy import ROLE_NAMES
 
 
 def _demo_sidebar() -> None:
@@ -31,7 +31,7 @@ def _login_form() -> None:
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
-        from voice.users import authenticate
+        from voice.privacy import authenticate
 
         user = authenticate(name.strip(), password)
         if user is None:

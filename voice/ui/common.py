@@ -41,8 +41,8 @@ def _fill_demo(store: Store) -> None:
     Safe to run again: a run stopped half-way (the visitor clicked on) is completed the next
     time, and quotes still without any label get the model's proposals.
     """
+    from voice.classify import propose_labels
     from voice.demo import ensure_demo
-    from voice.model import propose_labels
 
     bar = st.progress(0.0, text="Opening the demo…")
 
@@ -77,21 +77,21 @@ def get_store() -> Store:
 
 @st.cache_resource(show_spinner="Loading the classifier…")
 def _load_model(model_dir: str, home: str):  # type: ignore[no-untyped-def]
-    from voice.model import load_model
+    from voice.classify import load_model
 
     return load_model(model_dir)
 
 
 def get_model():  # type: ignore[no-untyped-def]
     """The active classifier (the council's learned copy when there is one)."""
-    from voice.model import active_model_dir
+    from voice.classify import active_model_dir
 
     return _load_model(str(active_model_dir()), str(config.settings().home))
 
 
 def redact_texts(texts: Sequence[str]) -> list[str]:
     """Redacted texts (the process-wide redactor batches them and keeps recent ones)."""
-    from voice.redact import redact_texts as redact
+    from voice.privacy import redact_texts as redact
 
     return redact(texts)
 
@@ -132,7 +132,7 @@ def display_texts(quotes: Sequence[Quote]) -> list[str]:
 
 def can(permission: str) -> bool:
     """Whether the signed-in user's role has this permission (voice.users)."""
-    from voice.users import can as allowed
+    from voice.privacy import can as allowed
 
     return allowed(role(), permission)
 

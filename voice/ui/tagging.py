@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice.active import QueueItem, tagging_queue
+from voice.classify import QueueItem, tagging_queue
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
 from voice.ui.common import user_name
@@ -44,7 +44,7 @@ def queue_for(store: Store, model, period: str | None) -> tuple[list[QueueItem],
 
 
 def _learn(store: Store, model) -> None:  # type: ignore[no-untyped-def]
-    from voice.model import ModelError, learn_corrections
+    from voice.classify import ModelError, learn_corrections
 
     with st.spinner("Learning from your tag…"):
         try:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice.store import Store
-from voice.theme_store import edit_log
+from voice.store import Store, edit_log
 from voice.themes import ThemeResult, themes_for_period
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice import config, theme_store
+import voice.store as theme_store
+from voice import config
 from voice.store import Store
 from voice.themes import ThemeResult
 from voice.ui.common import display_texts, md_escape, pick_many, pick_one, user_name

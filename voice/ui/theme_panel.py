@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from voice.dashboard import Dashboard
+from voice.indicators import Dashboard
 from voice.ingest.fields import period_sort_key, previous_period
 from voice.records import LABEL_HEADINGS, Quote
 from voice.store import Store
@@ -108,7 +108,7 @@ def theme_summaries(store: Store, result, period: str | None, previous=None):  #
     not recognise). Officers see exact counts and attributions; everyone else sees counts
     under 5 as "<5" and coarsened attributions.
     """
-    from voice.themes_summary import overview, summarise_for_role
+    from voice.themes import overview, summarise_for_role
 
     quotes = store.quotes(period=period)
     summaries = summarise_for_role(result, quotes, store.current_tags(), common.role(), previous)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from voice.dashboard import build_dashboard, dashboard_periods
+from voice.indicators import build_dashboard, dashboard_periods
 from voice.ui import common
 from voice.ui.theme_panel import linked_themes_panel, voice_summary_panel
 

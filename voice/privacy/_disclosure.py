@@ -21,8 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from voice.config import SMALL_NUMBER_THRESHOLD
+from voice.privacy._users import OFFICER, check_role
 from voice.records import Quote
-from voice.users import OFFICER, check_role
 
 SUPPRESSED = f"<{SMALL_NUMBER_THRESHOLD}"
 
@@ -158,7 +158,7 @@ def protect_rows(rows: Sequence[dict], role: str, quotes: Sequence[Quote] | None
     check_role(role)
     if role == OFFICER:
         return [dict(r) for r in rows]
-    from voice.redact import default_redactor
+    from voice.privacy._redact import default_redactor
 
     if quotes is None:
         quotes = [
@@ -202,7 +202,7 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     context that gave it away ("my social worker Bartek") is gone. Words redacted anywhere in
     the theme's quotes are hidden from its label and keywords instead (:func:`scrub_words`).
     """
-    from voice.redact import default_redactor
+    from voice.privacy._redact import default_redactor
 
     words: set[str] = set()
     for redaction in default_redactor().redact_many(list(texts)):

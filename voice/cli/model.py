@@ -12,14 +12,20 @@ import numpy as np
 import typer
 
 from voice import config
-from voice.cli import Format, app, console, err, open_store, print_rows, progress_bar, user_errors
-from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
-from voice.model import ModelError, corpus_training_set, load_model
-
-benchmark_app = typer.Typer(
-    help="Measure speed and memory (figures for docs/BENCHMARKS.md).", no_args_is_help=True
+from voice.classify import ModelError, corpus_training_set, load_model
+from voice.cli._util import (
+    Format,
+    app,
+    benchmark_app,
+    console,
+    err,
+    open_store,
+    print_rows,
+    progress_bar,
+    progress_callback,
+    user_errors,
 )
-app.add_typer(benchmark_app, name="benchmark")
+from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
 
 
 def _load():  # type: ignore[no-untyped-def]
@@ -27,13 +33,6 @@ def _load():  # type: ignore[no-untyped-def]
         return load_model()
     except ModelError as exc:
         raise ValueError(str(exc)) from None
-
-
-def _embed_progress(bar, task):  # type: ignore[no-untyped-def]
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return update
 
 
 @app.command("train")
@@ -52,7 +51,7 @@ def train(
     ] = True,
 ) -> None:
     """Train the classifier on corpus/ plus every human tag in the store; write models/<name>/."""
-    from voice.model import combine, human_corrections, save_model, train_model
+    from voice.classify import combine, human_corrections, save_model, train_model
 
     with user_errors():
         data = corpus_training_set()
@@ -64,9 +63,9 @@ def train(
             model = train_model(
                 data,
                 name=name,
-                progress=_embed_progress(bar, task),
+                progress=progress_callback(bar, task),
                 fine_tune=fine_tune,
-                fine_tune_progress=_embed_progress(bar, tune),
+                fine_tune_progress=progress_callback(bar, tune),
             )
         target = save_model(model, out or config.MODELS_DIR / name)
         counts = model.meta["rows_per_class"]
@@ -97,7 +96,7 @@ def classify(
     The output keeps every input column and adds label, p_good, p_unsure, p_not_so_good and
     model_version. Empty text gets no label and a warning.
     """
-    from voice.export import write_table
+    from voice.report import write_table
 
     with user_errors():
         model = _load()
@@ -120,7 +119,7 @@ def classify(
         with progress_bar("classifying") as bar:
             task = bar.add_task(f"classifying {len(keep)} quotes", total=len(keep))
             labels, proba = model.classify(
-                [texts[i] for i in keep], [questions[i] for i in keep], _embed_progress(bar, task)
+                [texts[i] for i in keep], [questions[i] for i in keep], progress_callback(bar, task)
             )
         extra = ["label", "p_good", "p_unsure", "p_not_so_good", "model_version"] + (
             ["explanation"] if explain else []
@@ -150,12 +149,12 @@ def classify_store() -> None:
 
 
 def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
-    from voice.model import propose_labels
+    from voice.classify import propose_labels
 
     store = open_store()
     with progress_bar("classifying") as bar:
         task = bar.add_task("classifying untagged quotes", total=None)
-        added = propose_labels(store, model, _embed_progress(bar, task))
+        added = propose_labels(store, model, progress_callback(bar, task))
     if not added:
         console.print("nothing to classify: every quote has a human tag or this model's tag")
         return
@@ -169,7 +168,7 @@ def queue(
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """Quotes no person has tagged yet, most useful to tag first (smallest margin first)."""
-    from voice.active import tagging_queue
+    from voice.classify import tagging_queue
 
     with user_errors():
         items = tagging_queue(open_store(), _load(), period=period)[:limit]
@@ -232,8 +231,14 @@ def evaluate(
     feedback set only): labels by majority vote, probabilities averaged; and the Voice model's
     test quotes given again without their question, as a report's quotes come.
     """
-    from voice.evaluate import cross_validate, majority_baseline, metrics, tfidf_baseline, voice_candidate
-    from voice.model import read_labelled_csv
+    from voice.classify import (
+        cross_validate,
+        majority_baseline,
+        metrics,
+        read_labelled_csv,
+        tfidf_baseline,
+        voice_candidate,
+    )
 
     with user_errors():
         if data is not None:
@@ -252,7 +257,7 @@ def evaluate(
         corpus = read_labelled_csv(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus")
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding corpus", total=len(corpus))
-            emb = default_embedder().embed(corpus.texts, progress=_embed_progress(bar, task))
+            emb = default_embedder().embed(corpus.texts, progress=progress_callback(bar, task))
         seed = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "seed")
         seed_emb = default_embedder().embed(seed.texts)
         with progress_bar("cross-validating") as bar:
@@ -266,7 +271,7 @@ def evaluate(
                 holdout=holdout,
                 question_dropout=question_dropout,
                 extra=(seed.texts, seed.questions, seed_emb),
-                fine_tune_progress=_embed_progress(bar, tune),
+                fine_tune_progress=progress_callback(bar, tune),
             )
             cands = [voice, tfidf_baseline(corpus.texts, corpus.labels), majority_baseline(corpus.labels)]
             task = bar.add_task("cross-validating", total=folds * len(cands))
@@ -382,7 +387,7 @@ def benchmark_learn(
     corrections: Annotated[int, typer.Option(help="How many corrections to learn.")] = 10,
 ) -> None:
     """Seconds to learn corrections into the full-corpus model (warm-started refit)."""
-    from voice.model import TrainingSet
+    from voice.classify import TrainingSet
 
     with user_errors():
         model = _load()

@@ -271,7 +271,7 @@ class GuidedReducer:
 
     def _guide(self):  # type: ignore[no-untyped-def]
         if self.guide is None:
-            from voice.themes_guide import default_guide
+            from voice.themes._guide import default_guide
 
             return default_guide()
         return self.guide or None

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from voice.cli import DEFAULT_WHO, app, console, open_store, user_errors
+from voice.cli._util import DEFAULT_WHO, app, console, open_store, user_errors
 from voice.ingest.fields import parse_label, parse_period
 from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
 
 REDACTION_MISSING = (
-    "redaction is not available: the module voice.redact (function redact_text) could not be "
+    "redaction is not available: the module voice.privacy._redact (function redact_text) could not be "
     "imported ({problem}); an appendix is never exported unredacted"
 )
 
@@ -24,12 +24,12 @@ def load_redactor(texts: Sequence[str] = ()) -> Callable[[str], str]:
     Raises ``ValueError`` with a clear message when ``voice.redact`` is missing or broken.
     """
     try:
-        from voice.redact import redact_text
+        from voice.privacy._redact import redact_text
     except ImportError as exc:
         raise ValueError(REDACTION_MISSING.format(problem=exc)) from None
     done: dict[str, str] = {}
     try:
-        from voice.redact import redact_texts
+        from voice.privacy._redact import redact_texts
 
         unique = list(dict.fromkeys(texts))
         done = dict(zip(unique, redact_texts(unique), strict=True))

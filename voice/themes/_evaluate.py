@@ -107,8 +107,8 @@ def evaluate_set(
     """
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
-    from voice.themes import build_themes
-    from voice.themes_steps import GuidedReducer
+    from voice.themes._build import build_themes
+    from voice.themes._steps import GuidedReducer
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
@@ -161,7 +161,7 @@ def evaluate_themes(
     for each half.
     """
     from voice.embed import unit_rows
-    from voice.themes_guide import CategoryGuide, OutOfFoldGuide
+    from voice.themes._guide import CategoryGuide, OutOfFoldGuide
 
     data = read_categorised(path)
     report: dict = {"data": str(path), "baseline_seeds": list(BASELINE_SEEDS), "splits": {}}

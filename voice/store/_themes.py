@@ -41,7 +41,7 @@ from sqlalchemy.exc import IntegrityError
 
 from voice import config
 from voice.records import HUMAN, MODEL
-from voice.store import Store, quotes_table
+from voice.store._store import Store, quotes_table
 
 OTHER = "other"
 

@@ -11,24 +11,19 @@ from typing import Annotated
 import typer
 
 from voice import config
-from voice.cli import (
+from voice.cli._util import (
     DEFAULT_WHO,
     Format,
     app,
+    benchmark_app,
     console,
     err,
     open_store,
     print_rows,
     progress_bar,
     user_errors,
+    users_app,
 )
-from voice.cli_model import benchmark_app
-
-users_app = typer.Typer(
-    help="Who may log in to the app, with which role (officer, report_writer, scrutiny).",
-    no_args_is_help=True,
-)
-app.add_typer(users_app, name="users")
 
 CHUNK = 500
 
@@ -53,9 +48,9 @@ def redact_file(
     [date of birth], [age]. The council's own list ($VOICE_LOCAL_NAMES) is used when present.
     Spreadsheet formulas in the output are neutralised. See docs/PRIVACY.md for what it misses.
     """
-    from voice.export import write_table
     from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
-    from voice.redact import default_redactor
+    from voice.privacy import default_redactor
+    from voice.report import write_table
 
     with user_errors():
         if not input.exists():
@@ -109,8 +104,7 @@ def evaluate_redaction(
     redactions that overlap an identifier. The council's local list is NOT used, so the figures
     are what Voice does out of the box. Rules were tuned on dev only; see corpus/redaction/README.md.
     """
-    from voice.redact import Gazetteers, LocalNames, Redactor
-    from voice.redact_eval import METRICS, SPLITS, evaluate
+    from voice.privacy import METRICS, SPLITS, Gazetteers, LocalNames, Redactor, evaluate
 
     with user_errors():
         splits = split or list(SPLITS)
@@ -188,8 +182,7 @@ def benchmark_redact(
     Texts are the labelled set's sentences, made distinct by a number, so they have real
     quote lengths and real identifiers.
     """
-    from voice.redact import LocalNames, Redactor, load_pipeline
-    from voice.redact_eval import load_labelled
+    from voice.privacy import LocalNames, Redactor, load_labelled, load_pipeline
 
     with user_errors():
         if n < 1:
@@ -253,7 +246,7 @@ def users_add(
     The users file is $VOICE_USERS_FILE (default $VOICE_HOME/users.json), mode 0600, holding
     bcrypt hashes only. The change is written to the audit log.
     """
-    from voice.users import UserStore, check_password, check_role
+    from voice.privacy import UserStore, check_password, check_role
 
     with user_errors():
         check_role(role)
@@ -270,7 +263,7 @@ def users_list(
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """List the users who may log in (no password hashes are shown)."""
-    from voice.users import UserStore
+    from voice.privacy import UserStore
 
     with user_errors():
         users = UserStore()
@@ -289,7 +282,7 @@ def users_remove(
     by: Annotated[str | None, typer.Option("--by", help="Who made the change (default: your login).")] = None,
 ) -> None:
     """Remove a user; they can no longer log in. The change is written to the audit log."""
-    from voice.users import UserStore
+    from voice.privacy import UserStore
 
     with user_errors():
         user = UserStore().remove_user(name)

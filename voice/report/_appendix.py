@@ -31,9 +31,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from voice.export import quote_row, write_table
 from voice.ingest.fields import period_sort_key
 from voice.records import LABEL_HEADINGS, Quote, Tag
+from voice.report._tables import quote_row, write_table
 from voice.store import Store
 
 REPORT_CLASSES: tuple[str, ...] = tuple(LABEL_HEADINGS)

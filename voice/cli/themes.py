@@ -15,16 +15,21 @@ import typer
 from rich.table import Table
 
 from voice import config
-from voice.cli import DEFAULT_WHO, Format, app, console, open_store, print_rows, progress_bar, user_errors
-from voice.cli_model import benchmark_app
+from voice.cli._util import (
+    DEFAULT_WHO,
+    Format,
+    app,
+    benchmark_app,
+    console,
+    open_store,
+    print_rows,
+    progress_bar,
+    progress_callback,
+    theme_app,
+    user_errors,
+)
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
-
-theme_app = typer.Typer(
-    help="Edit saved themes: rename, merge, split, move a quote, pin. Edits survive re-runs.",
-    no_args_is_help=True,
-)
-app.add_typer(theme_app, name="theme")
 
 THEME_COLUMNS = ("theme_id", "theme_label", "representative")
 
@@ -35,13 +40,6 @@ class ThemeFormat(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
-
-
-def _progress(bar, task):  # type: ignore[no-untyped-def]
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    return update
 
 
 def _suppress(n: int) -> str:
@@ -120,7 +118,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
 
 
 def _themes_file(input: Path, output: Path | None) -> None:
-    from voice.export import write_table
+    from voice.report import write_table
     from voice.themes import build_themes
 
     if output is None:
@@ -129,7 +127,7 @@ def _themes_file(input: Path, output: Path | None) -> None:
     quotes = [Quote(text=str(row.get("text") or "").strip(), id=f"row-{n}") for n, row in numbered]
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
-        result = build_themes(quotes, progress=_progress(bar, task))
+        result = build_themes(quotes, progress=progress_callback(bar, task))
     reps = result.representative()
     renamed = {c: f"input_{c}" if c in THEME_COLUMNS else c for c in columns}
     out_rows = []
@@ -159,8 +157,7 @@ def _themes_store(  # type: ignore[no-untyped-def]
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE
-    from voice.themes import overview, summarise, themes_for_period
-    from voice.themes_summary import summarise_for_role
+    from voice.themes import overview, summarise, summarise_for_role, themes_for_period
 
     store = open_store()
     if period:
@@ -175,7 +172,7 @@ def _themes_store(  # type: ignore[no-untyped-def]
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
         result = themes_for_period(
-            store, period, who=by, starters=starters, rebuild=rebuild, progress=_progress(bar, task)
+            store, period, who=by, starters=starters, rebuild=rebuild, progress=progress_callback(bar, task)
         )
     previous = None
     if period:
@@ -258,7 +255,7 @@ def theme_list(
     """List saved themes with how many quotes each holds."""
     from collections import Counter
 
-    from voice import theme_store
+    import voice.store as theme_store
 
     with user_errors():
         store = open_store()
@@ -291,7 +288,7 @@ def theme_rename(
     by: By,
 ) -> None:
     """Rename a theme (it is then kept as edited on every re-run)."""
-    from voice.theme_store import rename_theme
+    from voice.store import rename_theme
 
     with user_errors():
         t = rename_theme(open_store(), theme_id, label, by)
@@ -305,7 +302,7 @@ def theme_merge(
     by: By,
 ) -> None:
     """Merge themes into one new theme holding all their quotes."""
-    from voice.theme_store import merge_themes
+    from voice.store import merge_themes
 
     with user_errors():
         t = merge_themes(open_store(), theme_ids, label, by)
@@ -320,7 +317,7 @@ def theme_split(
     by: By,
 ) -> None:
     """Split some quotes of a theme off into a new theme."""
-    from voice.theme_store import split_theme
+    from voice.store import split_theme
 
     with user_errors():
         t = split_theme(open_store(), theme_id, quote_ids, label, by)
@@ -334,7 +331,7 @@ def theme_move(
     by: By,
 ) -> None:
     """Move a quote to another theme (or to 'other'); re-runs never move it back."""
-    from voice.theme_store import move_quote
+    from voice.store import move_quote
 
     with user_errors():
         m = move_quote(open_store(), quote_id, theme_id, by)
@@ -351,7 +348,7 @@ def theme_pin(
     ] = None,
 ) -> None:
     """Pin a theme: it is kept on every run and attracts quotes like its label and seed phrases."""
-    from voice.theme_store import pin_theme
+    from voice.store import pin_theme
 
     with user_errors():
         t = pin_theme(open_store(), label, seed or [], by)
@@ -361,7 +358,7 @@ def theme_pin(
 @theme_app.command("starters")
 def theme_starters(by: By) -> None:
     """Pin the starter themes for children's services (config.STARTER_THEMES) not saved yet."""
-    from voice.theme_store import seed_starter_themes
+    from voice.store import seed_starter_themes
 
     with user_errors():
         added = seed_starter_themes(open_store(), by)
@@ -374,7 +371,7 @@ def theme_starters(by: By) -> None:
 @theme_app.command("log")
 def theme_log(limit: Annotated[int, typer.Option(help="How many entries.")] = 30) -> None:
     """The theme edit log, newest first."""
-    from voice.theme_store import edit_log
+    from voice.store import edit_log
 
     with user_errors():
         rows = [{**r, "detail": json.dumps(r["detail"])} for r in edit_log(open_store(), limit)]
@@ -416,13 +413,13 @@ def evaluate_themes_cmd(
     mean over k-means seeds 0, 1, 2.
     """
     from voice.embed import default_embedder
-    from voice.themes_eval import evaluate_themes
+    from voice.themes import evaluate_themes
 
     with user_errors():
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding", total=None)
             report = evaluate_themes(
-                data, default_embedder(), halves=halves, guided=guided, progress=_progress(bar, task)
+                data, default_embedder(), halves=halves, guided=guided, progress=progress_callback(bar, task)
             )
         rows = [
             {
@@ -462,14 +459,13 @@ def train_themes_cmd(
     --data.
     """
     from voice.embed import default_embedder, unit_rows
-    from voice.themes_eval import read_categorised
-    from voice.themes_guide import CategoryGuide
+    from voice.themes import CategoryGuide, read_categorised
 
     with user_errors():
         rows = read_categorised(data)
         with progress_bar("embedding") as bar:
             task = bar.add_task("embedding", total=None)
-            emb = unit_rows(default_embedder().embed(rows.texts, progress=_progress(bar, task)))
+            emb = unit_rows(default_embedder().embed(rows.texts, progress=progress_callback(bar, task)))
         guide = CategoryGuide.fit(emb, rows.categories)
         guide.meta["data"] = data.name
         guide.meta["data_sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
@@ -537,7 +533,7 @@ def benchmark_themes(
         big = synthetic_quotes(large, seed=3)
         with progress_bar("embedding") as bar:
             task = bar.add_task(f"embedding {large} quotes (not timed)", total=large)
-            embedder.embed(big, progress=_progress(bar, task))
+            embedder.embed(big, progress=progress_callback(bar, task))
         run("large, cached", big)
         run("large, warm", big)
         if output:

@@ -23,7 +23,7 @@ import numpy as np
 from voice import config
 from voice.embed import Embedder, default_embedder
 from voice.records import Quote
-from voice.themes_steps import (
+from voice.themes._steps import (
     CentreDiversePicker,
     Clusterer,
     CTfidfLabeller,
@@ -36,7 +36,7 @@ from voice.themes_steps import (
     is_non_answer,
     unit_rows,
 )
-from voice.themes_summary import RepresentativeQuote, ThemeSummary, overview, summarise
+from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
 
 __all__ = [
     "NON_ANSWER",
@@ -439,7 +439,7 @@ def themes_for_period(
         progress: ``progress(done, total)`` while embedding.
         **steps: reducer / clusterer / labeller / picker, passed to :func:`build_themes`.
     """
-    from voice import theme_store
+    import voice.store as theme_store
 
     embedder = embedder or default_embedder()
     if rebuild:

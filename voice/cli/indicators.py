@@ -1,7 +1,7 @@
 """The ``voice indicators`` commands: import, show, export and trend dashboard indicators.
 
-A thin layer like :mod:`voice.cli`: each command parses options, calls the readers in
-:mod:`voice.ingest.indicators`, the store or :mod:`voice.voice_indicator`, and prints.
+A thin layer like the other :mod:`voice.cli` modules: each command parses options, calls the readers in
+:mod:`voice.ingest.indicators`, the store or :mod:`voice.indicators`, and prints.
 See docs/INDICATORS.md for the layouts, the matching rule and the voice indicator.
 """
 
@@ -14,31 +14,28 @@ from typing import Annotated
 
 import typer
 
-# Created before importing voice.cli: voice.cli imports this module at its end, so the name
-# must exist whichever of the two modules is imported first.
-indicators_app = typer.Typer(
-    help="Dashboard indicators: import performance dashboards, list, export and trend them, "
-    "and compute the voice indicator from tagged quotes.",
-    no_args_is_help=True,
+from voice.cli._util import (
+    DEFAULT_WHO,
+    Format,
+    console,
+    err,
+    indicators_app,
+    open_store,
+    print_rows,
+    user_errors,
 )
-
-from voice.cli import DEFAULT_WHO, Format, console, err, open_store, print_rows, user_errors  # noqa: E402
-from voice.demo import import_indicator_file  # noqa: E402
-from voice.export import safe_cell, write_table  # noqa: E402
-from voice.ingest.fields import parse_period, period_sort_key  # noqa: E402
-from voice.ingest.indicators import (  # noqa: E402
+from voice.demo import import_indicator_file
+from voice.indicators import VoiceIndicator, compute_all_voice_indicators, compute_voice_indicator
+from voice.ingest.fields import parse_period, period_sort_key
+from voice.ingest.indicators import (
     CSV_COLUMNS,
     IndicatorReadResult,
     indicator_key,
     write_indicator_csv,
 )
-from voice.records import Indicator  # noqa: E402
-from voice.store import Store  # noqa: E402
-from voice.voice_indicator import (  # noqa: E402
-    VoiceIndicator,
-    compute_all_voice_indicators,
-    compute_voice_indicator,
-)
+from voice.records import Indicator
+from voice.report import safe_cell, write_table
+from voice.store import Store
 
 SHOW_COLUMNS: tuple[str, ...] = (
     "indicator",

@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from voice import config
-from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
 
 
 def confusion(y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str] = CLASSES) -> np.ndarray:

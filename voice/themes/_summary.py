@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from voice.records import Quote
 
 if TYPE_CHECKING:
-    from voice.themes import ThemeResult
+    from voice.themes._build import ThemeResult
 
 SPLIT_LABELS: tuple[str, ...] = ("good", "unsure", "not_so_good")
 """The order the label split is shown in."""
@@ -299,8 +299,7 @@ def summarise_for_role(
     attributions are coarsened for everyone but officers; words the redactor removes from the
     quotes are hidden from labels, keywords and sentences (:func:`for_audience`).
     """
-    from voice.privacy import coarsen_attributions, format_count, identifier_words
-    from voice.redact import redact_texts
+    from voice.privacy import coarsen_attributions, format_count, identifier_words, redact_texts
 
     texts = [q.text for q in quotes]
     redact_texts(texts)  # one batch; the redactor keeps them for the single lookups below

@@ -1,112 +1,28 @@
-"""The ``voice`` command line: a thin layer over the library.
-
-Each command parses its options, calls one library function and prints the result.
-User errors (bad files, unknown ids, a locked database) print one clear message and exit
-with code 1; they never show a traceback.
-"""
+"""``voice import-seed | import | quotes | tag | history | export | demo``: quotes and tags."""
 
 from __future__ import annotations
 
-import csv
-import getpass
-import json
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from voice import config
-from voice.export import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, safe_cell, write_table
+from voice.cli._util import (
+    DEFAULT_WHO,
+    Format,
+    app,
+    console,
+    err,
+    open_store,
+    print_rows,
+    progress_bar,
+    user_errors,
+)
 from voice.ingest.fields import parse_label
-from voice.ingest.quote_file import QuoteFileError, stream_quote_file
+from voice.ingest.quote_file import stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import HUMAN, Tag
-from voice.store import Store, StoreError
-
-
-def _login_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown user"
-
-
-DEFAULT_WHO = _login_name()
-"""Who the audit log names when a command is not given ``--by``: the operating-system user."""
-
-app = typer.Typer(
-    help="Voice: children's and families' feedback as evidence beside the performance figures.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-
-class Format(StrEnum):
-    """Output formats for listing commands."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-@contextmanager
-def user_errors() -> Iterator[None]:
-    """Turn expected problems into one clear message and exit code 1."""
-    try:
-        yield
-    except QuoteFileError as exc:
-        err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
-        raise typer.Exit(1) from None
-    except (StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        err.print(f"[red]Error:[/red] {message}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def open_store() -> Store:
-    """The configured store (``VOICE_DB_URL`` or the SQLite file under ``VOICE_HOME``)."""
-    return Store(config.settings().db_url)
-
-
-def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title: str = "") -> None:
-    """Print rows as a rich table, CSV or JSON on standard output."""
-    if fmt is Format.json:
-        sys.stdout.write(
-            json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str) + "\n"
-        )
-    elif fmt is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({c: safe_cell(r.get(c)) for c in columns} for r in rows)  # no formula injection
-    else:
-        table = Table(title=title or None, show_lines=False)
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
-        console.print(table)
-
-
-def progress_bar(description: str) -> Progress:
-    """A progress bar for work that takes more than a second."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+from voice.report import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, write_table
 
 
 @app.command("import-seed")
@@ -214,7 +130,7 @@ def tag_quote(
         history = store.tag_history(quote.id)
         console.print(f"{quote.id}: {tag.label} by {by} ({len(history)} tags in its history)")
         if learn:
-            from voice.model import ModelError, learn_corrections
+            from voice.classify import ModelError, learn_corrections
 
             try:
                 model = learn_corrections(store)
@@ -301,7 +217,7 @@ def demo(
     "See Appendix".
     """
     from voice.demo import DEMO_INDICATORS, DEMO_QUOTES, load_demo
-    from voice.voice_indicator import compute_voice_indicator
+    from voice.indicators import compute_voice_indicator
 
     with user_errors():
         store = open_store()
@@ -319,7 +235,7 @@ def demo(
             f"({summary.demo_indicators_added} added)"
         )
         if classify:
-            from voice.cli_model import classify_store
+            from voice.cli.model import classify_store
 
             classify_store()
         rows = quote_rows(store, period="2017/18 Q1")
@@ -335,24 +251,3 @@ def demo(
             f"{v.text} (RAG {v.rag or 'n/a'}; human tags outrank model proposals)"
         )
         console.print("Next: `voice quotes`, `voice queue`, `voice indicators show --period '2017/18 Q1'`.")
-
-
-import voice.cli_model  # noqa: E402,F401  (registers train/classify/evaluate/queue/benchmark)
-from voice import (  # noqa: E402  (imported to register their commands)
-    cli_import_benchmark,  # noqa: F401  (benchmark import)
-    cli_privacy,  # noqa: F401  (redact, evaluate-redaction, users, audit, benchmark redact)
-    cli_report,  # noqa: F401  (appendix)
-    cli_themes,  # noqa: F401  (themes, theme, evaluate-themes, benchmark themes)
-)
-from voice.cli_indicators import indicators_app  # noqa: E402
-
-app.add_typer(indicators_app, name="indicators")
-
-
-def main() -> None:
-    """Console-script entry point."""
-    app()
-
-
-if __name__ == "__main__":
-    main()

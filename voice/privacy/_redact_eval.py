@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice import config
-from voice.redact import KINDS, Redactor
+from voice.privacy._redact import KINDS, Redactor
 
 ANNOTATED = config.REDACTION_DIR / "annotated.txt"
 HOLDOUT = config.REDACTION_DIR / "holdout.txt"

@@ -12,16 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from voice import config
-from voice.ingest.fields import period_sort_key
-from voice.records import Indicator
-from voice.store import Store
-from voice.voice_indicator import (
+from voice.indicators._voice import (
     VOICE_OUTCOME_AREA,
     VOICE_ROW_NAME,
     VOICE_SECTION,
     VoiceIndicator,
     compute_all_voice_indicators,
 )
+from voice.ingest.fields import period_sort_key
+from voice.records import Indicator
+from voice.store import Store
 
 ARROWS = {
     "better": "▲ better",

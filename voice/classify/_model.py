@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
-from voice.classify import CLASSES, FEATURE_SETS, FeedbackClassifier
-from voice.finetune import ENCODER_FILES
+from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.classify._finetune import ENCODER_FILES
 from voice.records import HUMAN, MODEL, Tag, normalise_text
 
 CORRECTION_WEIGHT = 5.0
@@ -309,7 +309,7 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.memory_labels_ = arrays.get("memory_labels", np.zeros(0, dtype=int)).astype(int)
         clf.encoder_ = None
         if meta.get("fine_tuned"):
-            from voice.finetune import FineTunedEncoder
+            from voice.classify._finetune import FineTunedEncoder
 
             clf.encoder_ = FineTunedEncoder.load(directory)
             clf.fine_tune = True

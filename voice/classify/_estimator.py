@@ -280,7 +280,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         the corpus chose); both models are trained class-balanced, so the label is the most
         probable class and None is returned.
         """
-        from voice.finetune import fine_tune
+        from voice.classify._finetune import fine_tune
 
         if self.holdout:
             split = StratifiedShuffleSplit(1, test_size=self.holdout, random_state=self.random_state)

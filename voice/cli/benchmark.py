@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from voice.cli import console, user_errors
-from voice.cli_model import benchmark_app
+from voice.cli._util import benchmark_app, console, user_errors
 
 
 def _peak_rss_mb() -> float:

@@ -1,0 +1,76 @@
+"""Labelling quotes good / unsure / not so good: the ``FeedbackClassifier`` estimator, fine-tuning of
+the encoder, model files and learning from corrections, the tagging queue and evaluation.
+
+May import: ``voice.embed``, ``voice.store`` (types), ``voice.records``, ``voice.config``.
+"""
+
+from ._estimator import (
+    CLASSES,
+    FeedbackClassifier,
+    cue_features,
+    fit_decision_weights,
+    fit_temperature,
+    question_kind,
+    split_sentences,
+)
+from ._evaluate import (
+    confusion,
+    cross_validate,
+    expected_calibration_error,
+    majority_baseline,
+    metrics,
+    tfidf_baseline,
+    voice_candidate,
+)
+from ._finetune import ENCODER_FILES, FineTunedEncoder, fine_tune
+from ._model import (
+    ModelError,
+    TrainingSet,
+    active_model_dir,
+    combine,
+    corpus_training_set,
+    human_corrections,
+    learn_corrections,
+    load_model,
+    propose_labels,
+    read_labelled_csv,
+    save_model,
+    shipped_model_dir,
+    train_model,
+)
+from ._queue import QueueItem, tagging_queue
+
+__all__ = [
+    "CLASSES",
+    "ENCODER_FILES",
+    "FeedbackClassifier",
+    "FineTunedEncoder",
+    "ModelError",
+    "QueueItem",
+    "TrainingSet",
+    "active_model_dir",
+    "combine",
+    "confusion",
+    "corpus_training_set",
+    "cross_validate",
+    "cue_features",
+    "expected_calibration_error",
+    "fine_tune",
+    "fit_decision_weights",
+    "fit_temperature",
+    "human_corrections",
+    "learn_corrections",
+    "load_model",
+    "majority_baseline",
+    "metrics",
+    "propose_labels",
+    "question_kind",
+    "read_labelled_csv",
+    "save_model",
+    "shipped_model_dir",
+    "split_sentences",
+    "tagging_queue",
+    "tfidf_baseline",
+    "train_model",
+    "voice_candidate",
+]

@@ -1,0 +1,132 @@
+"""What every ``voice`` command shares: the typer app and its sub-apps, the consoles, output
+formats, the user-error guard, the store opener, table printing and progress bars.
+
+Command modules import from here; this module imports no command module (no circle).
+"""
+
+from __future__ import annotations
+
+import csv
+import getpass
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from voice import config
+from voice.ingest.quote_file import QuoteFileError
+from voice.report import safe_cell
+from voice.store import Store, StoreError
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown user"
+
+
+DEFAULT_WHO = _login_name()
+"""Who the audit log names when a command is not given ``--by``: the operating-system user."""
+
+app = typer.Typer(
+    help="Voice: children's and families' feedback as evidence beside the performance figures.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+benchmark_app = typer.Typer(
+    help="Measure speed and memory (figures for docs/BENCHMARKS.md).", no_args_is_help=True
+)
+app.add_typer(benchmark_app, name="benchmark")
+users_app = typer.Typer(
+    help="Who may log in to the app, with which role (officer, report_writer, scrutiny).",
+    no_args_is_help=True,
+)
+app.add_typer(users_app, name="users")
+theme_app = typer.Typer(
+    help="Edit saved themes: rename, merge, split, move a quote, pin. Edits survive re-runs.",
+    no_args_is_help=True,
+)
+app.add_typer(theme_app, name="theme")
+indicators_app = typer.Typer(
+    help="Dashboard indicators: import performance dashboards, list, export and trend them, "
+    "and compute the voice indicator from tagged quotes.",
+    no_args_is_help=True,
+)
+app.add_typer(indicators_app, name="indicators")
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Format(StrEnum):
+    """Output formats for listing commands."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn expected problems into one clear message and exit code 1."""
+    try:
+        yield
+    except QuoteFileError as exc:
+        err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
+        raise typer.Exit(1) from None
+    except (StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
+        message = exc.args[0] if exc.args else str(exc)
+        err.print(f"[red]Error:[/red] {message}", highlight=False)
+        raise typer.Exit(1) from None
+
+
+def open_store() -> Store:
+    """The configured store (``VOICE_DB_URL`` or the SQLite file under ``VOICE_HOME``)."""
+    return Store(config.settings().db_url)
+
+
+def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title: str = "") -> None:
+    """Print rows as a rich table, CSV or JSON on standard output."""
+    if fmt is Format.json:
+        sys.stdout.write(
+            json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str) + "\n"
+        )
+    elif fmt is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows({c: safe_cell(r.get(c)) for c in columns} for r in rows)  # no formula injection
+    else:
+        table = Table(title=title or None, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+        console.print(table)
+
+
+def progress_bar(description: str) -> Progress:
+    """A progress bar for work that takes more than a second."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def progress_callback(bar: Progress, task: TaskID) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback that moves ``task`` on ``bar``."""
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return update

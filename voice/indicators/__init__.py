@@ -1,0 +1,28 @@
+"""The numbers: the computed voice indicator (shares, direction, RAG) and the dashboard view model
+(a period's indicators grouped as in the seed dashboards, trends, indicator ↔ quote-source links).
+
+May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``.
+"""
+
+from ._dashboard import Dashboard, build_dashboard, dashboard_periods, linked_sources
+from ._voice import (
+    VOICE_ROW_NAME,
+    VoiceIndicator,
+    compute_all_voice_indicators,
+    compute_voice_indicator,
+    voice_indicator_from_labels,
+    voice_rag,
+)
+
+__all__ = [
+    "VOICE_ROW_NAME",
+    "Dashboard",
+    "VoiceIndicator",
+    "build_dashboard",
+    "compute_all_voice_indicators",
+    "compute_voice_indicator",
+    "dashboard_periods",
+    "linked_sources",
+    "voice_indicator_from_labels",
+    "voice_rag",
+]

@@ -1,0 +1,41 @@
+"""What leaves Voice as a document: the "Voice of the Child" appendix (Markdown, DOCX), quote
+tables and safe file writing (formula neutralisation). Redaction and attribution are passed in.
+
+May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``.
+"""
+
+from ._appendix import (
+    EXPORT_SUFFIXES,
+    REPORT_CLASSES,
+    ReportQuote,
+    appendix_docx,
+    appendix_markdown,
+    appendix_table,
+    audit_export,
+    build_appendix,
+    counts_line,
+    default_title,
+    export_appendix,
+    select_quotes,
+)
+from ._tables import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, safe_cell, write_table
+
+__all__ = [
+    "EXPORT_SUFFIXES",
+    "QUOTE_COLUMNS",
+    "REDACTED_COLUMNS",
+    "REPORT_CLASSES",
+    "ReportQuote",
+    "appendix_docx",
+    "appendix_markdown",
+    "appendix_table",
+    "audit_export",
+    "build_appendix",
+    "counts_line",
+    "default_title",
+    "export_appendix",
+    "quote_rows",
+    "safe_cell",
+    "select_quotes",
+    "write_table",
+]

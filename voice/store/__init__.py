@@ -1,0 +1,38 @@
+"""Persistence: the SQLAlchemy tables and every read and write of them (quotes, append-only tags,
+notes, indicators, the audit log, saved themes and their edit log). The only package that talks SQL.
+
+May import: ``voice.config``, ``voice.records``, ``voice.errors``.
+"""
+
+from ._store import Store, StoreError, current_tags, normalise_url
+from ._themes import (
+    edit_log,
+    memberships,
+    merge_themes,
+    move_quote,
+    pin_theme,
+    rename_theme,
+    reset_model_themes,
+    save_run,
+    seed_starter_themes,
+    split_theme,
+    stored_themes,
+)
+
+__all__ = [
+    "Store",
+    "StoreError",
+    "current_tags",
+    "edit_log",
+    "memberships",
+    "merge_themes",
+    "move_quote",
+    "normalise_url",
+    "pin_theme",
+    "rename_theme",
+    "reset_model_themes",
+    "save_run",
+    "seed_starter_themes",
+    "split_theme",
+    "stored_themes",
+]
