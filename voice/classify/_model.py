@@ -34,16 +34,13 @@ import numpy as np
 from voice import config
 from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
+from voice.errors import ModelError
 from voice.records import HUMAN, MODEL, Tag, normalise_text
 
 CORRECTION_WEIGHT = 5.0
 """A council's own human tag counts as much as five corpus rows (see docs/CLASSIFIER.md)."""
 
 FORMAT_VERSION = 1
-
-
-class ModelError(Exception):
-    """A model directory is missing, incomplete or corrupt."""
 
 
 @dataclass

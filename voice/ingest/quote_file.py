@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voice.errors import VoiceError
 from voice.ingest.fields import (
     parse_age,
     parse_date,
@@ -97,7 +98,7 @@ class RowError:
         return f"{self.file}, {where}{col}: {self.problem}"
 
 
-class QuoteFileError(Exception):
+class QuoteFileError(VoiceError):
     """The file cannot be imported; ``errors`` lists the problems found (``total`` counts them all)."""
 
     def __init__(self, errors: list[RowError], total: int | None = None) -> None:

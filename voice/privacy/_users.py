@@ -29,6 +29,7 @@ from pathlib import Path
 import bcrypt
 
 from voice import config
+from voice.errors import UsersError
 
 OFFICER = "officer"
 REPORT_WRITER = "report_writer"
@@ -77,10 +78,6 @@ def _dummy_hash() -> bytes:
     """A real hash of a random password: unknown users are checked against it so that a
     wrong username takes as long as a wrong password."""
     return bcrypt.hashpw(os.urandom(16).hex().encode(), bcrypt.gensalt(config.BCRYPT_ROUNDS))
-
-
-class UsersError(ValueError):
-    """A problem with the users file or a user command, explained in one line."""
 
 
 @dataclass(frozen=True)

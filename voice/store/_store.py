@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
 from voice import config
+from voice.errors import StoreError
 from voice.records import HUMAN, LABELS, UNDO, Indicator, Note, Quote, Tag
 
 SCHEMA_LOCK_RETRIES = 40
@@ -137,10 +138,6 @@ audit_table = Table(
 
 BATCH_ROWS = 500
 """Rows per INSERT statement (and per id look-up)."""
-
-
-class StoreError(Exception):
-    """A database problem explained in one line (locked, read-only, unreachable)."""
 
 
 def _now() -> datetime:

@@ -26,12 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
+from voice.errors import GuideError
 
 GUIDE_FILES = ("guide.npz", "guide.json")
-
-
-class GuideError(RuntimeError):
-    """A guide directory that cannot be read."""
 
 
 @dataclass
