@@ -5,7 +5,7 @@ import streamlit as st
 
 from voice.indicators import build_dashboard, dashboard_periods
 from voice.ui import common
-from voice.ui.theme_panel import linked_themes_panel, voice_summary_panel
+from voice.ui.themes.panel import linked_themes_panel, voice_summary_panel
 
 st.title("Performance dashboard")
 st.caption("Indicators as in the quarterly dashboard, with the voice of children and families beside them.")

@@ -14,8 +14,8 @@ from voice.report import (
     select_quotes,
 )
 from voice.ui import common
-from voice.ui.theme_cache import period_themes
-from voice.ui.theme_panel import public_theme_labels
+from voice.ui.themes.cache import period_themes
+from voice.ui.themes.panel import public_theme_labels
 
 st.title("Report builder")
 st.caption(

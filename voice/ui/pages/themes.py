@@ -7,9 +7,9 @@ import streamlit as st
 from voice.records import LABEL_HEADINGS
 from voice.themes import OTHER
 from voice.ui import common
-from voice.ui.theme_cache import period_themes
-from voice.ui.theme_edit import edit_panel
-from voice.ui.theme_panel import class_split_chart, previous_of, theme_quotes_table, theme_summaries
+from voice.ui.themes.cache import period_themes
+from voice.ui.themes.edit import edit_panel
+from voice.ui.themes.panel import class_split_chart, previous_of, theme_quotes_table, theme_summaries
 
 st.title("Themes")
 store = common.get_store()

@@ -9,7 +9,7 @@ from voice import config
 from voice.store import Store
 from voice.themes import ThemeResult
 from voice.ui.common import display_texts, md_escape, pick_many, pick_one, user_name
-from voice.ui.theme_cache import bump_edits
+from voice.ui.themes.cache import bump_edits
 
 
 def _done(message: str) -> None:

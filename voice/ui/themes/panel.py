@@ -125,7 +125,7 @@ def public_theme_labels(store: Store, result, period: str | None) -> dict[str, s
 
 def linked_themes_panel(store: Store, board: Dashboard) -> None:
     """Pick an indicator: the themes of its linked quote sources show beside it."""
-    from voice.ui.theme_cache import period_themes
+    from voice.ui.themes.cache import period_themes
 
     linked = [r for r in board.rows if r.linked_sources]
     st.subheader("What children and families say about an indicator")

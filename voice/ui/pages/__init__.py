@@ -1,0 +1,1 @@
+"""One short script per page, run by ``st.navigation`` (app.py)."""
