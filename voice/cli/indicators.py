@@ -24,8 +24,12 @@ from voice.cli._util import (
     print_rows,
     user_errors,
 )
-from voice.demo import import_indicator_file
-from voice.indicators import VoiceIndicator, compute_all_voice_indicators, compute_voice_indicator
+from voice.indicators import (
+    VoiceIndicator,
+    compute_all_voice_indicators,
+    compute_voice_indicator,
+    import_indicator_file,
+)
 from voice.ingest.fields import parse_period, period_sort_key
 from voice.ingest.indicators import (
     CSV_COLUMNS,
