@@ -2,7 +2,7 @@
 (a period's indicators grouped as in the seed dashboards, trends, indicator ↔ quote-source links)
 and storing an indicator file (``voice indicators import``).
 
-May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``.
+May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``, ``voice.errors``.
 """
 
 from ._dashboard import Dashboard, build_dashboard, dashboard_periods, linked_sources

@@ -6,9 +6,10 @@ Owns the dashboard readers: the layout is detected from the content, not the fil
 ``_csv``. Cell parsing shared by all of them (numbers, units, RAG, direction, polarity,
 quartile, period, OCR repairs) is ``_values``, with its decisions documented there; matching
 keys are ``_keys``; result types ``_model``. Readers never raise for content: unreadable cells
-become None with a warning naming file and line, unreadable rows go to ``raw_lines``.
+become None with a warning naming file and line, unreadable rows go to ``raw_lines``; a folder
+given as a file is an ``InputError``.
 
-May import: ``voice.records`` only.
+May import: ``voice.records``, ``voice.errors``.
 """
 
 from ._csv import CSV_COLUMNS, CSV_FLOAT_COLUMNS, read_indicator_csv, write_indicator_csv

@@ -1,6 +1,6 @@
 """What a reader returns, and the two helpers every reader shares (a file's lines, a warning).
 
-May import: ``voice.records``.
+May import: ``voice.records``, ``voice.errors``.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from voice.errors import InputError
 from voice.records import Indicator
 
 
@@ -96,6 +97,8 @@ def _warn(result: IndicatorReadResult, line_no: int, message: str) -> None:
 
 def _read_lines(path: Path) -> list[str]:
     """A text file's lines (UTF-8, falling back to Windows-1252), without line endings."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
