@@ -11,6 +11,8 @@ from conftest import ROOT, seed
 from typer.testing import CliRunner
 
 from voice.cli import app
+from voice.cli.indicators import trend_rows, write_indicators
+from voice.errors import InputError, NotFoundError, VoiceError
 from voice.store import Store
 
 runner = CliRunner()
@@ -70,6 +72,23 @@ def test_file_without_dashboard_is_zero_rows_not_an_error(voice_home: Path, tmp_
 def test_missing_file_is_one_line_error(voice_home: Path, tmp_path: Path) -> None:
     r = run("indicators", "import", tmp_path / "nope.txt")
     assert r.exit_code == 1 and "no such file" in r.stderr and "Traceback" not in r.output
+
+
+def test_folder_given_as_file_is_one_line_error(voice_home: Path, tmp_path: Path) -> None:
+    for folder in (tmp_path / "dashboards", tmp_path / "looks-like.csv"):
+        folder.mkdir()
+        r = run("indicators", "import", folder)
+        assert r.exit_code == 1 and "is a folder, not a file" in r.stderr and "Traceback" not in r.output
+        r = run("import-seed", folder)
+        assert r.exit_code == 1 and "is a folder, not a file" in r.stderr and "Traceback" not in r.output
+
+
+def test_indicator_command_errors_are_voice_errors(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError, match="no indicator matches") as info:
+        trend_rows(store, "no such indicator")
+    assert isinstance(info.value, VoiceError) and isinstance(info.value, KeyError)
+    with pytest.raises(InputError, match="unsupported output type"):
+        write_indicators([], tmp_path / "rows.pdf")
 
 
 def test_cp_reviews_line_up_as_one_trend(voice_home: Path) -> None:

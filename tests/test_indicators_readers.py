@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from voice.errors import InputError, VoiceError
+from voice.indicators import compute_voice_indicator, read_indicator_file, voice_indicator_from_labels
+from voice.ingest.fields import parse_age, parse_date, parse_label, parse_period, previous_period
 from voice.ingest.indicators import (
     CSV_COLUMNS,
     KEY_ALIASES,
@@ -22,6 +25,7 @@ from voice.ingest.indicators import (
     repair_ocr,
     write_indicator_csv,
 )
+from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import Indicator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -551,3 +555,62 @@ def test_extra_keeps_cells_as_written(results: dict) -> None:
     assert _by_line(results[F004])[3].extra == {"direction_text": "Lower (high is good)"}
     assert _by_line(results[F001])[43].extra == {"updated": "Y"}
     assert _by_line(results[F002])[138].extra == {"frequency": "Quarter"}
+
+
+# Errors a user can cause -------------------------------------------------------------------
+
+
+def _binary_file(tmp_path: Path) -> Path:
+    path = tmp_path / "scan.txt"
+    path.write_bytes(b"%PDF-1.4\x00\x01\x02")
+    return path
+
+
+def _voice_with_empty_period() -> None:
+    compute_voice_indicator(None, "")  # type: ignore[arg-type]  # refused before the store is used
+
+
+USER_ERRORS = {
+    "bad period": (lambda tmp: parse_period("2017 Q5"), "not a period"),
+    "years that do not follow": (lambda tmp: parse_period("2017/19 Q1"), "years must follow"),
+    "previous of a non-period": (lambda tmp: previous_period("soon"), "not a period"),
+    "unknown label": (lambda tmp: parse_label("brilliant"), "unknown label"),
+    "bad age": (lambda tmp: parse_age("old"), "not an age"),
+    "age out of range": (lambda tmp: parse_age("40"), "not an age"),
+    "bad date": (lambda tmp: parse_date("tomorrow"), "not a date"),
+    "folder as dashboard": (lambda tmp: read_indicators(tmp), "is a folder, not a file"),
+    "folder as csv": (lambda tmp: read_indicator_csv(tmp), "is a folder, not a file"),
+    "folder as report": (lambda tmp: read_report_text(tmp), "is a folder, not a file"),
+    "folder as indicator file": (lambda tmp: read_indicator_file(tmp), "is a folder, not a file"),
+    "folder as seed": (lambda tmp: read_seed_appendix(tmp), "is a folder, not a file"),
+    "binary seed": (lambda tmp: read_seed_appendix(_binary_file(tmp)), "binary file"),
+    "unknown label counted": (
+        lambda tmp: voice_indicator_from_labels(["good", "brilliant"], "2017/18 Q1", None),
+        "unknown label",
+    ),
+    "voice indicator without period": (
+        lambda tmp: _voice_with_empty_period(),
+        "a period is needed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", USER_ERRORS, ids=list(USER_ERRORS))
+def test_user_errors_are_voice_errors(case: str, tmp_path: Path) -> None:
+    call, message = USER_ERRORS[case]
+    with pytest.raises(InputError, match=message) as info:
+        call(tmp_path)
+    assert isinstance(info.value, VoiceError)
+    assert isinstance(info.value, ValueError)  # older `except ValueError` callers keep working
+
+
+def test_typed_path_that_does_not_exist_stays_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        read_indicator_file(tmp_path / "nope.txt")
+
+
+def test_file_of_unknown_layout_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    path = _binary_file(tmp_path)
+    result = read_indicators(path)
+    assert (result.layout, result.rows) == ("unknown", [])
+    assert result.warnings == ["scan.txt: no recognisable indicator dashboard found"]

@@ -5,8 +5,8 @@ What a new user sees on first start (``voice demo``, the app's first page):
 * the "Voice of the Child" appendix of every seed dashboard (quotes, their source-document
   labels and the service-development notes), as ``voice import-seed`` stores them;
 * every seed dashboard's indicators and the scrutiny report's narrative paragraphs, as
-  ``voice indicators import`` stores them (:func:`import_indicator_file` is that command's
-  library side);
+  ``voice indicators import`` stores them (:func:`voice.indicators.import_indicator_file` is that
+  command's library side);
 * the demo set in ``corpus/demo/``: synthetic quotes over eight quarters with example tags by
   ``config.DEMO_TAGGER`` (human origin; :func:`voice.model.human_corrections` skips them, so the
   model never learns from them), and synthetic indicator rows that fill the seed series.
@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice import config
-from voice.ingest.indicators import IndicatorReadResult, read_indicator_csv, read_indicators
+from voice.indicators import import_indicator_file
 from voice.ingest.quote_file import read_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
-from voice.records import Note
 from voice.store import Store
 
 DEMO_QUOTES = config.DEMO_DIR / "demo_quotes.csv"
@@ -55,16 +54,6 @@ class SeedLoad:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class IndicatorImport:
-    """What one indicator file held and what it added."""
-
-    result: IndicatorReadResult
-    added: int
-    notes: tuple[Note, ...]
-    notes_added: int
-
-
 @dataclass
 class DemoSummary:
     """What :func:`load_demo` read and added."""
@@ -92,32 +81,6 @@ class DemoSummary:
 def seed_paths() -> list[Path]:
     """The seed documents, in name order."""
     return sorted(config.SEEDS_DIR.glob("*.txt"))
-
-
-def report_notes(result: IndicatorReadResult) -> list[Note]:
-    """A report's numbered narrative paragraphs as notes linked to its period."""
-    return [
-        Note(text, f"report paragraph {number}", result.period, result.source_document)
-        for number, text in result.report_text
-    ]
-
-
-def read_indicator_file(path: Path) -> IndicatorReadResult:
-    """Read one indicator file: the canonical CSV by suffix, otherwise a dashboard text."""
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file")
-    if path.suffix.lower() == ".csv":
-        return read_indicator_csv(path)
-    return read_indicators(path)
-
-
-def import_indicator_file(store: Store, path: Path, who: str) -> IndicatorImport:
-    """Store one file's indicator rows and its narrative paragraphs (``voice indicators import``)."""
-    result = read_indicator_file(path)
-    added = store.add_indicators(result.rows, who=who) if result.rows else 0
-    notes = report_notes(result)
-    notes_added = store.add_notes(notes) if notes else 0
-    return IndicatorImport(result, added, tuple(notes), notes_added)
 
 
 def import_seed_document(store: Store, path: Path, who: str) -> SeedLoad:

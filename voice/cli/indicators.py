@@ -24,8 +24,13 @@ from voice.cli._util import (
     print_rows,
     user_errors,
 )
-from voice.demo import import_indicator_file
-from voice.indicators import VoiceIndicator, compute_all_voice_indicators, compute_voice_indicator
+from voice.errors import InputError, NotFoundError
+from voice.indicators import (
+    VoiceIndicator,
+    compute_all_voice_indicators,
+    compute_voice_indicator,
+    import_indicator_file,
+)
 from voice.ingest.fields import parse_period, period_sort_key
 from voice.ingest.indicators import (
     CSV_COLUMNS,
@@ -175,7 +180,7 @@ def trend_rows(store: Store, key_or_text: str) -> list[Indicator]:
     """One indicator across periods, oldest first.
 
     Matches the argument's ``indicator_key`` exactly; failing that, rows whose key contains the
-    argument (lower case). Raises ``KeyError`` when nothing matches and ``ValueError`` when the
+    argument (lower case). Raises ``NotFoundError`` when nothing matches and ``InputError`` when the
     substring matches several indicators (naming them).
     """
     rows = store.indicators()
@@ -187,10 +192,10 @@ def trend_rows(store: Store, key_or_text: str) -> list[Indicator]:
     loose = [r for r in rows if any(n and n in r.key for n in needles)]
     keys = sorted({r.key for r in loose})
     if not keys:
-        raise KeyError(f"no indicator matches {key_or_text!r} (see `voice indicators show`)")
+        raise NotFoundError(f"no indicator matches {key_or_text!r} (see `voice indicators show`)")
     if len(keys) > 1:
         listed = "; ".join(keys[:10]) + (" ..." if len(keys) > 10 else "")
-        raise ValueError(f"{len(keys)} indicators match {key_or_text!r}, be more specific: {listed}")
+        raise InputError(f"{len(keys)} indicators match {key_or_text!r}, be more specific: {listed}")
     return _in_time_order(loose)
 
 
@@ -205,7 +210,7 @@ def write_indicators(rows: Sequence[Indicator], output: Path) -> None:
     elif suffix == ".xlsx":
         _write_xlsx(rows, output)
     else:
-        raise ValueError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
+        raise InputError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
 
 
 def _write_xlsx(rows: Sequence[Indicator], output: Path) -> None:
@@ -342,11 +347,11 @@ def _voice_results(
         if period is None:
             periods = sorted(store.periods(), key=period_sort_key)
             if not periods:
-                raise ValueError("no quotes with a period are stored (see `voice import-seed`)")
+                raise InputError("no quotes with a period are stored (see `voice import-seed`)")
             period = periods[-1]
         results = [compute_voice_indicator(store, period, source)]
     if not results:
-        raise ValueError("no quotes with a period are stored (see `voice import-seed`)")
+        raise InputError("no quotes with a period are stored (see `voice import-seed`)")
     return results
 
 

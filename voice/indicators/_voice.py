@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from voice.config import SMALL_NUMBER_THRESHOLD
+from voice.errors import InputError
 from voice.ingest.fields import period_sort_key, previous_period
 from voice.ingest.indicators import indicator_key
 from voice.records import LABELS, Indicator
@@ -156,7 +157,7 @@ def voice_indicator_from_labels(
         source: the quote source the labels were limited to (recorded only).
 
     Raises:
-        ValueError: for a label that is not one of the three classes.
+        InputError: for a label that is not one of the three classes.
     """
     counts, untagged = _count(labels)
     n = sum(counts.values())
@@ -190,7 +191,7 @@ def compute_voice_indicator(store: Store, period: str, source: str | None = None
         source: only quotes from this source (both for the period and the previous one).
     """
     if not period:
-        raise ValueError("a period is needed, e.g. 2017/18 Q1")
+        raise InputError("a period is needed, e.g. 2017/18 Q1")
     current = store.current_tags()
     labels = _period_labels(store, current, period, source)
     prev = _previous(period)
@@ -263,7 +264,7 @@ def _count(labels: Sequence[str | None]) -> tuple[dict[str, int], int]:
     untagged = counter.pop(None, 0)
     unknown = sorted(set(counter) - set(LABELS))
     if unknown:
-        raise ValueError(f"unknown label(s) {unknown}: use one of {', '.join(LABELS)}")
+        raise InputError(f"unknown label(s) {unknown}: use one of {', '.join(LABELS)}")
     return {c: counter.get(c, 0) for c in TEXT_ORDER}, untagged
 
 
@@ -278,7 +279,7 @@ def _previous(period: str) -> str | None:
     """The previous quarter, or None when ``period`` is not written as a quarter."""
     try:
         return previous_period(period)
-    except ValueError:
+    except InputError:
         return None
 
 

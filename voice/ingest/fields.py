@@ -1,7 +1,7 @@
 """Parsers for single fields as people write them: labels, periods, speakers, dates, ages.
 
-Each parser returns the canonical value or raises ``ValueError`` with a message that can be
-shown to the user as it is.
+Each parser returns the canonical value or raises ``InputError`` (a ``ValueError``) with a
+message that can be shown to the user as it is.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from voice.errors import InputError
 from voice.records import LABELS, normalise_text
 
 _LABEL_WORDS: dict[str, str] = {
@@ -40,7 +41,7 @@ def parse_label(text: str) -> str:
     key = re.sub(r"\s+", " ", key)
     if key in _LABEL_WORDS:
         return _LABEL_WORDS[key]
-    raise ValueError(
+    raise InputError(
         f"unknown label {text!r}: use good / unsure / not_so_good "
         "(or the seed wording: What's good? / Don't know / What's not so good?)"
     )
@@ -61,11 +62,11 @@ def parse_period(text: str) -> str:
     else:
         m = _PERIOD_FORMS[1].match(t)
         if not m:
-            raise ValueError(f"not a period: {text!r} (write it as 2017/18 Q1)")
+            raise InputError(f"not a period: {text!r} (write it as 2017/18 Q1)")
         q, start, end = m.groups()
     end2 = end[-2:]
     if int(end2) != (int(start) + 1) % 100:
-        raise ValueError(f"not a period: {text!r} (the years must follow: 2017/18)")
+        raise InputError(f"not a period: {text!r} (the years must follow: 2017/18)")
     return f"{start}/{end2} Q{q}"
 
 
@@ -79,7 +80,7 @@ def previous_period(period: str) -> str:
     """The quarter before: "2017/18 Q1" -> "2016/17 Q4"."""
     year, q = period_sort_key(period)
     if q == 0:
-        raise ValueError(f"not a period: {period!r}")
+        raise InputError(f"not a period: {period!r}")
     if q == 1:
         year, q = year - 1, 5
     return f"{year}/{(year + 1) % 100:02d} Q{q - 1}"
@@ -113,9 +114,9 @@ def parse_age(text: str | int | float) -> int:
     try:
         age = float(text)
     except (TypeError, ValueError):
-        raise ValueError(f"not an age: {text!r} (a whole number of years)") from None
+        raise InputError(f"not an age: {text!r} (a whole number of years)") from None
     if age != int(age) or not 0 <= age <= 25:
-        raise ValueError(f"not an age: {text!r} (a whole number from 0 to 25)")
+        raise InputError(f"not an age: {text!r} (a whole number from 0 to 25)")
     return int(age)
 
 
@@ -145,7 +146,7 @@ def parse_date(text: str | date | datetime) -> date:
             return datetime.strptime(t, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"not a date: {text!r} (use 2017-06-30 or 30/06/2017)")
+    raise InputError(f"not a date: {text!r} (use 2017-06-30 or 30/06/2017)")
 
 
 __all__ = [

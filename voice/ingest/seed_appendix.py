@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from voice.errors import InputError
 from voice.ingest.fields import parse_label, parse_period, parse_speaker
 from voice.records import Note, Quote, Tag
 
@@ -136,9 +137,11 @@ def _add_quote(
 
 def read_text(path: Path) -> str:
     """Read a text file as UTF-8 (with or without BOM), falling back to Windows-1252."""
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a file")
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
-        raise ValueError(f"{path.name}: this is a binary file, not text")
+        raise InputError(f"{path.name}: this is a binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
