@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice import config
-from voice.privacy._redact import KINDS, Redactor
+from voice.privacy._redact import Redactor
+from voice.privacy._spans import KINDS
 
 ANNOTATED = config.REDACTION_DIR / "annotated.txt"
 HOLDOUT = config.REDACTION_DIR / "holdout.txt"
