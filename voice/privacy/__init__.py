@@ -4,7 +4,8 @@ attribution, users, roles and sign-in.
 Owns: the redactor (``_redact`` composing the word lists of ``_gazetteers``, the pattern rules of
 ``_patterns`` and spaCy's entities from ``_pipeline``; ``_spans`` holds what it returns), its
 evaluation on the labelled set (``_redact_eval``), small-number suppression and coarse
-attributions (``_disclosure``), and the users file with roles and sign-in (``_users``).
+attributions (``_disclosure``), the users file with roles and sign-in (``_users``), and the
+redaction function every export must use (``_loader``).
 
 May import: ``voice.records``, ``voice.config``, ``voice.errors`` only.
 """
@@ -22,6 +23,7 @@ from ._disclosure import (
     share_text,
 )
 from ._gazetteers import Gazetteers, LocalNames
+from ._loader import load_redactor
 from ._pipeline import load_pipeline
 from ._redact import Redactor, default_redactor, redact_text, redact_texts
 from ._redact_eval import (
@@ -91,6 +93,7 @@ __all__ = [
     "identifier_words",
     "load_labelled",
     "load_pipeline",
+    "load_redactor",
     "parse_annotated",
     "parse_annotated_line",
     "protect_rows",
