@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice import config
+from voice.errors import InputError
 
 
 def _read_list(path: Path) -> frozenset[str]:
@@ -84,20 +85,23 @@ class LocalNames:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LocalNames:
-        """Read the list at ``path`` (default ``Settings.local_names_file``); none → empty."""
+        """Read the list at ``path`` (default ``Settings.local_names_file``); none → empty.
+
+        Raises ``InputError`` when the file is not such a JSON object.
+        """
         path = path or config.settings().local_names_file
         if not path.exists():
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path}: not a valid local names JSON file ({exc})") from None
+            raise InputError(f"{path}: not a valid local names JSON file ({exc})") from None
         if not isinstance(data, dict):
-            raise ValueError(f"{path}: expected an object with staff, places, schools, names lists")
+            raise InputError(f"{path}: expected an object with staff, places, schools, names lists")
         lists = {}
         for key in ("staff", "places", "schools", "names"):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ValueError(f"{path}: '{key}' must be a list of strings")
+                raise InputError(f"{path}: '{key}' must be a list of strings")
             lists[key] = tuple(v.strip() for v in value if v.strip())
         return cls(**lists)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from voice.errors import InputError
+
 REDACTION_MISSING = (
     "redaction is not available: the module voice.privacy._redact (function redact_text) could not be "
     "imported ({problem}); an appendix is never exported unredacted"
@@ -16,12 +18,13 @@ REDACTION_MISSING = (
 def load_redactor(texts: Sequence[str] = ()) -> Callable[[str], str]:
     """The redaction function, imported at call time; ``texts`` are redacted up front in a batch.
 
-    Raises ``ValueError`` with a clear message when ``voice.privacy._redact`` is missing or broken.
+    Raises ``InputError`` (a ``ValueError``) with a clear message when ``voice.privacy._redact``
+    is missing or broken, and ``MissingPipeline`` when spaCy's pipeline is not installed.
     """
     try:
         from voice.privacy._redact import redact_text
     except ImportError as exc:
-        raise ValueError(REDACTION_MISSING.format(problem=exc)) from None
+        raise InputError(REDACTION_MISSING.format(problem=exc)) from None
     done: dict[str, str] = {}
     try:
         from voice.privacy._redact import redact_texts

