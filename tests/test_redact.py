@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from voice import config
+from voice.cli import app
+from voice.errors import InputError, MissingPipeline, VoiceError
 from voice.privacy import (
     MARKERS,
     Gazetteers,
     LocalNames,
     Redactor,
     default_redactor,
+    load_pipeline,
+    load_redactor,
     redact_text,
     redact_texts,
 )
@@ -194,6 +201,41 @@ def test_bad_local_names_file_is_a_clear_error(tmp_path: Path):
     with pytest.raises(ValueError, match="'staff' must be a list of strings"):
         LocalNames.load(path)
     assert LocalNames.load(tmp_path / "missing.json") == LocalNames()
+
+
+def test_a_bad_local_names_file_is_an_input_error(tmp_path: Path):
+    path = tmp_path / "local.json"
+    path.write_text("[]", encoding="utf-8")
+    with pytest.raises(InputError, match="expected an object with staff, places") as caught:
+        LocalNames.load(path)
+    assert isinstance(caught.value, VoiceError) and isinstance(caught.value, ValueError)
+
+
+def test_a_missing_spacy_pipeline_is_missing_pipeline(tmp_path, voice_home, monkeypatch):
+    from voice.privacy import _pipeline
+
+    monkeypatch.setattr(_pipeline, "_NLP", {})
+    monkeypatch.setattr(config, "SPACY_PIPELINE", "no_such_spacy_pipeline")
+    with pytest.raises(MissingPipeline, match="'no_such_spacy_pipeline' is not installed") as caught:
+        load_pipeline()
+    assert isinstance(caught.value, VoiceError) and isinstance(caught.value, RuntimeError)
+    with pytest.raises(MissingPipeline):
+        Redactor(local=LocalNames()).redact("a quote no redactor in this test has seen")
+    src = tmp_path / "quotes.csv"
+    src.write_text("text\nonly this test asks for jake\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["redact", str(src), "-o", str(tmp_path / "out.csv")])
+    assert r.exit_code == 1 and "'no_such_spacy_pipeline' is not installed" in r.output
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_load_redactor_redacts_and_refuses_when_redaction_cannot_be_imported(monkeypatch):
+    transform = load_redactor(["me and jake went out"])
+    assert transform("me and jake went out") == "me and [name] went out"
+    assert transform("Mrs Khan helped") == "[staff name] helped"
+    monkeypatch.setitem(sys.modules, "voice.privacy._redact", None)
+    with pytest.raises(InputError, match="redaction is not available") as caught:
+        load_redactor(["me and jake went out"])
+    assert isinstance(caught.value, VoiceError) and isinstance(caught.value, ValueError)
 
 
 def test_default_redactor_reads_the_local_list_and_notices_changes(tmp_path, monkeypatch):

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
+from voice.errors import InputError, VoiceError
 from voice.privacy import (
     ANNOTATED,
     HOLDOUT,
@@ -32,6 +33,13 @@ def test_markup_parses_to_text_and_offsets():
     assert spans == [(7, 11, "name"), (20, 32, "place")]
     with pytest.raises(ValueError, match="unknown kind"):
         parse_annotated_line("{nam:jake}")
+
+
+def test_bad_markup_is_an_input_error():
+    for line, message in (("{nam:jake}", "unknown kind 'nam'"), ("me and {jake", "unbalanced mark-up")):
+        with pytest.raises(InputError, match=message) as caught:
+            parse_annotated_line(line)
+        assert isinstance(caught.value, VoiceError) and isinstance(caught.value, ValueError)
 
 
 def test_labelled_csv_is_built_from_the_annotated_files():

@@ -12,7 +12,18 @@ from typer.testing import CliRunner
 
 from voice import config
 from voice.cli import app
-from voice.privacy import OFFICER, REPORT_WRITER, ROLES, SCRUTINY, UsersError, UserStore, can, sees_raw_text
+from voice.errors import InputError, VoiceError
+from voice.privacy import (
+    OFFICER,
+    REPORT_WRITER,
+    ROLES,
+    SCRUTINY,
+    UsersError,
+    UserStore,
+    can,
+    check_role,
+    sees_raw_text,
+)
 
 runner = CliRunner()
 PASSWORD = "correct horse battery"
@@ -35,6 +46,15 @@ def test_role_matrix():
         can(OFFICER, "tagg")
     with pytest.raises(ValueError, match="unknown role"):
         can("admin", "tag")
+
+
+def test_role_and_users_errors_are_voice_errors(voice_home):
+    with pytest.raises(InputError, match="unknown role 'admin': use one of officer") as caught:
+        check_role("admin")
+    assert isinstance(caught.value, VoiceError) and isinstance(caught.value, ValueError)
+    with pytest.raises(UsersError, match="no user 'amy'") as missing:
+        UserStore().remove_user("amy")
+    assert isinstance(missing.value, VoiceError) and isinstance(missing.value, ValueError)
 
 
 def test_users_file_roundtrip_with_real_bcrypt(voice_home):

@@ -24,6 +24,7 @@ from voice.cli._util import (
     user_errors,
     users_app,
 )
+from voice.errors import MissingPipeline
 
 CHUNK = 500
 
@@ -79,7 +80,7 @@ def redact_file(
                             r["redacted_kinds"] = ";".join(s.kind for s in red.spans)
                         changed += bool(red.spans)
                     bar.update(task, completed=start + len(chunk))
-        except RuntimeError as exc:
+        except MissingPipeline as exc:
             _pipeline_errors(exc)
         write_table(rows, output, columns)
         console.print(f"{input.name}: {len(rows)} rows, {changed} with something redacted; wrote {output}")
@@ -116,7 +117,7 @@ def evaluate_redaction(
                 local=LocalNames(), gazetteers=None if lists else Gazetteers.empty(), use_ner=ner
             )
             results = evaluate(redactor, splits=splits)
-        except RuntimeError as exc:
+        except MissingPipeline as exc:
             _pipeline_errors(exc)
         rows = []
         for s, m in results.items():
@@ -202,7 +203,7 @@ def benchmark_redact(
             t0 = time.perf_counter()
             redactor.redact_many(texts)
             cached = time.perf_counter() - t0
-        except RuntimeError as exc:
+        except MissingPipeline as exc:
             _pipeline_errors(exc)
         result = {
             "quotes": n,

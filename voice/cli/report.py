@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -10,36 +9,8 @@ import typer
 
 from voice.cli._util import DEFAULT_WHO, app, console, open_store, user_errors
 from voice.ingest.fields import parse_label, parse_period
+from voice.privacy import load_redactor
 from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
-
-REDACTION_MISSING = (
-    "redaction is not available: the module voice.privacy._redact (function redact_text) could not be "
-    "imported ({problem}); an appendix is never exported unredacted"
-)
-
-
-def load_redactor(texts: Sequence[str] = ()) -> Callable[[str], str]:
-    """The redaction function, imported at call time; ``texts`` are redacted up front in a batch.
-
-    Raises ``ValueError`` with a clear message when ``voice.redact`` is missing or broken.
-    """
-    try:
-        from voice.privacy._redact import redact_text
-    except ImportError as exc:
-        raise ValueError(REDACTION_MISSING.format(problem=exc)) from None
-    done: dict[str, str] = {}
-    try:
-        from voice.privacy._redact import redact_texts
-
-        unique = list(dict.fromkeys(texts))
-        done = dict(zip(unique, redact_texts(unique), strict=True))
-    except ImportError:
-        pass
-
-    def transform(text: str) -> str:
-        return done[text] if text in done else redact_text(text)
-
-    return transform
 
 
 @app.command("appendix")

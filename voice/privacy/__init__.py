@@ -1,7 +1,13 @@
-"""Keeping children unidentifiable: redaction (spaCy NER, rules, gazetteers, the council's local
-list) and its evaluation, small numbers and attribution, users, roles and sign-in.
+"""Keeping children unidentifiable: redaction and its evaluation, small numbers and
+attribution, users, roles and sign-in.
 
-May import: ``voice.records``, ``voice.config``.
+Owns: the redactor (``_redact`` composing the word lists of ``_gazetteers``, the pattern rules of
+``_patterns`` and spaCy's entities from ``_pipeline``; ``_spans`` holds what it returns), its
+evaluation on the labelled set (``_redact_eval``), small-number suppression and coarse
+attributions (``_disclosure``), the users file with roles and sign-in (``_users``), and the
+redaction function every export must use (``_loader``).
+
+May import: ``voice.records``, ``voice.config``, ``voice.errors`` only.
 """
 
 from ._disclosure import (
@@ -16,19 +22,10 @@ from ._disclosure import (
     scrub_words,
     share_text,
 )
-from ._redact import (
-    KINDS,
-    MARKERS,
-    Gazetteers,
-    LocalNames,
-    RedactedSpan,
-    Redaction,
-    Redactor,
-    default_redactor,
-    load_pipeline,
-    redact_text,
-    redact_texts,
-)
+from ._gazetteers import Gazetteers, LocalNames
+from ._loader import load_redactor
+from ._pipeline import load_pipeline
+from ._redact import Redactor, default_redactor, redact_text, redact_texts
 from ._redact_eval import (
     ANNOTATED,
     HOLDOUT,
@@ -42,6 +39,7 @@ from ._redact_eval import (
     parse_annotated_line,
     score,
 )
+from ._spans import KINDS, MARKERS, RedactedSpan, Redaction
 from ._users import (
     OFFICER,
     REPORT_WRITER,
@@ -95,6 +93,7 @@ __all__ = [
     "identifier_words",
     "load_labelled",
     "load_pipeline",
+    "load_redactor",
     "parse_annotated",
     "parse_annotated_line",
     "protect_rows",

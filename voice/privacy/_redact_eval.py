@@ -26,7 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice import config
-from voice.privacy._redact import KINDS, Redactor
+from voice.errors import InputError
+from voice.privacy._redact import Redactor
+from voice.privacy._spans import KINDS
 
 ANNOTATED = config.REDACTION_DIR / "annotated.txt"
 HOLDOUT = config.REDACTION_DIR / "holdout.txt"
@@ -56,7 +58,7 @@ def parse_annotated_line(line: str) -> tuple[str, list[tuple[int, int, str]]]:
     for m in _MARK_RE.finditer(line):
         kind = m.group("kind")
         if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r} in: {line}")
+            raise InputError(f"unknown kind {kind!r} in: {line}")
         plain = line[last : m.start()]
         out.append(plain)
         length += len(plain)
@@ -67,7 +69,7 @@ def parse_annotated_line(line: str) -> tuple[str, list[tuple[int, int, str]]]:
     out.append(line[last:])
     text = "".join(out)
     if "{" in text or "}" in text:
-        raise ValueError(f"unbalanced mark-up in: {line}")
+        raise InputError(f"unbalanced mark-up in: {line}")
     return text, spans
 
 

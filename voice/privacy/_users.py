@@ -29,7 +29,7 @@ from pathlib import Path
 import bcrypt
 
 from voice import config
-from voice.errors import UsersError
+from voice.errors import InputError, UsersError
 
 OFFICER = "officer"
 REPORT_WRITER = "report_writer"
@@ -100,9 +100,9 @@ class User:
 
 
 def check_role(role: str) -> str:
-    """Return ``role`` if it is known, else raise ValueError listing the roles."""
+    """Return ``role`` if it is known, else raise ``InputError`` listing the roles."""
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+        raise InputError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     return role
 
 
