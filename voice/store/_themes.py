@@ -1,6 +1,6 @@
 """Saved themes and the human edits to them: rename, merge, split, move a quote, pin.
 
-Three tables of their own (own ``MetaData``, created on the store's engine on first use):
+Three tables (``voice.store._tables``; own ``MetaData``, created on the store's engine on first use):
 
 * ``themes``: id, label, keywords, seed phrases, pinned, edited, active, merged_into,
   model_version; a merged or rebuilt theme is kept inactive, never deleted.
@@ -21,68 +21,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voice import config
 from voice.records import HUMAN, MODEL
-from voice.store._store import Store, quotes_table
+from voice.store._store import Store
+from voice.store._tables import theme_edits_table, theme_members_table, theme_metadata, themes_table
 
 OTHER = "other"
-
-theme_metadata = MetaData()
-
-themes_table = Table(
-    "themes",
-    theme_metadata,
-    Column("id", String(40), primary_key=True),
-    Column("label", String(200), nullable=False),
-    Column("keywords", Text, nullable=False, default="[]"),
-    Column("seed_phrases", Text, nullable=False, default="[]"),
-    Column("pinned", Boolean, nullable=False, default=False),
-    Column("edited", Boolean, nullable=False, default=False),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("merged_into", String(40)),
-    Column("model_version", String(100)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-theme_members_table = Table(
-    "theme_members",
-    theme_metadata,
-    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), primary_key=True),
-    Column("theme_id", String(40), nullable=False, index=True),
-    Column("origin", String(10), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-theme_edits_table = Table(
-    "theme_edits",
-    theme_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("theme_id", String(40)),
-    Column("detail", Text),
-)
 
 _READY: weakref.WeakSet = weakref.WeakSet()
 
