@@ -173,6 +173,31 @@ def test_foreign_key_problem_is_a_store_error(store: Store):
         store.add_tags([Tag("0123456789abcdef", "good", "model", origin="model")])
 
 
+def test_transaction_and_audit_commit_together_or_not_at_all(store: Store):
+    """``Store.transaction()`` and ``Store.audit(..., conn=)``: the seams the theme edits use."""
+    from voice.store._tables import notes_table, tags_table
+
+    with store.transaction() as conn:
+        conn.execute(notes_table.insert(), [{"text": "kept", "period": None}])
+        store.audit("alice", "note", "kept", conn=conn)
+    with pytest.raises(RuntimeError, match="changed my mind"), store.transaction() as conn:
+        conn.execute(notes_table.insert(), [{"text": "dropped", "period": None}])
+        store.audit("alice", "note", "dropped", conn=conn)
+        raise RuntimeError("changed my mind")
+    assert [n.text for n in store.notes()] == ["kept"]
+    assert [(e["who"], e["detail"]) for e in store.audit_log()] == [("alice", "kept")]
+    orphan = {
+        "quote_id": "0123456789abcdef",
+        "label": "good",
+        "who": "a",
+        "origin": "human",
+        "at": datetime.now(UTC),
+    }
+    with pytest.raises(StoreError, match="could not write to") as info, store.transaction() as conn:
+        conn.execute(tags_table.insert(), [orphan])  # a driver error (foreign key) becomes one line
+    assert "\n" not in str(info.value)
+
+
 # -- opening databases ---------------------------------------------------------------------------------
 
 

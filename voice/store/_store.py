@@ -105,8 +105,13 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """A write transaction: committed at the end, rolled back on any error."""
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in one write transaction: committed at the end, rolled back on any error.
+
+        Raises:
+            StoreError: the database refused (locked, read-only, unreachable ...), in one line;
+                nothing of the transaction is stored.
+        """
         try:
             with self.engine.begin() as conn:
                 yield conn
@@ -114,8 +119,8 @@ class Store:
             raise StoreError(f"could not write to {self.url}: {explain(exc)}") from None
 
     @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        """A read-only connection."""
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reading; driver errors become a one-line :class:`StoreError`."""
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -145,12 +150,12 @@ class Store:
         """
         at = _now()
         quotes_added = tags_added = already = 0
-        with self._begin() as conn:
+        with self.transaction() as conn:
             for quotes, tags in batches:
                 q, t, s = self._add_batch(conn, quotes, tags, at)
                 quotes_added, tags_added, already = quotes_added + q, tags_added + t, already + s
             if quotes_added or tags_added:
-                self._audit(conn, who, "import", f"{quotes_added} quotes, {tags_added} tags")
+                self.audit(who, "import", f"{quotes_added} quotes, {tags_added} tags", conn=conn)
         return AddResult(quotes_added, tags_added, already)
 
     def _add_batch(
@@ -209,12 +214,12 @@ class Store:
         """
         _check_label(tag.label)
         at = tag.at or _now()
-        with self._begin() as conn:
+        with self.transaction() as conn:
             if conn.scalar(select(quotes_table.c.id).where(quotes_table.c.id == tag.quote_id)) is None:
                 raise KeyError(tag.quote_id)
             result = conn.execute(insert(tags_table), [_tag_row(tag, at)])
             if tag.origin == HUMAN:
-                self._audit(conn, tag.who, "tag", f"{tag.quote_id} -> {tag.label}")
+                self.audit(tag.who, "tag", f"{tag.quote_id} -> {tag.label}", conn=conn)
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(tag, at=at, id=new_id)
 
@@ -229,9 +234,11 @@ class Store:
             return None
         undo = Tag(quote_id, standing.label, who=who, origin=UNDO, note=f"undoes tag {standing.id}")
         at = _now()
-        with self._begin() as conn:
+        with self.transaction() as conn:
             result = conn.execute(insert(tags_table), [_tag_row(undo, at)])
-            self._audit(conn, who, "undo tag", f"{quote_id}: withdrew {standing.label} (tag {standing.id})")
+            self.audit(
+                who, "undo tag", f"{quote_id}: withdrew {standing.label} (tag {standing.id})", conn=conn
+            )
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(undo, at=at, id=new_id)
 
@@ -242,7 +249,7 @@ class Store:
         for t in tags:
             _check_label(t.label)
             rows.append(_tag_row(t, t.at or at))
-        with self._begin() as conn:
+        with self.transaction() as conn:
             for chunk in _chunks(rows, BATCH_ROWS):
                 conn.execute(insert(tags_table), chunk)
         return len(rows)
@@ -250,7 +257,7 @@ class Store:
     def get_quote(self, quote_id: str) -> Quote | None:
         """The quote with this id (a unique prefix of at least 6 characters also works)."""
         prefix = quote_id.strip().lower()
-        with self._connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(select(quotes_table).where(quotes_table.c.id == quote_id)).first()
             if row is None and len(prefix) >= 6 and re.fullmatch(r"[0-9a-f]+", prefix):
                 rows = conn.execute(
@@ -273,30 +280,30 @@ class Store:
             stmt = stmt.where(quotes_table.c.period.in_(list(periods)))
         if source:
             stmt = stmt.where(quotes_table.c.source == source)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_quote(r) for r in conn.execute(stmt)]
 
     def count_quotes(self) -> int:
         """How many quotes are stored."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(quotes_table)) or 0)
 
     def periods(self) -> list[str]:
         """The distinct quote periods, in order."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.scalars(select(quotes_table.c.period).distinct())
             return sorted(p for p in rows if p)
 
     def sources(self) -> list[str]:
         """The distinct quote sources, in order."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.scalars(select(quotes_table.c.source).distinct())
             return sorted(s for s in rows if s)
 
     def tag_history(self, quote_id: str) -> list[Tag]:
         """Every tag of one quote, oldest first."""
         stmt = select(tags_table).where(tags_table.c.quote_id == quote_id).order_by(tags_table.c.id)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def all_tags(self, origin: str | None = None) -> list[Tag]:
@@ -304,7 +311,7 @@ class Store:
         stmt = select(tags_table).order_by(tags_table.c.id)
         if origin:
             stmt = stmt.where(tags_table.c.origin == origin)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def current_tags(self) -> dict[str, Tag]:
@@ -315,7 +322,7 @@ class Store:
 
     def add_notes(self, notes: Sequence[Note]) -> int:
         """Store service-development notes; ones already stored are skipped."""
-        with self._begin() as conn:
+        with self.transaction() as conn:
             return _insert_new(conn, notes_table, [dataclasses.asdict(n) for n in notes], _NOTE_KEY)
 
     def notes(self, period: str | None = None) -> list[Note]:
@@ -323,16 +330,16 @@ class Store:
         stmt = select(notes_table).order_by(notes_table.c.id)
         if period:
             stmt = stmt.where(notes_table.c.period == period)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [Note(r.text, r.heading, r.period, r.source_document) for r in conn.execute(stmt)]
 
     def add_indicators(self, rows: Sequence[Indicator], who: str = "system") -> int:
         """Store indicator rows in one transaction; (key, period, document) already stored is skipped."""
         dicts = [{f: getattr(ind, f) for f in INDICATOR_FIELDS} for ind in rows]
-        with self._begin() as conn:
+        with self.transaction() as conn:
             added = _insert_new(conn, indicators_table, dicts, _INDICATOR_KEY)
             if added:
-                self._audit(conn, who, "import indicators", f"{added} rows")
+                self.audit(who, "import indicators", f"{added} rows", conn=conn)
         return added
 
     def indicators(self, period: str | None = None) -> list[Indicator]:
@@ -340,25 +347,31 @@ class Store:
         stmt = select(indicators_table).order_by(indicators_table.c.id)
         if period:
             stmt = stmt.where(indicators_table.c.period == period)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [Indicator(**{f: r._mapping[f] for f in INDICATOR_FIELDS}) for r in conn.execute(stmt)]
 
     # -- audit -----------------------------------------------------------------------------
 
-    def _audit(self, conn: Connection, who: str, action: str, detail: str) -> None:
-        conn.execute(insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}])
+    def audit(self, who: str, action: str, detail: str = "", *, conn: Connection | None = None) -> None:
+        """Append one line to the audit log (exports, theme edits, logins ...).
 
-    def audit(self, who: str, action: str, detail: str = "") -> None:
-        """Append one line to the audit log (exports, theme edits, logins ...)."""
-        with self._begin() as conn:
-            self._audit(conn, who, action, detail)
+        With ``conn`` (from :meth:`transaction`) the line is part of that transaction, stored
+        with the change it records or not at all; without, it is written in a transaction of its own.
+        """
+        if conn is not None:
+            conn.execute(
+                insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}]
+            )
+            return
+        with self.transaction() as own:
+            self.audit(who, action, detail, conn=own)
 
     def audit_log(self, limit: int | None = None) -> list[dict]:
         """The audit log, newest first (times in UTC)."""
         stmt = select(audit_table).order_by(audit_table.c.id.desc())
         if limit:
             stmt = stmt.limit(limit)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [{**r._mapping, "at": _utc(r._mapping["at"])} for r in conn.execute(stmt)]
 
 

@@ -1,8 +1,5 @@
 """The SQLAlchemy tables: quotes, append-only tags, notes, indicators, the audit log, and the
-saved themes with their members and edit log.
-
-The theme tables have their own ``MetaData``: they are created on the store's engine the first
-time a theme function uses it.
+saved themes with their members and edit log. One ``MetaData``: opening a store creates them all.
 """
 
 from __future__ import annotations
@@ -113,11 +110,9 @@ audit_table = Table(
     Column("detail", Text),
 )
 
-theme_metadata = MetaData()
-
 themes_table = Table(
     "themes",
-    theme_metadata,
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("label", String(200), nullable=False),
     Column("keywords", Text, nullable=False, default="[]"),
@@ -133,7 +128,7 @@ themes_table = Table(
 
 theme_members_table = Table(
     "theme_members",
-    theme_metadata,
+    metadata,
     Column("quote_id", String(32), ForeignKey(quotes_table.c.id), primary_key=True),
     Column("theme_id", String(40), nullable=False, index=True),
     Column("origin", String(10), nullable=False),
@@ -143,7 +138,7 @@ theme_members_table = Table(
 
 theme_edits_table = Table(
     "theme_edits",
-    theme_metadata,
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", String(200), nullable=False),
