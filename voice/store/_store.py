@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from voice.errors import StoreError
+from voice.errors import InputError, NotFoundError, StoreError
 from voice.records import HUMAN, LABELS, UNDO, Indicator, Note, Quote, Tag
 from voice.store._engine import explain, make_engine
 from voice.store._tables import (
@@ -209,14 +209,14 @@ class Store:
         """Append one tag (a person's or a model's) and return it with its id and time.
 
         Raises:
-            KeyError: no quote has this id.
-            ValueError: the label is not one of the three.
+            NotFoundError: no quote has this id (a KeyError).
+            InputError: the label is not one of the three (a ValueError).
         """
         _check_label(tag.label)
         at = tag.at or _now()
         with self.transaction() as conn:
             if conn.scalar(select(quotes_table.c.id).where(quotes_table.c.id == tag.quote_id)) is None:
-                raise KeyError(tag.quote_id)
+                raise NotFoundError(tag.quote_id)
             result = conn.execute(insert(tags_table), [_tag_row(tag, at)])
             if tag.origin == HUMAN:
                 self.audit(tag.who, "tag", f"{tag.quote_id} -> {tag.label}", conn=conn)
@@ -429,7 +429,7 @@ def _eq(column, value):  # type: ignore[no-untyped-def]
 
 def _check_label(label: str) -> None:
     if label not in LABELS:
-        raise ValueError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
+        raise InputError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
 
 
 def _tag_row(t: Tag, at: datetime) -> dict:

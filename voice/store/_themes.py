@@ -25,7 +25,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voice import config
-from voice.errors import StoreError
+from voice.errors import InputError, NotFoundError, StoreError
 from voice.records import HUMAN, MODEL
 from voice.store._store import Store
 from voice.store._tables import theme_edits_table, theme_members_table, themes_table
@@ -87,16 +87,16 @@ def _log(conn, who: str, action: str, theme_id: str | None, detail: dict) -> Non
 def _who(who: str) -> str:
     who = (who or "").strip()
     if not who:
-        raise ValueError("say who is making the edit (--by NAME)")
+        raise InputError("say who is making the edit (--by NAME)")
     return who
 
 
 def _clean_label(label: str) -> str:
     label = re.sub(r"\s+", " ", label or "").strip()
     if not label:
-        raise ValueError("a theme label cannot be empty")
+        raise InputError("a theme label cannot be empty")
     if len(label) > 200:
-        raise ValueError(f"a theme label is at most 200 characters (got {len(label)})")
+        raise InputError(f"a theme label is at most 200 characters (got {len(label)})")
     return label
 
 
@@ -117,11 +117,11 @@ def stored_themes(store: Store, include_retired: bool = False) -> list[StoredThe
 
 
 def get_theme(store: Store, theme_id: str) -> StoredTheme:
-    """One saved theme; ``KeyError`` naming the id when there is none."""
+    """One saved theme; ``NotFoundError`` (a ``KeyError``) naming the id when there is none."""
     with store.connect() as conn:
         row = conn.execute(select(themes_table).where(themes_table.c.id == theme_id)).first()
     if row is None:
-        raise KeyError(f"no theme with id {theme_id!r} (see `voice theme list`)")
+        raise NotFoundError(f"no theme with id {theme_id!r} (see `voice theme list`)")
     return _row_to_theme(row)
 
 
@@ -129,7 +129,7 @@ def _active(store: Store, theme_id: str) -> StoredTheme:
     t = get_theme(store, theme_id)
     if not t.active:
         where = f": it was merged into {t.merged_into}" if t.merged_into else ""
-        raise ValueError(f"theme {theme_id!r} is no longer in use{where}")
+        raise InputError(f"theme {theme_id!r} is no longer in use{where}")
     return t
 
 
@@ -206,7 +206,7 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
     who, label = _who(who), _clean_label(label)
     ids = list(dict.fromkeys(theme_ids))
     if len(ids) < 2:
-        raise ValueError("merging needs at least two different theme ids")
+        raise InputError("merging needs at least two different theme ids")
     olds = [_active(store, t) for t in ids]
     new_id = f"th-{_digest('merge', *sorted(ids), label)}"
     now = _now()
@@ -237,17 +237,17 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
     """Move some of a theme's quotes into a new edited theme called ``label``.
 
     Quotes are full ids or unique prefixes of 6+ characters; every one must be in ``theme_id``
-    now (``ValueError`` names the first that is not). The original theme is marked edited too.
+    now (``InputError`` names the first that is not). The original theme is marked edited too.
     """
     who, label = _who(who), _clean_label(label)
     _active(store, theme_id)
     if not quote_ids:
-        raise ValueError("name at least one quote to split off")
+        raise InputError("name at least one quote to split off")
     ids = []
     for qid in quote_ids:  # full ids or unique prefixes of 6+ characters
         quote = store.get_quote(qid)
         if quote is None:
-            raise KeyError(f"no quote with id {qid!r} (see `voice quotes`)")
+            raise NotFoundError(f"no quote with id {qid!r} (see `voice quotes`)")
         ids.append(quote.id)
     ids = list(dict.fromkeys(ids))
     current = memberships(store)
@@ -255,7 +255,7 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
         m = current.get(qid)
         if m is None or m.theme_id != theme_id:
             where = f"it is in {m.theme_id}" if m else "it is in no saved theme"
-            raise ValueError(f"quote {qid} is not in theme {theme_id} ({where})")
+            raise InputError(f"quote {qid} is not in theme {theme_id} ({where})")
     new_id = f"th-{_digest('split', theme_id, *sorted(ids), label)}"
     now = _now()
     with store.transaction() as conn:
@@ -284,7 +284,7 @@ def move_quote(store: Store, quote_id: str, theme_id: str, who: str) -> Membersh
     who = _who(who)
     quote = store.get_quote(quote_id)
     if quote is None:
-        raise KeyError(f"no quote with id {quote_id!r} (see `voice quotes`)")
+        raise NotFoundError(f"no quote with id {quote_id!r} (see `voice quotes`)")
     if theme_id != OTHER:
         _active(store, theme_id)
     before = memberships(store).get(quote.id)
