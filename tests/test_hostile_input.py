@@ -472,6 +472,36 @@ def test_locked_database_waits_for_a_short_lock(stored: Store, voice_home: Path,
     assert stored.count_quotes() == 6
 
 
+def test_locked_database_theme_edits_give_up_with_a_clear_message(
+    stored: Store, voice_home: Path, monkeypatch
+):
+    """Theme edits go through the store's transactions: a lock is one line and exit 1, not a traceback."""
+    from voice.errors import StoreError
+    from voice.store import edit_log, pin_theme, rename_theme, stored_themes
+
+    assert run("theme", "pin", "feeling safe", "--by", "alice").exit_code == 0
+    monkeypatch.setattr(config, "SQLITE_BUSY_TIMEOUT_S", 0.3)
+    lock = _hold_write_lock(voice_home / "voice.db")
+    try:
+        for args in (
+            ("theme", "pin", "being heard", "--by", "alice"),
+            ("theme", "rename", "pin-feeling-safe", "Safe at home", "--by", "alice"),
+        ):
+            r = run(*args)
+            refused(r, "the database is locked", "more than 0.3 s", "nothing was stored")
+            assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+        with pytest.raises(StoreError, match="the database is locked"):
+            pin_theme(stored, "being heard", [], "alice")
+        with pytest.raises(StoreError, match="the database is locked"):
+            rename_theme(stored, "pin-feeling-safe", "Safe at home", "alice")
+    finally:
+        lock.rollback()
+        lock.close()
+    assert [t.label for t in stored_themes(stored)] == ["feeling safe"]
+    assert [e["action"] for e in edit_log(stored)] == ["pin"]
+    assert run("theme", "rename", "pin-feeling-safe", "Safe at home", "--by", "alice").exit_code == 0
+
+
 def test_read_only_database_is_a_clear_error(stored: Store, voice_home: Path, monkeypatch, tmp_path: Path):
     path = voice_home / "voice.db"
     stored.close()

@@ -125,6 +125,31 @@ def test_tags_from_separate_processes(store: Store, db_url: str):
 # -- PostgreSQL through VOICE_DB_URL -------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
+def test_two_sessions_save_the_same_theme_run_at_once(store: Store, db_url: str):
+    """The second save clashes with the first (same theme ids) and is retried against its rows."""
+    from types import SimpleNamespace
+
+    from voice.store import memberships, save_run, stored_themes
+
+    quotes = [Quote(text=f"quote {i}") for i in range(6)]
+    store.add_quotes(quotes)
+    themes = [SimpleNamespace(id=f"th-{k}", label=f"theme {k}", keywords=("a", "b")) for k in range(2)]
+    assignments = {q.id: themes[i % 2].id for i, q in enumerate(quotes)}
+    sessions = [Store(db_url), Store(db_url)]
+
+    def save(i: int, barrier: threading.Barrier) -> int:
+        barrier.wait()
+        return save_run(sessions[i], themes, assignments, f"officer {i}", "m1")
+
+    added = _in_threads(2, save)
+    assert sorted(added) == [0, 8]  # one run saved 2 themes and 6 assignments, the other nothing new
+    assert [t.id for t in stored_themes(store)] == ["th-0", "th-1"]
+    assert {q: m.theme_id for q, m in memberships(store).items()} == assignments
+    for s in sessions:
+        s.close()
+
+
 @pytest.mark.postgres
 def test_cli_on_postgres(postgres_url: str, voice_home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path):
     """The README's commands against PostgreSQL, with the driver-less URL people write."""

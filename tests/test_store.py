@@ -173,6 +173,48 @@ def test_foreign_key_problem_is_a_store_error(store: Store):
         store.add_tags([Tag("0123456789abcdef", "good", "model", origin="model")])
 
 
+def test_unknown_quote_and_bad_label_are_voice_errors(store: Store):
+    """NotFoundError is a KeyError, InputError a ValueError: old ``except`` clauses still catch them."""
+    from voice.errors import InputError, NotFoundError, VoiceError
+
+    q = Quote(text="tag me")
+    store.add_quotes([q])
+    with pytest.raises(NotFoundError) as missing:
+        store.add_tag(Tag("0123456789abcdef", "good", "alice"))
+    assert isinstance(missing.value, KeyError) and missing.value.message == "0123456789abcdef"
+    with pytest.raises(InputError, match="unknown label 'great': use one of") as bad:
+        store.add_tag(Tag(q.id, "great", "alice"))
+    assert isinstance(bad.value, ValueError)
+    with pytest.raises(VoiceError, match="unknown label"):
+        store.add_quotes([Quote(text="other")], [Tag(q.id, "great", "file")])
+    assert store.all_tags() == [] and store.count_quotes() == 1
+
+
+def test_transaction_and_audit_commit_together_or_not_at_all(store: Store):
+    """``Store.transaction()`` and ``Store.audit(..., conn=)``: the seams the theme edits use."""
+    from voice.store._tables import notes_table, tags_table
+
+    with store.transaction() as conn:
+        conn.execute(notes_table.insert(), [{"text": "kept", "period": None}])
+        store.audit("alice", "note", "kept", conn=conn)
+    with pytest.raises(RuntimeError, match="changed my mind"), store.transaction() as conn:
+        conn.execute(notes_table.insert(), [{"text": "dropped", "period": None}])
+        store.audit("alice", "note", "dropped", conn=conn)
+        raise RuntimeError("changed my mind")
+    assert [n.text for n in store.notes()] == ["kept"]
+    assert [(e["who"], e["detail"]) for e in store.audit_log()] == [("alice", "kept")]
+    orphan = {
+        "quote_id": "0123456789abcdef",
+        "label": "good",
+        "who": "a",
+        "origin": "human",
+        "at": datetime.now(UTC),
+    }
+    with pytest.raises(StoreError, match="could not write to") as info, store.transaction() as conn:
+        conn.execute(tags_table.insert(), [orphan])  # a driver error (foreign key) becomes one line
+    assert "\n" not in str(info.value)
+
+
 # -- opening databases ---------------------------------------------------------------------------------
 
 

@@ -454,6 +454,44 @@ def test_edit_errors_are_clear(store, fake):
     assert r2.assignment[outsider] == OTHER
 
 
+def test_edit_errors_are_voice_errors_that_old_excepts_still_catch(store):
+    """Unknown ids are NotFoundError (a KeyError), bad edits InputError (a ValueError): both VoiceErrors."""
+    from voice.errors import InputError, NotFoundError, VoiceError
+
+    q = Quote(text="I feel safe at home")
+    store.add_quotes([q])
+    a = theme_store.pin_theme(store, "feeling safe", [], "officer")
+    b = theme_store.pin_theme(store, "being heard", [], "officer")
+    merged = theme_store.merge_themes(store, [a.id, b.id], "both", "officer")
+    not_found = [
+        lambda: theme_store.rename_theme(store, "nope", "x", "officer"),
+        lambda: theme_store.move_quote(store, "ffffffffffffffff", merged.id, "officer"),
+        lambda: theme_store.split_theme(store, merged.id, ["ffffffffffffffff"], "x", "officer"),
+    ]
+    for call in not_found:
+        with pytest.raises(NotFoundError) as info:
+            call()
+        assert isinstance(info.value, VoiceError) and isinstance(info.value, KeyError)
+        assert info.value.message.startswith(
+            ("no theme with id 'nope'", "no quote with id 'ffffffffffffffff'")
+        )
+    bad_input = {
+        "cannot be empty": lambda: theme_store.rename_theme(store, merged.id, " ", "officer"),
+        "at most 200 characters": lambda: theme_store.pin_theme(store, "x" * 201, [], "officer"),
+        "who is making the edit": lambda: theme_store.pin_theme(store, "x", [], " "),
+        "at least two": lambda: theme_store.merge_themes(store, [merged.id], "x", "officer"),
+        f"merged into {merged.id}": lambda: theme_store.rename_theme(store, a.id, "x", "officer"),
+        "at least one quote": lambda: theme_store.split_theme(store, merged.id, [], "x", "officer"),
+        f"is not in theme {merged.id}": lambda: theme_store.split_theme(
+            store, merged.id, [q.id], "x", "officer"
+        ),
+    }
+    for message, call in bad_input.items():
+        with pytest.raises(InputError, match=re.escape(message)) as info:
+            call()
+        assert isinstance(info.value, VoiceError) and isinstance(info.value, ValueError)
+
+
 @pytest.mark.both_databases
 def test_pinning_again_updates_seeds_and_starters_are_idempotent(store, fake):
     a = theme_store.pin_theme(store, "Feeling safe", ["I feel safe"], "officer")

@@ -1,10 +1,14 @@
 """Persistence: the SQLAlchemy tables and every read and write of them (quotes, append-only tags,
 notes, indicators, the audit log, saved themes and their edit log). The only package that talks SQL.
 
+``_tables`` defines the tables, ``_engine`` opens the database, ``_store`` holds the ``Store``
+class, ``_themes`` the saved themes and their edits.
+
 May import: ``voice.config``, ``voice.records``, ``voice.errors``.
 """
 
-from ._store import Store, StoreError, current_tags, normalise_url
+from ._engine import normalise_url
+from ._store import Store, StoreError, current_tags
 from ._themes import (
     edit_log,
     memberships,

@@ -1,4 +1,5 @@
-"""The quote store: SQLAlchemy 2 tables and the functions that read and write them.
+"""The quote store: the ``Store`` class, every read and write of quotes, tags, notes, indicators
+and the audit log.
 
 SQLite file by default (WAL mode), any SQLAlchemy URL through ``VOICE_DB_URL``; PostgreSQL
 (``postgresql://user:pass@host/db``, driven by psycopg 3) is tested beside SQLite. The schema is
@@ -13,127 +14,24 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy import (
-    Column,
-    Date,
-    DateTime,
-    Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    insert,
-    make_url,
-    select,
-)
+from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
+from sqlalchemy.exc import DBAPIError
 
-from voice import config
-from voice.errors import StoreError
+from voice.errors import InputError, NotFoundError, StoreError
 from voice.records import HUMAN, LABELS, UNDO, Indicator, Note, Quote, Tag
-
-SCHEMA_LOCK_RETRIES = 40
-"""How often opening a fresh SQLite file retries while other sessions hold it (about 40 s in all)."""
-
-metadata = MetaData()
-
-# Free text is Text (no length limit on any database): PostgreSQL enforces VARCHAR lengths where
-# SQLite ignores them, so a long speaker, source or file name must not fail only on PostgreSQL.
-quotes_table = Table(
-    "quotes",
-    metadata,
-    Column("id", String(32), primary_key=True),
-    Column("text", Text, nullable=False),
-    Column("source", Text),
-    Column("period", Text, index=True),
-    Column("gender", Text),
-    Column("age", Integer),
-    Column("speaker", Text),
-    Column("question", Text),
-    Column("collected_on", Date),
-    Column("imported_from", Text),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-tags_table = Table(
-    "tags",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("quote_id", String(32), ForeignKey("quotes.id"), nullable=False, index=True),
-    Column("label", String(20), nullable=False),
-    Column("who", Text, nullable=False),
-    Column("origin", Text, nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("model_version", Text),
-    Column("probability", Float),
-    Column("note", Text),
-)
-
-notes_table = Table(
-    "notes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("text", Text, nullable=False),
-    Column("heading", Text),
-    Column("period", Text),
-    Column("source_document", Text),
-    UniqueConstraint("text", "period", "source_document", name="uq_note"),
-)
-
-INDICATOR_FIELDS = [
-    f.name for f in dataclasses.fields(Indicator) if f.name not in ("extra", "raw", "line_no")
-]
-
-indicators_table = Table(
-    "indicators",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", Text, nullable=False, index=True),
-    Column("indicator", Text, nullable=False),
-    Column("period", Text, index=True),
-    Column("outcome_area", Text),
-    Column("section", Text),
-    Column("period_label", Text),
-    Column("value", Float),
-    Column("unit", Text),
-    Column("value_text", Text),
-    Column("count", Float),
-    Column("denominator", Float),
-    Column("previous_value", Float),
-    Column("previous_period", Text),
-    Column("direction", Text),
-    Column("polarity", Text),
-    Column("rag", Text),
-    Column("national_quartile", Integer),
-    Column("sn_average", Float),
-    Column("target", Text),
-    Column("note", Text),
-    Column("source_document", Text),
-    UniqueConstraint("key", "period", "source_document", name="uq_indicator"),
-)
-
-audit_table = Table(
-    "audit",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("who", Text, nullable=False),
-    Column("action", Text, nullable=False),
-    Column("detail", Text),
+from voice.store._engine import explain, make_engine
+from voice.store._tables import (
+    INDICATOR_FIELDS,
+    audit_table,
+    indicators_table,
+    notes_table,
+    quotes_table,
+    tags_table,
 )
 
 BATCH_ROWS = 500
@@ -149,103 +47,6 @@ def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={int(config.SQLITE_BUSY_TIMEOUT_S * 1000)}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    mode = cursor.execute("PRAGMA journal_mode").fetchone()
-    if not mode or str(mode[0]).lower() != "wal":
-        cursor.execute("PRAGMA journal_mode=WAL")  # needs a write: only when not WAL already
-    cursor.close()
-
-
-def normalise_url(url: str) -> str:
-    """``postgres://`` and ``postgresql://`` without a driver mean psycopg 3, the driver Voice installs."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
-
-
-def _shown(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
-
-
-def explain(exc: DBAPIError) -> str:
-    """One line saying what went wrong with the database and what to do about it."""
-    lines = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
-    detail = lines[0] if lines else type(exc).__name__
-    low = detail.lower()
-    if "locked" in low or "busy" in low:
-        return (
-            "the database is locked: another program kept a write lock for more than "
-            f"{config.SQLITE_BUSY_TIMEOUT_S:g} s; nothing was stored, "
-            f"try again when it has finished ({detail})"
-        )
-    if "readonly" in low or "read-only" in low or "read only" in low:
-        return (
-            "the database is read-only: check the permissions of the file and its folder, "
-            f"or point VOICE_HOME / VOICE_DB_URL at a writable database ({detail})"
-        )
-    if "not a database" in low or "malformed" in low or "disk image" in low:
-        return (
-            "the file is not a Voice database or is damaged: point VOICE_HOME / VOICE_DB_URL at the "
-            f"right file, or restore a backup ({detail})"
-        )
-    if "unable to open database file" in low:
-        return f"cannot open the database file: its folder is missing or not writable ({detail})"
-    if isinstance(exc, IntegrityError) and "foreign key" in low:
-        return f"a tag names a quote that is not stored ({detail})"
-    return detail
-
-
-def make_engine(url: str | None = None) -> Engine:
-    """Create an engine for ``url`` (default: the configured one), creating the schema.
-
-    Raises:
-        StoreError: the URL is not valid, its driver is missing, or the database cannot be opened.
-    """
-    url = normalise_url(url or config.settings().db_url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    try:
-        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
-    except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {_shown(url)!r} ({exc})") from None
-    except ImportError as exc:
-        raise StoreError(
-            f"the database driver for {_shown(url)} is not installed ({exc.name}); "
-            "for PostgreSQL run: pip install -e '.[postgres]'"
-        ) from None
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    races_left = len(metadata.tables) + sum(len(t.indexes) for t in metadata.tables.values())
-    locked_waits = 0
-    while True:
-        try:
-            metadata.create_all(engine)
-            return engine
-        except DBAPIError as exc:
-            # Sessions opening a fresh database at the same moment all try to create the tables:
-            # the losers see "already exists" (or a duplicate key in PostgreSQL's catalogue) and
-            # look again; each failure means one more table or index exists, so this ends.
-            racing = isinstance(exc, (IntegrityError, ProgrammingError)) or "already exists" in str(exc.orig)
-            if racing and races_left > 0:
-                races_left -= 1
-                continue
-            # SQLite's switch to WAL mode needs the file to itself and can fail at once (without
-            # waiting for the busy timeout) while another session is creating the schema.
-            if "locked" in str(exc.orig) and locked_waits < SCHEMA_LOCK_RETRIES:
-                locked_waits += 1
-                time.sleep(0.05 * locked_waits)
-                continue
-            engine.dispose()
-            raise StoreError(f"cannot open the database {_shown(url)}: {explain(exc)}") from None
 
 
 def _quote_row(q: Quote, at: datetime) -> dict:
@@ -304,8 +105,13 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        """A write transaction: committed at the end, rolled back on any error."""
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in one write transaction: committed at the end, rolled back on any error.
+
+        Raises:
+            StoreError: the database refused (locked, read-only, unreachable ...), in one line;
+                nothing of the transaction is stored.
+        """
         try:
             with self.engine.begin() as conn:
                 yield conn
@@ -313,8 +119,8 @@ class Store:
             raise StoreError(f"could not write to {self.url}: {explain(exc)}") from None
 
     @contextmanager
-    def _connect(self) -> Iterator[Connection]:
-        """A read-only connection."""
+    def connect(self) -> Iterator[Connection]:
+        """A connection for reading; driver errors become a one-line :class:`StoreError`."""
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -344,12 +150,12 @@ class Store:
         """
         at = _now()
         quotes_added = tags_added = already = 0
-        with self._begin() as conn:
+        with self.transaction() as conn:
             for quotes, tags in batches:
                 q, t, s = self._add_batch(conn, quotes, tags, at)
                 quotes_added, tags_added, already = quotes_added + q, tags_added + t, already + s
             if quotes_added or tags_added:
-                self._audit(conn, who, "import", f"{quotes_added} quotes, {tags_added} tags")
+                self.audit(who, "import", f"{quotes_added} quotes, {tags_added} tags", conn=conn)
         return AddResult(quotes_added, tags_added, already)
 
     def _add_batch(
@@ -403,17 +209,17 @@ class Store:
         """Append one tag (a person's or a model's) and return it with its id and time.
 
         Raises:
-            KeyError: no quote has this id.
-            ValueError: the label is not one of the three.
+            NotFoundError: no quote has this id (a KeyError).
+            InputError: the label is not one of the three (a ValueError).
         """
         _check_label(tag.label)
         at = tag.at or _now()
-        with self._begin() as conn:
+        with self.transaction() as conn:
             if conn.scalar(select(quotes_table.c.id).where(quotes_table.c.id == tag.quote_id)) is None:
-                raise KeyError(tag.quote_id)
+                raise NotFoundError(tag.quote_id)
             result = conn.execute(insert(tags_table), [_tag_row(tag, at)])
             if tag.origin == HUMAN:
-                self._audit(conn, tag.who, "tag", f"{tag.quote_id} -> {tag.label}")
+                self.audit(tag.who, "tag", f"{tag.quote_id} -> {tag.label}", conn=conn)
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(tag, at=at, id=new_id)
 
@@ -428,9 +234,11 @@ class Store:
             return None
         undo = Tag(quote_id, standing.label, who=who, origin=UNDO, note=f"undoes tag {standing.id}")
         at = _now()
-        with self._begin() as conn:
+        with self.transaction() as conn:
             result = conn.execute(insert(tags_table), [_tag_row(undo, at)])
-            self._audit(conn, who, "undo tag", f"{quote_id}: withdrew {standing.label} (tag {standing.id})")
+            self.audit(
+                who, "undo tag", f"{quote_id}: withdrew {standing.label} (tag {standing.id})", conn=conn
+            )
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(undo, at=at, id=new_id)
 
@@ -441,7 +249,7 @@ class Store:
         for t in tags:
             _check_label(t.label)
             rows.append(_tag_row(t, t.at or at))
-        with self._begin() as conn:
+        with self.transaction() as conn:
             for chunk in _chunks(rows, BATCH_ROWS):
                 conn.execute(insert(tags_table), chunk)
         return len(rows)
@@ -449,7 +257,7 @@ class Store:
     def get_quote(self, quote_id: str) -> Quote | None:
         """The quote with this id (a unique prefix of at least 6 characters also works)."""
         prefix = quote_id.strip().lower()
-        with self._connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(select(quotes_table).where(quotes_table.c.id == quote_id)).first()
             if row is None and len(prefix) >= 6 and re.fullmatch(r"[0-9a-f]+", prefix):
                 rows = conn.execute(
@@ -472,30 +280,30 @@ class Store:
             stmt = stmt.where(quotes_table.c.period.in_(list(periods)))
         if source:
             stmt = stmt.where(quotes_table.c.source == source)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_quote(r) for r in conn.execute(stmt)]
 
     def count_quotes(self) -> int:
         """How many quotes are stored."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(quotes_table)) or 0)
 
     def periods(self) -> list[str]:
         """The distinct quote periods, in order."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.scalars(select(quotes_table.c.period).distinct())
             return sorted(p for p in rows if p)
 
     def sources(self) -> list[str]:
         """The distinct quote sources, in order."""
-        with self._connect() as conn:
+        with self.connect() as conn:
             rows = conn.scalars(select(quotes_table.c.source).distinct())
             return sorted(s for s in rows if s)
 
     def tag_history(self, quote_id: str) -> list[Tag]:
         """Every tag of one quote, oldest first."""
         stmt = select(tags_table).where(tags_table.c.quote_id == quote_id).order_by(tags_table.c.id)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def all_tags(self, origin: str | None = None) -> list[Tag]:
@@ -503,7 +311,7 @@ class Store:
         stmt = select(tags_table).order_by(tags_table.c.id)
         if origin:
             stmt = stmt.where(tags_table.c.origin == origin)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [_row_to_tag(r) for r in conn.execute(stmt)]
 
     def current_tags(self) -> dict[str, Tag]:
@@ -514,7 +322,7 @@ class Store:
 
     def add_notes(self, notes: Sequence[Note]) -> int:
         """Store service-development notes; ones already stored are skipped."""
-        with self._begin() as conn:
+        with self.transaction() as conn:
             return _insert_new(conn, notes_table, [dataclasses.asdict(n) for n in notes], _NOTE_KEY)
 
     def notes(self, period: str | None = None) -> list[Note]:
@@ -522,16 +330,16 @@ class Store:
         stmt = select(notes_table).order_by(notes_table.c.id)
         if period:
             stmt = stmt.where(notes_table.c.period == period)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [Note(r.text, r.heading, r.period, r.source_document) for r in conn.execute(stmt)]
 
     def add_indicators(self, rows: Sequence[Indicator], who: str = "system") -> int:
         """Store indicator rows in one transaction; (key, period, document) already stored is skipped."""
         dicts = [{f: getattr(ind, f) for f in INDICATOR_FIELDS} for ind in rows]
-        with self._begin() as conn:
+        with self.transaction() as conn:
             added = _insert_new(conn, indicators_table, dicts, _INDICATOR_KEY)
             if added:
-                self._audit(conn, who, "import indicators", f"{added} rows")
+                self.audit(who, "import indicators", f"{added} rows", conn=conn)
         return added
 
     def indicators(self, period: str | None = None) -> list[Indicator]:
@@ -539,25 +347,31 @@ class Store:
         stmt = select(indicators_table).order_by(indicators_table.c.id)
         if period:
             stmt = stmt.where(indicators_table.c.period == period)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [Indicator(**{f: r._mapping[f] for f in INDICATOR_FIELDS}) for r in conn.execute(stmt)]
 
     # -- audit -----------------------------------------------------------------------------
 
-    def _audit(self, conn: Connection, who: str, action: str, detail: str) -> None:
-        conn.execute(insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}])
+    def audit(self, who: str, action: str, detail: str = "", *, conn: Connection | None = None) -> None:
+        """Append one line to the audit log (exports, theme edits, logins ...).
 
-    def audit(self, who: str, action: str, detail: str = "") -> None:
-        """Append one line to the audit log (exports, theme edits, logins ...)."""
-        with self._begin() as conn:
-            self._audit(conn, who, action, detail)
+        With ``conn`` (from :meth:`transaction`) the line is part of that transaction, stored
+        with the change it records or not at all; without, it is written in a transaction of its own.
+        """
+        if conn is not None:
+            conn.execute(
+                insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}]
+            )
+            return
+        with self.transaction() as own:
+            self.audit(who, action, detail, conn=own)
 
     def audit_log(self, limit: int | None = None) -> list[dict]:
         """The audit log, newest first (times in UTC)."""
         stmt = select(audit_table).order_by(audit_table.c.id.desc())
         if limit:
             stmt = stmt.limit(limit)
-        with self._connect() as conn:
+        with self.connect() as conn:
             return [{**r._mapping, "at": _utc(r._mapping["at"])} for r in conn.execute(stmt)]
 
 
@@ -615,7 +429,7 @@ def _eq(column, value):  # type: ignore[no-untyped-def]
 
 def _check_label(label: str) -> None:
     if label not in LABELS:
-        raise ValueError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
+        raise InputError(f"unknown label {label!r}: use one of {', '.join(LABELS)}")
 
 
 def _tag_row(t: Tag, at: datetime) -> dict:

@@ -1,6 +1,6 @@
 """Saved themes and the human edits to them: rename, merge, split, move a quote, pin.
 
-Three tables of their own (own ``MetaData``, created on the store's engine on first use):
+Three tables (defined in ``voice.store._tables``, created with the others):
 
 * ``themes``: id, label, keywords, seed phrases, pinned, edited, active, merged_into,
   model_version; a merged or rebuilt theme is kept inactive, never deleted.
@@ -8,7 +8,8 @@ Three tables of their own (own ``MetaData``, created on the store's engine on fi
   ``human`` or ``model``. Human rows are never overwritten by a model run.
 * ``theme_edits``: an append-only log of every edit and every run that saved something.
 
-Every edit is also written to the store's audit log (``Store.audit``).
+Every edit is one ``Store.transaction()`` that also writes the store's audit log (``Store.audit``), so a
+refused write (a locked database ...) is a one-line ``StoreError`` and stores nothing.
 """
 
 from __future__ import annotations
@@ -16,75 +17,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from voice import config
+from voice.errors import InputError, NotFoundError, StoreError
 from voice.records import HUMAN, MODEL
-from voice.store._store import Store, quotes_table
+from voice.store._store import Store
+from voice.store._tables import theme_edits_table, theme_members_table, themes_table
 
 OTHER = "other"
-
-theme_metadata = MetaData()
-
-themes_table = Table(
-    "themes",
-    theme_metadata,
-    Column("id", String(40), primary_key=True),
-    Column("label", String(200), nullable=False),
-    Column("keywords", Text, nullable=False, default="[]"),
-    Column("seed_phrases", Text, nullable=False, default="[]"),
-    Column("pinned", Boolean, nullable=False, default=False),
-    Column("edited", Boolean, nullable=False, default=False),
-    Column("active", Boolean, nullable=False, default=True),
-    Column("merged_into", String(40)),
-    Column("model_version", String(100)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-theme_members_table = Table(
-    "theme_members",
-    theme_metadata,
-    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), primary_key=True),
-    Column("theme_id", String(40), nullable=False, index=True),
-    Column("origin", String(10), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-theme_edits_table = Table(
-    "theme_edits",
-    theme_metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("action", String(40), nullable=False),
-    Column("theme_id", String(40)),
-    Column("detail", Text),
-)
-
-_READY: weakref.WeakSet = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -116,15 +62,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _engine(store: Store) -> Engine:
-    """The store's engine, with the theme tables created on first use."""
-    engine = store.engine
-    if engine not in _READY:
-        theme_metadata.create_all(engine)
-        _READY.add(engine)
-    return engine
-
-
 def _row_to_theme(row) -> StoredTheme:  # type: ignore[no-untyped-def]
     m = row._mapping
     return StoredTheme(
@@ -150,16 +87,16 @@ def _log(conn, who: str, action: str, theme_id: str | None, detail: dict) -> Non
 def _who(who: str) -> str:
     who = (who or "").strip()
     if not who:
-        raise ValueError("say who is making the edit (--by NAME)")
+        raise InputError("say who is making the edit (--by NAME)")
     return who
 
 
 def _clean_label(label: str) -> str:
     label = re.sub(r"\s+", " ", label or "").strip()
     if not label:
-        raise ValueError("a theme label cannot be empty")
+        raise InputError("a theme label cannot be empty")
     if len(label) > 200:
-        raise ValueError(f"a theme label is at most 200 characters (got {len(label)})")
+        raise InputError(f"a theme label is at most 200 characters (got {len(label)})")
     return label
 
 
@@ -175,16 +112,16 @@ def stored_themes(store: Store, include_retired: bool = False) -> list[StoredThe
     stmt = select(themes_table).order_by(themes_table.c.created_at, themes_table.c.id)
     if not include_retired:
         stmt = stmt.where(themes_table.c.active.is_(True))
-    with _engine(store).connect() as conn:
+    with store.connect() as conn:
         return [_row_to_theme(r) for r in conn.execute(stmt)]
 
 
 def get_theme(store: Store, theme_id: str) -> StoredTheme:
-    """One saved theme; ``KeyError`` naming the id when there is none."""
-    with _engine(store).connect() as conn:
+    """One saved theme; ``NotFoundError`` (a ``KeyError``) naming the id when there is none."""
+    with store.connect() as conn:
         row = conn.execute(select(themes_table).where(themes_table.c.id == theme_id)).first()
     if row is None:
-        raise KeyError(f"no theme with id {theme_id!r} (see `voice theme list`)")
+        raise NotFoundError(f"no theme with id {theme_id!r} (see `voice theme list`)")
     return _row_to_theme(row)
 
 
@@ -192,13 +129,13 @@ def _active(store: Store, theme_id: str) -> StoredTheme:
     t = get_theme(store, theme_id)
     if not t.active:
         where = f": it was merged into {t.merged_into}" if t.merged_into else ""
-        raise ValueError(f"theme {theme_id!r} is no longer in use{where}")
+        raise InputError(f"theme {theme_id!r} is no longer in use{where}")
     return t
 
 
 def memberships(store: Store) -> dict[str, Membership]:
     """Every saved assignment: quote id -> membership."""
-    with _engine(store).connect() as conn:
+    with store.connect() as conn:
         rows = conn.execute(select(theme_members_table))
         return {r.quote_id: Membership(r.quote_id, r.theme_id, r.origin, r.who) for r in rows}
 
@@ -208,7 +145,7 @@ def edit_log(store: Store, limit: int | None = None) -> list[dict]:
     stmt = select(theme_edits_table).order_by(theme_edits_table.c.id.desc())
     if limit:
         stmt = stmt.limit(limit)
-    with _engine(store).connect() as conn:
+    with store.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(stmt)]
     for r in rows:
         r["detail"] = json.loads(r["detail"] or "{}")
@@ -222,14 +159,14 @@ def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredThe
     """Give a theme a new label; it is marked edited, so re-runs keep it."""
     who, label = _who(who), _clean_label(label)
     old = _active(store, theme_id)
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         conn.execute(
             update(themes_table)
             .where(themes_table.c.id == theme_id)
             .values(label=label, edited=True, updated_at=_now())
         )
         _log(conn, who, "rename", theme_id, {"from": old.label, "to": label})
-        store._audit(conn, who, "theme rename", f"{theme_id}: {old.label!r} -> {label!r}")
+        store.audit(who, "theme rename", f"{theme_id}: {old.label!r} -> {label!r}", conn=conn)
     return get_theme(store, theme_id)
 
 
@@ -269,14 +206,14 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
     who, label = _who(who), _clean_label(label)
     ids = list(dict.fromkeys(theme_ids))
     if len(ids) < 2:
-        raise ValueError("merging needs at least two different theme ids")
+        raise InputError("merging needs at least two different theme ids")
     olds = [_active(store, t) for t in ids]
     new_id = f"th-{_digest('merge', *sorted(ids), label)}"
     now = _now()
     seeds = tuple(dict.fromkeys(p for t in olds for p in t.seed_phrases))
     keywords = tuple(dict.fromkeys(k for t in olds for k in t.keywords))[: config.THEME_KEYWORDS]
     pinned = any(t.pinned for t in olds)
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         conn.execute(
             insert(themes_table),
             [_theme_row(new_id, label, now, keywords, seeds, pinned=pinned, edited=True)],
@@ -292,7 +229,7 @@ def merge_themes(store: Store, theme_ids: Sequence[str], label: str, who: str) -
             .values(active=False, merged_into=new_id, updated_at=now)
         )
         _log(conn, who, "merge", new_id, {"from": ids, "labels": [t.label for t in olds], "quotes": moved})
-        store._audit(conn, who, "theme merge", f"{', '.join(ids)} -> {new_id} {label!r} ({moved} quotes)")
+        store.audit(who, "theme merge", f"{', '.join(ids)} -> {new_id} {label!r} ({moved} quotes)", conn=conn)
     return get_theme(store, new_id)
 
 
@@ -300,17 +237,17 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
     """Move some of a theme's quotes into a new edited theme called ``label``.
 
     Quotes are full ids or unique prefixes of 6+ characters; every one must be in ``theme_id``
-    now (``ValueError`` names the first that is not). The original theme is marked edited too.
+    now (``InputError`` names the first that is not). The original theme is marked edited too.
     """
     who, label = _who(who), _clean_label(label)
     _active(store, theme_id)
     if not quote_ids:
-        raise ValueError("name at least one quote to split off")
+        raise InputError("name at least one quote to split off")
     ids = []
     for qid in quote_ids:  # full ids or unique prefixes of 6+ characters
         quote = store.get_quote(qid)
         if quote is None:
-            raise KeyError(f"no quote with id {qid!r} (see `voice quotes`)")
+            raise NotFoundError(f"no quote with id {qid!r} (see `voice quotes`)")
         ids.append(quote.id)
     ids = list(dict.fromkeys(ids))
     current = memberships(store)
@@ -318,10 +255,10 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
         m = current.get(qid)
         if m is None or m.theme_id != theme_id:
             where = f"it is in {m.theme_id}" if m else "it is in no saved theme"
-            raise ValueError(f"quote {qid} is not in theme {theme_id} ({where})")
+            raise InputError(f"quote {qid} is not in theme {theme_id} ({where})")
     new_id = f"th-{_digest('split', theme_id, *sorted(ids), label)}"
     now = _now()
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         conn.execute(
             insert(themes_table),
             [_theme_row(new_id, label, now, edited=True)],
@@ -335,7 +272,7 @@ def split_theme(store: Store, theme_id: str, quote_ids: Sequence[str], label: st
             update(themes_table).where(themes_table.c.id == theme_id).values(edited=True, updated_at=now)
         )
         _log(conn, who, "split", new_id, {"from": theme_id, "quotes": ids})
-        store._audit(conn, who, "theme split", f"{len(ids)} quotes of {theme_id} -> {new_id} {label!r}")
+        store.audit(who, "theme split", f"{len(ids)} quotes of {theme_id} -> {new_id} {label!r}", conn=conn)
     return get_theme(store, new_id)
 
 
@@ -347,12 +284,12 @@ def move_quote(store: Store, quote_id: str, theme_id: str, who: str) -> Membersh
     who = _who(who)
     quote = store.get_quote(quote_id)
     if quote is None:
-        raise KeyError(f"no quote with id {quote_id!r} (see `voice quotes`)")
+        raise NotFoundError(f"no quote with id {quote_id!r} (see `voice quotes`)")
     if theme_id != OTHER:
         _active(store, theme_id)
     before = memberships(store).get(quote.id)
     now = _now()
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         conn.execute(delete(theme_members_table).where(theme_members_table.c.quote_id == quote.id))
         conn.execute(
             insert(theme_members_table),
@@ -365,7 +302,7 @@ def move_quote(store: Store, quote_id: str, theme_id: str, who: str) -> Membersh
             )
         _log(conn, who, "move", theme_id, {"quote": quote.id, "from": before.theme_id if before else None})
         was = before.theme_id if before else "none"
-        store._audit(conn, who, "theme move", f"{quote.id}: {was} -> {theme_id}")
+        store.audit(who, "theme move", f"{quote.id}: {was} -> {theme_id}", conn=conn)
     return Membership(quote.id, theme_id, HUMAN, who)
 
 
@@ -383,7 +320,7 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
     seeds = tuple(dict.fromkeys(p.strip() for p in [label, *seed_phrases] if p and p.strip()))
     theme_id = f"pin-{_slug(label)}"
     now = _now()
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         exists = conn.execute(select(themes_table.c.id).where(themes_table.c.id == theme_id)).first()
         values = {
             "label": label,
@@ -400,7 +337,7 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
             row = _theme_row(theme_id, label, now, keywords, seeds, pinned=True)
             conn.execute(insert(themes_table), [row])
         _log(conn, who, "pin", theme_id, {"label": label, "seed_phrases": list(seeds)})
-        store._audit(conn, who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)")
+        store.audit(who, "theme pin", f"{theme_id} {label!r} ({len(seeds)} seed phrases)", conn=conn)
     return get_theme(store, theme_id)
 
 
@@ -431,7 +368,10 @@ def save_run(
     """
     try:
         return _save_run(store, new_themes, assignments, who, model_version)
-    except IntegrityError:
+    except StoreError as exc:
+        # Store.transaction() raises StoreError "from None"; the driver's error stays in __context__.
+        if not isinstance(exc.__context__, IntegrityError):
+            raise
         return _save_run(store, new_themes, assignments, who, model_version)
 
 
@@ -440,7 +380,7 @@ def _save_run(
 ) -> int:
     now = _now()
     added = 0
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         known = set(conn.scalars(select(themes_table.c.id)))
         retired = set(
             conn.scalars(
@@ -500,7 +440,7 @@ def reset_model_themes(store: Store, who: str) -> int:
     Pinned and edited themes and every human assignment stay. Returns the themes retired.
     """
     now = _now()
-    with _engine(store).begin() as conn:
+    with store.transaction() as conn:
         conn.execute(delete(theme_members_table).where(theme_members_table.c.origin == MODEL))
         retired = conn.execute(
             update(themes_table)
@@ -512,5 +452,5 @@ def reset_model_themes(store: Store, who: str) -> int:
             .values(active=False, updated_at=now)
         ).rowcount
         _log(conn, who, "rebuild", None, {"retired": retired})
-        store._audit(conn, who, "themes rebuild", f"{retired} model themes retired")
+        store.audit(who, "themes rebuild", f"{retired} model themes retired", conn=conn)
     return retired
