@@ -116,7 +116,39 @@ def test_dashboard_shows_indicators_and_the_voice_row(demo_home: Path) -> None:
     assert "Children and young people are safe within caring family homes" in text
     assert "Feedback from children and families" in text
     assert "See Appendix" not in text
-    assert "What's good?" in text  # the voice metrics
+    # the newest demo quarter is labelled only by the model: the voice metrics show on one people tagged
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q3").run()
+    text = all_text(at)
+    assert "What's good?" in text and "Quotes tagged by people" in text  # the voice metrics
+    assert "from people's tags only" in text
+
+
+def _voice_row(at: AppTest):  # type: ignore[no-untyped-def]
+    from voice.indicators import VOICE_ROW_NAME
+
+    rows = [df.value for df in at.dataframe if "Indicator" in df.value.columns]
+    return next(
+        t[t["Indicator"] == VOICE_ROW_NAME].iloc[0] for t in rows if VOICE_ROW_NAME in set(t["Indicator"])
+    )
+
+
+def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path) -> None:
+    """The demo's newest quarter: 47 quotes, every label a model proposal (the default period)."""
+    at = open_app("dashboard", role="scrutiny")
+    assert at.selectbox(key="dashboard_period").value == "2017/18 Q4"
+    row = _voice_row(at)
+    assert row["RAG"] == "–" and row["Direction"] == ""
+    assert row["Value"] == "not rated: no quote is tagged by people"
+    assert row["Count"] == "proposed by the model, not yet checked: 47"
+    text = all_text(at)
+    assert "No quotes tagged by people for 2017/18 Q4. No RAG: only people's tags are rated." in text
+    assert "Proposed by the model, not yet checked: 47 quotes" in text
+    assert not [m for m in at.metric if m.label.startswith("Quotes tagged")]
+    at.multiselect(key="dashboard_rag").set_value(["R", "A", "G"]).run()
+    from voice.indicators import VOICE_ROW_NAME
+
+    assert not at.exception
+    assert all(VOICE_ROW_NAME not in set(df.value.get("Indicator", [])) for df in at.dataframe)
 
 
 def test_dashboard_filters_the_reds(demo_home: Path) -> None:
