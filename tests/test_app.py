@@ -280,6 +280,45 @@ def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
     assert exports and exports[0]["who"] == "demo user (report_writer)" and "docx" in exports[0]["detail"]
 
 
+def test_report_builder_leaves_the_model_proposals_out_unless_asked(demo_home: Path) -> None:
+    """2017/18 Q4 of the demo is labelled only by the model; Q1 has people's tags and proposals."""
+    from voice.records import MODEL
+    from voice.report._appendix import PROPOSED_MARK
+
+    def label_by(at: AppTest) -> list[str]:
+        [table] = [df.value for df in at.dataframe if "label by" in df.value.columns]
+        return list(table["label by"])
+
+    at = open_app("report", role="report_writer")
+    assert at.checkbox(key="report_proposals").value is False
+    at.multiselect[0].set_value(["2017/18 Q4"]).run()
+    assert "No quotes tagged by people match these choices." in all_text(at)
+    assert not at.download_button
+    at.checkbox(key="report_proposals").check().run()
+    assert not at.exception
+    at.toggle(key="report_all").set_value(True).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert preview.count(PROPOSED_MARK) == 47
+    assert "47 quotes (0 tagged by people, 47 proposed by the model, not checked)" in preview
+    assert "47 quotes match (0 tagged by people, 47 proposed by the model, not checked)" in all_text(at)
+    assert label_by(at) == ["model proposal (not checked)"] * 47
+
+    at.checkbox(key="report_proposals").uncheck().run()
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    at.toggle(key="report_all").set_value(True).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert PROPOSED_MARK not in preview and "quotes tagged by people:" in preview
+    assert set(label_by(at)) == {"person"}
+    current = db(demo_home).current_tags()
+    in_q1 = {q.id for q in db(demo_home).quotes(period="2017/18 Q1")}
+    proposals = {qid for qid in in_q1 if qid in current and current[qid].origin == MODEL}
+    assert proposals  # the SLF quotes carry the model's proposals, and are left out
+    at.checkbox(key="report_proposals").check().run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert preview.count(PROPOSED_MARK) == len(proposals)
+    assert label_by(at).count("model proposal (not checked)") == len(proposals)
+
+
 # -- roles ----------------------------------------------------------------------------------
 
 
