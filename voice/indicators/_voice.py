@@ -121,7 +121,7 @@ class VoiceIndicator:
 
     @property
     def counts(self) -> dict[str, int]:
-        """Quotes per class."""
+        """Quotes tagged by people, per class."""
         return {"good": self.n_good, "unsure": self.n_unsure, "not_so_good": self.n_not_so_good}
 
     @property
