@@ -116,7 +116,39 @@ def test_dashboard_shows_indicators_and_the_voice_row(demo_home: Path) -> None:
     assert "Children and young people are safe within caring family homes" in text
     assert "Feedback from children and families" in text
     assert "See Appendix" not in text
-    assert "What's good?" in text  # the voice metrics
+    # the newest demo quarter is labelled only by the model: the voice metrics show on one people tagged
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q3").run()
+    text = all_text(at)
+    assert "What's good?" in text and "Quotes tagged by people" in text  # the voice metrics
+    assert "from people's tags only" in text
+
+
+def _voice_row(at: AppTest):  # type: ignore[no-untyped-def]
+    from voice.indicators import VOICE_ROW_NAME
+
+    rows = [df.value for df in at.dataframe if "Indicator" in df.value.columns]
+    return next(
+        t[t["Indicator"] == VOICE_ROW_NAME].iloc[0] for t in rows if VOICE_ROW_NAME in set(t["Indicator"])
+    )
+
+
+def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path) -> None:
+    """The demo's newest quarter: 47 quotes, every label a model proposal (the default period)."""
+    at = open_app("dashboard", role="scrutiny")
+    assert at.selectbox(key="dashboard_period").value == "2017/18 Q4"
+    row = _voice_row(at)
+    assert row["RAG"] == "–" and row["Direction"] == ""
+    assert row["Value"] == "not rated: no quote is tagged by people"
+    assert row["Count"] == "proposed by the model, not yet checked: 47"
+    text = all_text(at)
+    assert "No quotes tagged by people for 2017/18 Q4. No RAG: only people's tags are rated." in text
+    assert "Proposed by the model, not yet checked: 47 quotes" in text
+    assert not [m for m in at.metric if m.label.startswith("Quotes tagged")]
+    at.multiselect(key="dashboard_rag").set_value(["R", "A", "G"]).run()
+    from voice.indicators import VOICE_ROW_NAME
+
+    assert not at.exception
+    assert all(VOICE_ROW_NAME not in set(df.value.get("Indicator", [])) for df in at.dataframe)
 
 
 def test_dashboard_filters_the_reds(demo_home: Path) -> None:
@@ -246,6 +278,45 @@ def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
     assert not at.exception
     exports = [a for a in db(demo_home).audit_log(limit=5) if a["action"] == "export"]
     assert exports and exports[0]["who"] == "demo user (report_writer)" and "docx" in exports[0]["detail"]
+
+
+def test_report_builder_leaves_the_model_proposals_out_unless_asked(demo_home: Path) -> None:
+    """2017/18 Q4 of the demo is labelled only by the model; Q1 has people's tags and proposals."""
+    from voice.records import MODEL
+    from voice.report._appendix import PROPOSED_MARK
+
+    def label_by(at: AppTest) -> list[str]:
+        [table] = [df.value for df in at.dataframe if "label by" in df.value.columns]
+        return list(table["label by"])
+
+    at = open_app("report", role="report_writer")
+    assert at.checkbox(key="report_proposals").value is False
+    at.multiselect[0].set_value(["2017/18 Q4"]).run()
+    assert "No quotes tagged by people match these choices." in all_text(at)
+    assert not at.download_button
+    at.checkbox(key="report_proposals").check().run()
+    assert not at.exception
+    at.toggle(key="report_all").set_value(True).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert preview.count(PROPOSED_MARK) == 47
+    assert "47 quotes (0 tagged by people, 47 proposed by the model, not checked)" in preview
+    assert "47 quotes match (0 tagged by people, 47 proposed by the model, not checked)" in all_text(at)
+    assert label_by(at) == ["model proposal (not checked)"] * 47
+
+    at.checkbox(key="report_proposals").uncheck().run()
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    at.toggle(key="report_all").set_value(True).run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert PROPOSED_MARK not in preview and "quotes tagged by people:" in preview
+    assert set(label_by(at)) == {"person"}
+    current = db(demo_home).current_tags()
+    in_q1 = {q.id for q in db(demo_home).quotes(period="2017/18 Q1")}
+    proposals = {qid for qid in in_q1 if qid in current and current[qid].origin == MODEL}
+    assert proposals  # the SLF quotes carry the model's proposals, and are left out
+    at.checkbox(key="report_proposals").check().run()
+    preview = "\n".join(m.value for m in at.markdown)
+    assert preview.count(PROPOSED_MARK) == len(proposals)
+    assert label_by(at).count("model proposal (not checked)") == len(proposals)
 
 
 # -- roles ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from conftest import seed
 from voice.indicators import build_dashboard, dashboard_periods, linked_sources
 from voice.ingest.indicators import read_indicators
 from voice.ingest.seed_appendix import read_seed_appendix
-from voice.records import Indicator
+from voice.records import HUMAN, MODEL, Indicator, Quote, Tag
 from voice.store import Store
 
 CP_REVIEWS = "% child protection cases which were reviewed within timescales"
@@ -47,14 +47,14 @@ def test_voice_row_replaces_see_appendix(store: Store) -> None:
     assert "See Appendix" not in row.value
     # the seed's nine labelled quotes: 2 good, 3 unsure, 4 not so good
     assert row.value == "good 22% · unsure 33% · not so good 44%"
-    assert row.count == "9 quotes"
+    assert row.count == "9 tagged by people"
     assert row.rag == "R"
 
 
 def test_small_numbers_formatter_reaches_the_voice_row(store: Store) -> None:
     load(store, "000")
     board = build_dashboard(store, "2017/18 Q1", count_formatter=lambda n: "<5" if n < 5 else "many")
-    assert next(r for r in board.rows if r.is_voice).count == "many quotes"
+    assert next(r for r in board.rows if r.is_voice).count == "many tagged by people"
 
 
 def test_filter_rag_shows_only_the_reds(store: Store) -> None:
@@ -78,3 +78,37 @@ def test_links_by_keyword() -> None:
 def test_empty_store_has_no_periods(store: Store) -> None:
     assert dashboard_periods(store) == []
     assert build_dashboard(store, "2017/18 Q1").rows == []
+
+
+def model_only_quarter(store: Store, period: str, labels: list[str]) -> list[str]:
+    """Quotes of ``period`` labelled only by the model (one per label); their ids."""
+    quotes = [Quote(f"quote {i}", source="Care leavers", period=period) for i in range(len(labels))]
+    store.add_quotes(quotes)
+    store.add_tags(
+        Tag(quote_id=q.id, label=label, who="model", origin=MODEL, model_version="t")
+        for q, label in zip(quotes, labels, strict=True)
+    )
+    return [q.id for q in quotes]
+
+
+def test_a_quarter_only_the_model_labelled_has_no_rag_and_says_why(store: Store) -> None:
+    load(store, "000")
+    model_only_quarter(store, "2017/18 Q2", ["unsure"] * 17 + ["not_so_good"] * 30)
+    board = build_dashboard(store, "2017/18 Q2")
+    [row] = [r for r in board.rows if r.is_voice]
+    assert row.rag is None and row.direction == ""
+    assert row.value == "not rated: no quote is tagged by people"
+    assert row.count == "proposed by the model, not yet checked: 47"
+    assert row.trend == [22.2, None]  # Q1's people's tags; Q2 has none
+    assert build_dashboard(store, "2017/18 Q2").filter_rag(["R", "A", "G"]).rows == []
+
+
+def test_nine_model_labels_and_one_human_tag_give_no_rag_on_the_dashboard(store: Store) -> None:
+    ids = model_only_quarter(store, "2017/18 Q2", ["not_so_good"] * 10)
+    store.add_tag(Tag(quote_id=ids[0], label="not_so_good", who="alice", origin=HUMAN))
+    [row] = [r for r in build_dashboard(store, "2017/18 Q2").rows if r.is_voice]
+    assert row.rag is None
+    assert row.count == "1 tagged by people · proposed by the model, not yet checked: 9"
+    hidden = build_dashboard(store, "2017/18 Q2", count_formatter=lambda n: "<5" if n < 5 else str(n))
+    [row] = [r for r in hidden.rows if r.is_voice]
+    assert (row.rag, row.value) == (None, "not rated: fewer than 5 quotes tagged by people")

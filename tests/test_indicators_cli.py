@@ -198,7 +198,8 @@ def test_voice_command_on_seed_000(voice_home: Path) -> None:
     r = run("indicators", "voice", "--period", "2017/18 Q1")
     assert r.exit_code == 0, r.output
     assert "good 22% (2 of 9), unsure 33% (3 of 9), not so good 44% (4 of 9)" in r.stdout
-    assert "9 tagged, 7 untagged" in r.stdout and "RAG: R" in r.stdout
+    assert "9 tagged by people, 0 proposed by the model (not yet checked), 7 untagged" in r.stdout
+    assert "RAG: R" in r.stdout
     [row] = json.loads(run("indicators", "voice", "--format", "json").stdout)  # latest period
     assert (row["period"], row["good"], row["n_untagged"], row["direction"]) == (
         "2017/18 Q1",
@@ -213,7 +214,41 @@ def test_voice_command_on_seed_000(voice_home: Path) -> None:
         ("2017/18 Q2", "better", None),
     ]
     r = run("indicators", "voice", "--period", "2017/18 Q1", "--source", "Supporting Leicestershire Families")
-    assert "no tagged quotes" in r.stdout and "0 tagged, 7 untagged" in r.stdout
+    assert "no quotes tagged by people" in r.stdout and "0 tagged by people" in r.stdout
+    assert "7 untagged" in r.stdout and "RAG: none (no quote is tagged by people)" in r.stdout
+
+
+def test_voice_command_gives_no_rag_for_a_quarter_only_the_model_labelled(
+    voice_home: Path, tmp_path: Path
+) -> None:
+    from voice.records import MODEL, Tag
+
+    quotes = tmp_path / "q.csv"
+    lines = ["text,period,source"] + [f"quote number {i},2017/18 Q3,Care leavers" for i in range(12)]
+    quotes.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("import", quotes).exit_code == 0
+    store = db(voice_home)
+    labels = ["unsure"] * 5 + ["not_so_good"] * 4 + ["good"] * 2  # 11 proposals, one quote left
+    ids = [q.id for q in store.quotes(period="2017/18 Q3")]
+    store.add_tags(
+        Tag(quote_id=qid, label=label, who="model", origin=MODEL, model_version="t")
+        for qid, label in zip(ids, labels, strict=False)
+    )
+    r = run("indicators", "voice", "--period", "2017/18 Q3", "--format", "json")
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.stdout)
+    assert (row["people_tagged"], row["model_proposed"], row["n_untagged"]) == (0, 11, 1)
+    assert (row["rag"], row["direction"], row["pct_good"], row["good"]) == (None, None, None, 0)
+    assert row["rag_note"].startswith("no quote is tagged by people; 11 proposed by the model")
+    assert row["provisional_shares_from_proposals"] == {"good": 18.2, "unsure": 45.5, "not_so_good": 36.4}
+    table = run("indicators", "voice", "--period", "2017/18 Q3")
+    assert "0 tagged by people, 11 proposed by the model (not yet checked), 1 untagged" in table.stdout
+    assert "provisional, not counted: proposed by the model, not yet checked: good 18%" in table.stdout
+    assert "RAG: none (no quote is tagged by people" in table.stdout
+    [csv_row] = csv.DictReader(
+        run("indicators", "voice", "--period", "2017/18 Q3", "--format", "csv").stdout.splitlines()
+    )
+    assert (csv_row["people_tagged"], csv_row["model_proposed"], csv_row["rag"]) == ("0", "11", "")
 
 
 def test_voice_command_without_quotes(voice_home: Path) -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from voice.cli import app
 from voice.demo import load_demo
 from voice.ingest.seed_appendix import read_seed_appendix
-from voice.records import LABEL_HEADINGS, Quote
+from voice.records import LABEL_HEADINGS, MODEL, Quote, Tag
 from voice.report import (
     ReportQuote,
     appendix_docx,
@@ -25,6 +25,7 @@ from voice.report import (
     export_appendix,
     select_quotes,
 )
+from voice.report._appendix import PROPOSED_MARK
 
 CP = "Children's Rights Service: Child Protection"
 PERIOD = "2017/18 Q1"
@@ -85,7 +86,7 @@ def test_markdown_from_the_store_has_the_nine_quotes_under_the_right_headings(st
     items = select_quotes(store, [PERIOD], sources=[CP])
     assert len(items) == 9  # the 7 untagged SLF quotes are not in an appendix
     md = appendix_markdown(items)
-    assert "9 quotes: 2 good, 3 don't know, 4 not so good." in md
+    assert "9 quotes tagged by people: 2 good, 3 don't know, 4 not so good." in md
     _, expected = seed_blocks()
     found: dict[str, list[str]] = {}
     current = None
@@ -159,10 +160,10 @@ def test_classes_themes_and_counts():
     themed = [ReportQuote(i.quote, i.label, theme=themes[i.quote.id]) for i in items]
     md = appendix_markdown(themed, show_themes=True, count_text=lambda n: "<5" if n < 5 else str(n))
     assert md.index("### being listened to") < md.index("### Other")
-    assert "#### What's good?" in md and "<5 quotes: <5 good" in md
+    assert "#### What's good?" in md and "<5 quotes tagged by people: <5 good" in md
     only_bad = appendix_markdown(items, classes=["not_so_good"])
     assert "What's not so good?" in only_bad and "What's good?" not in only_bad
-    assert "4 quotes: 4 not so good." in only_bad
+    assert "4 quotes tagged by people: 4 not so good." in only_bad
     with pytest.raises(ValueError, match="unknown class"):
         build_appendix(items, classes=["great"])
     empty = appendix_markdown([], periods=[PERIOD])
@@ -230,7 +231,7 @@ def test_cli_appendix_for_the_seed_period(voice_home, tmp_path, monkeypatch):
     out = tmp_path / "appendix.md"
     r = runner.invoke(app, ["appendix", "--period", "Q1 2017/2018", "-o", str(out), "--by", "A. Writer"])
     assert r.exit_code == 0, r.output
-    assert "9 quotes: 2 good, 3 don't know, 4 not so good, redacted" in r.output
+    assert "9 quotes tagged by people: 2 good, 3 don't know, 4 not so good, redacted" in r.output
     md = out.read_text(encoding="utf-8")
     assert "When [name] starts talking" in md and "When N starts" not in md
     assert md.count("\u201c") == 9
@@ -239,7 +240,7 @@ def test_cli_appendix_for_the_seed_period(voice_home, tmp_path, monkeypatch):
     entry = Store(f"sqlite:///{voice_home / 'voice.db'}").audit_log(limit=1)[0]
     assert (entry["who"], entry["action"]) == ("A. Writer", "export")
     r = runner.invoke(app, ["appendix", "--period", PERIOD, "--label", "What's not so good?", "-o", str(out)])
-    assert r.exit_code == 0 and "4 quotes: 4 not so good" in r.output
+    assert r.exit_code == 0 and "4 quotes tagged by people: 4 not so good" in r.output
 
 
 def test_cli_appendix_errors_are_clear(voice_home, tmp_path, monkeypatch):
@@ -287,3 +288,86 @@ def test_quote_attribution_default_is_the_seed_style():
         Quote("It helps.", source="Care leavers", period=PERIOD, gender="Male", age=19), "good"
     )
     assert "\u201cIt helps.\u201d Male, 19" in appendix_markdown([item])
+
+
+# -- people's tags, and the model's proposals only when asked for, marked ---------------------------
+
+SLF = "Supporting Leicestershire Families"
+
+
+def seed_with_proposals(store) -> list[str]:  # type: ignore[no-untyped-def]
+    """Seed 000 (nine people's tags) plus a model proposal for each of its seven untagged quotes."""
+    appendix = read_seed_appendix(seed("000"))
+    store.add_quotes(appendix.quotes, appendix.tags)
+    tagged = {t.quote_id for t in appendix.tags}
+    untagged = [q.id for q in appendix.quotes if q.id not in tagged]
+    labels = ["good"] * 4 + ["not_so_good"] * 3
+    store.add_tags(
+        Tag(quote_id=qid, label=label, who="model", origin=MODEL, model_version="t")
+        for qid, label in zip(untagged, labels, strict=True)
+    )
+    return untagged
+
+
+def test_appendix_has_people_tags_only_unless_proposals_are_asked_for(store):
+    proposed_ids = seed_with_proposals(store)
+    assert len(proposed_ids) == 7
+    people = select_quotes(store, [PERIOD])
+    assert len(people) == 9 and not any(i.proposed for i in people)
+    assert not {i.quote.id for i in people} & set(proposed_ids)
+    md = appendix_markdown(people)
+    assert PROPOSED_MARK not in md and "9 quotes tagged by people: 2 good" in md
+
+    both = select_quotes(store, [PERIOD], include_proposals=True)
+    assert len(both) == 16 and {i.quote.id for i in both if i.proposed} == set(proposed_ids)
+    md = appendix_markdown(both)
+    assert md.count(PROPOSED_MARK) == 7
+    assert "16 quotes (9 tagged by people, 7 proposed by the model, not checked): 6 good" in md
+    assert "7 quotes (0 tagged by people, 7 proposed by the model, not checked)" in md  # SLF section
+    slf_quotes = [ln for ln in md.splitlines() if ln.startswith("\u201c") and PROPOSED_MARK in ln]
+    assert len(slf_quotes) == 7
+    docx = _docx_text(appendix_docx(both))
+    assert docx.count(PROPOSED_MARK) == 7 and "9 tagged by people, 7 proposed by the model" in docx
+    rows = list(csv.DictReader(io.StringIO(appendix_table(both, "csv").decode("utf-8-sig"))))
+    by = {r["id"]: r["label_by"] for r in rows}
+    assert {by[q] for q in proposed_ids} == {"model proposal"}
+    assert [v for k, v in by.items() if k not in proposed_ids] == ["person"] * 9
+
+
+def test_xlsx_export_says_whose_label(store, tmp_path):
+    from openpyxl import load_workbook
+
+    seed_with_proposals(store)
+    out = tmp_path / "a.xlsx"
+    export_appendix(
+        store, select_quotes(store, [PERIOD], include_proposals=True), out, "me", text_transform=str
+    )
+    ws = load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    column = [row[header.index("label_by")] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert sorted(column) == ["model proposal"] * 7 + ["person"] * 9
+
+
+def test_cli_appendix_leaves_proposals_out_unless_asked(voice_home, tmp_path, monkeypatch):
+    from voice.store import Store
+
+    fake_redact(monkeypatch)
+    store = Store(f"sqlite:///{voice_home / 'voice.db'}")
+    seed_with_proposals(store)
+    out = tmp_path / "a.md"
+    r = runner.invoke(app, ["appendix", "--period", PERIOD, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "9 quotes tagged by people: 2 good" in r.output
+    md = out.read_text(encoding="utf-8")
+    assert PROPOSED_MARK not in md and md.count("\u201c") == 9 and SLF not in md
+    r = runner.invoke(app, ["appendix", "--period", PERIOD, "--include-proposals", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "16 quotes (9 tagged by people, 7 proposed by the model, not checked)" in r.output
+    md = out.read_text(encoding="utf-8")
+    assert md.count(PROPOSED_MARK) == 7 and md.count("\u201c") == 16
+    table = tmp_path / "a.csv"
+    r = runner.invoke(app, ["appendix", "--period", PERIOD, "--include-proposals", "-o", str(table)])
+    rows = list(csv.DictReader(io.StringIO(table.read_text(encoding="utf-8-sig"))))
+    assert sorted(r["label_by"] for r in rows) == ["model proposal"] * 7 + ["person"] * 9
+    r = runner.invoke(app, ["appendix", "--period", PERIOD, "--source", SLF, "-o", str(out)])
+    assert r.exit_code == 1 and "no quotes labelled good, unsure, not_so_good by people" in r.output

@@ -90,7 +90,7 @@ def test_fewer_than_five_tagged_has_no_rag(good: int, unsure: int, nsg: int) -> 
 
 def test_no_tagged_quotes() -> None:
     v = voice_indicator_from_labels(labels(untagged=3), Q1, labels(5, 5))
-    assert v.text == "no tagged quotes"
+    assert v.text == "no quotes tagged by people"
     assert (v.share_good, v.share_unsure, v.share_not_so_good) == (None, None, None)
     assert (v.direction, v.rag) == (None, None)
     ind = v.as_indicator()
@@ -171,7 +171,7 @@ def test_direction_against_a_previous_period_from_a_csv(voice_home: Path, tmp_pa
     assert (prev.rag, prev.direction) == ("G", "no previous data")  # good 60%, not so good 20%
 
 
-def test_current_label_decides(voice_home: Path) -> None:
+def test_people_tags_decide_and_proposals_are_counted_apart(voice_home: Path) -> None:
     run("import-seed", seed("000"))
     store = db(voice_home)
     current = store.current_tags()
@@ -184,8 +184,13 @@ def test_current_label_decides(voice_home: Path) -> None:
     # a model tag does not override a human one
     store.add_tags([Tag(quote_id=tagged.id, label="unsure", who="model", origin=MODEL, model_version="t")])
     v = compute_voice_indicator(store, Q1)
-    assert v.counts == {"good": 4, "unsure": 3, "not_so_good": 3}
-    assert (v.n_tagged, v.n_untagged) == (10, 6)
+    # alice's retag counts; the model's proposal for the untagged quote is in no share
+    assert v.counts == {"good": 3, "unsure": 3, "not_so_good": 3}
+    assert (v.n_tagged, v.n_proposed, v.n_untagged) == (9, 1, 6)
+    assert v.proposed_counts == {"good": 1, "unsure": 0, "not_so_good": 0}
+    # undoing alice's tag: the source document's tag stands again, still a people's tag
+    store.undo_tag(tagged.id, who="alice")
+    assert compute_voice_indicator(store, Q1).counts == {"good": 2, "unsure": 3, "not_so_good": 4}
 
 
 def test_example_file_period_is_small_and_better(voice_home: Path) -> None:
@@ -204,3 +209,73 @@ def test_example_file_period_is_small_and_better(voice_home: Path) -> None:
 def test_empty_period_is_refused(voice_home: Path) -> None:
     with pytest.raises(ValueError):
         compute_voice_indicator(db(voice_home), "")
+
+
+# ---------------------------------------------------------------------------------------------
+# people's tags only: the model's proposals never make a share, a direction or a RAG
+# ---------------------------------------------------------------------------------------------
+
+
+def test_proposals_alone_give_no_share_and_no_rag() -> None:
+    proposed = ["good"] * 5 + ["unsure"] * 2 + ["not_so_good"] * 2
+    v = voice_indicator_from_labels(labels(untagged=2), Q1, labels(9, 1), proposed=proposed)
+    assert (v.n_tagged, v.n_proposed, v.n_untagged) == (0, 9, 2)
+    assert (v.share_good, v.rag, v.direction) == (None, None, None)
+    assert v.rag_note.startswith("no quote is tagged by people; 9 proposed by the model")
+    assert v.provisional_shares == pytest.approx({"good": 5 / 9, "unsure": 2 / 9, "not_so_good": 2 / 9})
+    assert v.provisional_text.startswith("proposed by the model, not yet checked: good 56% (5 of 9)")
+    row = v.as_row()
+    assert (row["people_tagged"], row["model_proposed"], row["rag"], row["pct_good"]) == (0, 9, None, None)
+    assert row["provisional_shares_from_proposals"] == {"good": 55.6, "unsure": 22.2, "not_so_good": 22.2}
+    ind = v.as_indicator()
+    assert (ind.value, ind.rag, ind.denominator) == (None, None, None)
+    assert "9 proposed by the model, not counted" in ind.note
+
+
+def add_period(store: Store, period: str, n: int) -> list[str]:
+    """``n`` untagged quotes of one period; their ids."""
+    from voice.records import Quote
+
+    quotes = [Quote(f"quote {i} of {period}", source=CRS, period=period) for i in range(n)]
+    store.add_quotes(quotes)
+    return [q.id for q in quotes]
+
+
+def model_tags(ids: list[str], label: str) -> list[Tag]:
+    return [Tag(quote_id=i, label=label, who="model", origin=MODEL, model_version="t") for i in ids]
+
+
+def test_nine_model_labels_and_one_human_tag_give_no_rag(store: Store) -> None:
+    ids = add_period(store, Q1, 10)
+    store.add_tags(model_tags(ids[:9], "not_so_good"))  # alone, 9 of 10 not so good would be Red
+    store.add_tag(Tag(quote_id=ids[9], label="not_so_good", who="alice", origin=HUMAN))
+    v = compute_voice_indicator(store, Q1)
+    assert (v.n_tagged, v.n_proposed, v.n_untagged) == (1, 9, 0)
+    assert v.counts == {"good": 0, "unsure": 0, "not_so_good": 1}
+    assert v.rag is None and v.rag_note.startswith("fewer than 5 quotes tagged by people; 9 proposed")
+    assert compute_all_voice_indicators(store) == [v]
+
+
+def test_direction_compares_people_tags_only(store: Store) -> None:
+    previous = add_period(store, "2016/17 Q4", 10)
+    store.add_tags(model_tags(previous, "good"))  # the model alone thinks the last quarter was all good
+    current = add_period(store, Q1, 5)
+    for qid in current:
+        store.add_tag(Tag(quote_id=qid, label="unsure", who="alice", origin=HUMAN))
+    v = compute_voice_indicator(store, Q1)
+    assert (v.previous_share_good, v.direction, v.rag) == (None, "no previous data", "R")
+    store.add_tag(Tag(quote_id=previous[0], label="good", who="bob", origin=HUMAN))
+    v = compute_voice_indicator(store, Q1)
+    assert (v.previous_share_good, v.direction) == (1.0, "worse")  # one person's tag: 100% good
+    assert compute_all_voice_indicators(store)[-1] == v
+
+
+def test_an_undone_tag_leaves_the_proposal_uncounted(store: Store) -> None:
+    ids = add_period(store, Q1, 5)
+    store.add_tags(model_tags(ids, "good"))
+    for qid in ids:
+        store.add_tag(Tag(quote_id=qid, label="good", who="alice", origin=HUMAN))
+    assert compute_voice_indicator(store, Q1).rag == "G"
+    store.undo_tag(ids[0], who="alice")
+    v = compute_voice_indicator(store, Q1)
+    assert (v.n_tagged, v.n_proposed, v.rag) == (4, 1, None)

@@ -89,7 +89,8 @@ TREND_COLUMNS: tuple[str, ...] = (
 
 VOICE_COLUMNS: tuple[str, ...] = (
     "period",
-    "n_tagged",
+    "people_tagged",
+    "model_proposed",
     "n_untagged",
     "good",
     "unsure",
@@ -101,8 +102,12 @@ VOICE_COLUMNS: tuple[str, ...] = (
     "previous_pct_good",
     "direction",
     "rag",
+    "rag_note",
     "text",
+    "provisional_text",
 )
+"""The voice indicator's columns: every figure from people's tags, except ``provisional_*``."""
+VOICE_JSON_COLUMNS = (*VOICE_COLUMNS, "provisional_shares_from_proposals")
 
 
 class Rag(StrEnum):
@@ -323,10 +328,12 @@ def voice(
 ) -> None:
     """The voice indicator: shares of good / unsure / not so good quotes in a period.
 
-    Uses each quote's current label (newest human tag, else newest model tag). Direction
-    compares share good with the previous quarter (5 points or more is better/worse). RAG: none
-    with fewer than 5 tagged quotes; G when good >= 60% and not so good <= 20%; R when not so
-    good >= 40% or good < 30%; otherwise A.
+    Counts people's tags only (each quote's newest standing human tag). Quotes whose label is
+    only the model's proposal are counted apart (model_proposed) and their split is shown as
+    provisional; they are in no share, direction or RAG. Direction compares share good with the
+    previous quarter (5 points or more is better/worse). RAG: none with fewer than 5 quotes
+    tagged by people; G when good >= 60% and not so good <= 20%; R when not so good >= 40% or
+    good < 30%; otherwise A.
     """
     with user_errors():
         results = _voice_results(open_store(), _period(period), source, all_periods)
@@ -334,7 +341,8 @@ def voice(
         if fmt is Format.table and len(results) == 1:
             _print_voice(results[0])
         else:
-            print_rows(rows, VOICE_COLUMNS, fmt, title="voice indicator")
+            columns = VOICE_JSON_COLUMNS if fmt is Format.json else VOICE_COLUMNS
+            print_rows(rows, columns, fmt, title="voice indicator (people's tags)")
 
 
 def _voice_results(
@@ -360,13 +368,19 @@ def _print_voice(v: VoiceIndicator) -> None:
     previous = (
         f"{v.previous_period}: good {round(v.previous_share_good * 100)}%"
         if v.previous_share_good is not None
-        else f"{v.previous_period or 'previous period'}: no tagged quotes"
+        else f"{v.previous_period or 'previous period'}: no quotes tagged by people"
     )
     console.print(f"voice indicator {v.period}{f' (source {v.source})' if v.source else ''}", highlight=False)
     console.print(f"  {v.text}", highlight=False)
-    console.print(f"  {v.n_tagged} tagged, {v.n_untagged} untagged", highlight=False)
+    console.print(
+        f"  {v.n_tagged} tagged by people, {v.n_proposed} proposed by the model (not yet checked), "
+        f"{v.n_untagged} untagged",
+        highlight=False,
+    )
+    if v.n_proposed:
+        console.print(f"  provisional, not counted: {v.provisional_text}", highlight=False)
     console.print(f"  direction: {v.direction or 'n/a'} (previous {previous})", highlight=False)
-    console.print(f"  RAG: {v.rag or 'none (fewer than 5 tagged quotes)'}", highlight=False)
+    console.print(f"  RAG: {v.rag or f'none ({v.rag_note})'}", highlight=False)
 
 
 def _plural(n: int, word: str) -> str:

@@ -248,6 +248,6 @@ def demo(
         v = compute_voice_indicator(store, "2017/18 Q1")
         console.print(
             "Feedback from families and evaluation provides evidence of positive impact, 2017/18 Q1: "
-            f"{v.text} (RAG {v.rag or 'n/a'}; human tags outrank model proposals)"
+            f"{v.text} (RAG {v.rag or 'n/a'}; people's tags only, model proposals not counted)"
         )
         console.print("Next: `voice quotes`, `voice queue`, `voice indicators show --period '2017/18 Q1'`.")

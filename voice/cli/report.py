@@ -33,12 +33,21 @@ def appendix(
     ] = None,
     by: Annotated[str, typer.Option("--by", help="Your name, recorded in the audit log.")] = DEFAULT_WHO,
     counts: Annotated[bool, typer.Option("--counts/--no-counts", help="Show quote counts.")] = True,
+    include_proposals: Annotated[
+        bool,
+        typer.Option(
+            "--include-proposals",
+            help="Also quotes labelled only by the model, each marked 'proposed by the model, not checked'.",
+        ),
+    ] = False,
 ) -> None:
     """Export the "Voice of the Child" appendix in the seed's style, redacted.
 
     Quotes of the chosen quarters are grouped by source under "What's good?", "Don't know" and
-    "What's not so good?" by their current label (newest human tag, else the model's proposal),
-    each as “text” Female, 15. Names, schools and places are redacted (voice.redact); counts
+    "What's not so good?" by the label people gave them (newest human tag), each as “text”
+    Female, 15. The model's unchecked proposals are left out unless --include-proposals is
+    given; then each is marked "(proposed by the model, not checked)" (label_by "model proposal"
+    in a table). Names, schools and places are redacted (voice.redact); counts
     under 5 show as "<5" and attributions shared by fewer than 5 quotes are coarsened
     (docs/PRIVACY.md). .md and
     .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
@@ -51,12 +60,15 @@ def appendix(
         if suffix not in EXPORT_SUFFIXES:
             raise ValueError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
         store = open_store()
-        items = select_quotes(store, periods, sources=source or None, classes=classes)
+        items = select_quotes(
+            store, periods, sources=source or None, classes=classes, include_proposals=include_proposals
+        )
         if not items:
             where = f" from {', '.join(source)}" if source else ""
+            whose = "" if include_proposals else " by people"
             raise ValueError(
-                f"no quotes labelled {', '.join(classes)}{where} in {', '.join(periods)} "
-                "(see `voice quotes --period ...`)"
+                f"no quotes labelled {', '.join(classes)}{whose}{where} in {', '.join(periods)} "
+                "(see `voice quotes --period ...`; --include-proposals adds the model's proposals)"
             )
         transform = load_redactor([i.quote.text for i in items])
         from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count
@@ -76,6 +88,7 @@ def appendix(
             with_counts=counts,
         )
         console.print(
-            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str)}, redacted) to {output}",
+            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str, built.n_proposed)}, "
+            f"redacted) to {output}",
             highlight=False,
         )

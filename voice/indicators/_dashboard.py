@@ -164,7 +164,8 @@ def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard
                 linked_sources=links,
             )
         )
-    if not any(row.is_voice for row in rows) and period in voice and voice[period].n_tagged:
+    v = voice.get(period)
+    if not any(row.is_voice for row in rows) and v is not None and (v.n_tagged or v.n_proposed):
         template = Indicator(indicator=VOICE_ROW_NAME, period=period, key="voice")
         rows.append(_voice_row(template, voice, periods, period, count_formatter, sources))
     return Dashboard(period, periods, rows, voice)
@@ -178,7 +179,7 @@ def _voice_row(  # type: ignore[no-untyped-def]
     count_formatter,
     sources: Sequence[str],
 ) -> DashboardRow:
-    """The "Feedback from families ..." row with the computed voice indicator."""
+    """The "Feedback from families ..." row: people's tags counted, the model's proposals apart."""
     v = voice.get(period)
     suppress = count_formatter(1) != "1"  # the caller hides small numbers
 
@@ -194,10 +195,18 @@ def _voice_row(  # type: ignore[no-untyped-def]
         else None
         for p in periods
     ]
+    proposed = (
+        f"proposed by the model, not yet checked: {count_formatter(v.n_proposed)}"
+        if v is not None and v.n_proposed
+        else ""
+    )
     if v is None or not v.n_tagged:
-        value, count, direction, rag = "no tagged quotes", "", "", None
+        value = "not rated: no quote is tagged by people" if proposed else "no quotes tagged by people"
+        count, direction, rag = proposed, "", None
     elif hidden(v.n_tagged):
-        value, count, direction, rag = "fewer than 5 tagged quotes", count_formatter(v.n_tagged), "", None
+        value = f"not rated: fewer than {config.SMALL_NUMBER_THRESHOLD} quotes tagged by people"
+        count = " · ".join(x for x in (f"{count_formatter(v.n_tagged)} tagged by people", proposed) if x)
+        direction, rag = "", None
     else:
         value = " · ".join(
             f"{name} <{config.SMALL_NUMBER_THRESHOLD}"
@@ -205,7 +214,7 @@ def _voice_row(  # type: ignore[no-untyped-def]
             else f"{name} {round(100 * (v.shares[k] or 0))}%"
             for k, name in (("good", "good"), ("unsure", "unsure"), ("not_so_good", "not so good"))
         )
-        count = f"{count_formatter(v.n_tagged)} quotes"
+        count = " · ".join(x for x in (f"{count_formatter(v.n_tagged)} tagged by people", proposed) if x)
         direction = ARROWS.get(v.direction or "", v.direction or "")
         rag = v.rag
     return DashboardRow(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voice.ingest.fields import period_sort_key
-from voice.records import LABEL_HEADINGS, Quote, Tag
+from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
 from voice.report._tables import quote_row, write_table
 from voice.store import Store
 
@@ -62,13 +62,17 @@ TABLE_COLUMNS = [
     "attribution",
     "label",
     "label_origin",
+    "label_by",
     "theme",
     "source",
     "period",
     "question",
 ]
 """Quote table columns of a report export: redacted text and coarsened attribution only
-(no raw gender, age or speaker columns)."""
+(no raw gender, age or speaker columns); ``label_by`` is ``person`` or ``model proposal``."""
+
+PROPOSED_MARK = "(proposed by the model, not checked)"
+"""Printed after the attribution of a quote whose label is only the model's proposal."""
 
 TextTransform = Callable[[str], str]
 Attribution = Callable[[Quote], str]
@@ -92,6 +96,11 @@ class ReportQuote:
     tag: Tag | None = None
     theme: str | None = None
 
+    @property
+    def proposed(self) -> bool:
+        """True when the label is only the model's proposal (no person has tagged the quote)."""
+        return self.tag is not None and self.tag.origin != HUMAN
+
 
 @dataclass(frozen=True)
 class AppendixEntry:
@@ -101,6 +110,7 @@ class AppendixEntry:
     text: str
     attribution: str
     label: str
+    proposed: bool = False
 
 
 @dataclass
@@ -114,6 +124,11 @@ class AppendixGroup:
     def count(self) -> int:
         """Quotes in this group."""
         return sum(len(v) for v in self.entries.values())
+
+    @property
+    def n_proposed(self) -> int:
+        """Quotes in this group whose label is only the model's proposal."""
+        return sum(e.proposed for v in self.entries.values() for e in v)
 
 
 @dataclass
@@ -133,6 +148,11 @@ class AppendixSection:
             for label, entries in g.entries.items():
                 c[label] += len(entries)
         return c
+
+    @property
+    def n_proposed(self) -> int:
+        """Quotes in this section whose label is only the model's proposal."""
+        return sum(g.n_proposed for g in self.groups)
 
 
 @dataclass
@@ -158,6 +178,11 @@ class Appendix:
         """Quotes in the appendix."""
         return sum(self.counts.values())
 
+    @property
+    def n_proposed(self) -> int:
+        """Quotes in the appendix whose label is only the model's proposal."""
+        return sum(s.n_proposed for s in self.sections)
+
 
 # -- selecting -----------------------------------------------------------------------------------
 
@@ -170,8 +195,9 @@ def select_quotes(
     themes: Mapping[str, str] | None = None,
     theme_names: Collection[str] | None = None,
     quote_ids: Collection[str] | None = None,
+    include_proposals: bool = False,
 ) -> list[ReportQuote]:
-    """Stored quotes of ``periods`` whose current label is one of ``classes``.
+    """Stored quotes of ``periods`` tagged by people with one of ``classes``.
 
     Args:
         store: where the quotes and their tags are.
@@ -181,12 +207,14 @@ def select_quotes(
         themes: quote id -> theme label, to show theme sections.
         theme_names: only quotes of these themes (needs ``themes``).
         quote_ids: only these quotes (the report writer's pick), in store order.
+        include_proposals: also quotes whose current label is only the model's proposal
+            (each :attr:`ReportQuote.proposed`, marked as such wherever it is printed).
     """
     current = store.current_tags()
     out = []
     for q in store.quotes(periods=list(periods)):
         tag = current.get(q.id)
-        if tag is None or tag.label not in classes:
+        if tag is None or tag.label not in classes or (tag.origin != HUMAN and not include_proposals):
             continue
         if sources is not None and q.source not in sources:
             continue
@@ -275,7 +303,9 @@ def build_appendix(
             group = AppendixGroup(text_transform(theme) if theme else None)
             for label in wanted:
                 group.entries[label] = [
-                    AppendixEntry(i.quote.id, text_transform(i.quote.text), attribution(i.quote), label)
+                    AppendixEntry(
+                        i.quote.id, text_transform(i.quote.text), attribution(i.quote), label, i.proposed
+                    )
                     for i in group_items
                     if i.label == label
                 ]
@@ -307,18 +337,31 @@ def _theme_groups(
     return [(name, groups[name]) for name in sorted(groups, key=key)]
 
 
-def counts_line(counts: Mapping[str, int], classes: Sequence[str], count_text: Callable[[int], str]) -> str:
-    """ "9 quotes: 2 good, 3 don't know, 4 not so good"."""
+def counts_line(
+    counts: Mapping[str, int], classes: Sequence[str], count_text: Callable[[int], str], proposed: int = 0
+) -> str:
+    """ "9 quotes tagged by people: 2 good, 3 don't know, 4 not so good", saying whose labels.
+
+    With ``proposed`` quotes labelled only by the model: "9 quotes (7 tagged by people, 2
+    proposed by the model, not checked): ...".
+    """
     total = sum(counts.get(c, 0) for c in classes)
     parts = ", ".join(f"{count_text(counts.get(c, 0))} {CLASS_WORDS[c]}" for c in classes)
     noun = "quote" if count_text(total) == "1" else "quotes"  # "<5 quotes", never "<5 quote"
-    return f"{count_text(total)} {noun}: {parts}"
+    if not proposed:
+        return f"{count_text(total)} {noun} tagged by people: {parts}"
+    whose = f"{count_text(total - proposed)} tagged by people, {count_text(proposed)} proposed by the model"
+    return f"{count_text(total)} {noun} ({whose}, not checked): {parts}"
 
 
 def quoted(entry: AppendixEntry) -> str:
-    """The seed's quote style: “text” Attribution."""
+    """The seed's quote style: “text” Attribution, then the proposal mark when there is one."""
     text = " ".join(entry.text.split())
-    return f"\u201c{text}\u201d" + (f" {entry.attribution}" if entry.attribution else "")
+    return f"\u201c{text}\u201d" + "".join(f" {x}" for x in (entry.attribution, _mark(entry)) if x)
+
+
+def _mark(entry: AppendixEntry) -> str:
+    return PROPOSED_MARK if entry.proposed else ""
 
 
 # -- rendering -----------------------------------------------------------------------------------
@@ -336,10 +379,9 @@ def _md(text: str) -> str:
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
     """The appendix as Markdown (headings, one paragraph per quote)."""
-    ct = appendix.count_text
     lines = [f"# {_md(appendix.title)}", ""]
     if with_counts:
-        lines += [counts_line(appendix.counts, appendix.classes, ct) + ".", ""]
+        lines += [_line(appendix, appendix.counts, appendix.n_proposed), ""]
     if not appendix.sections:
         lines += ["No quotes were chosen for this appendix.", ""]
     for section in appendix.sections:
@@ -347,13 +389,13 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
         if section.subtitle:
             lines += [_md(section.subtitle), ""]
         if with_counts and len(appendix.sections) > 1:
-            lines += [counts_line(section.counts, appendix.classes, ct) + ".", ""]
+            lines += [_line(appendix, section.counts, section.n_proposed), ""]
         for group in section.groups:
             level = "###"
             if group.heading is not None:
                 lines += [f"### {_md(group.heading)}", ""]
                 if with_counts:
-                    lines += [counts_line(_group_counts(group), appendix.classes, ct) + ".", ""]
+                    lines += [_line(appendix, _group_counts(group), group.n_proposed), ""]
                 level = "####"
             for label in appendix.classes:
                 entries = group.entries.get(label, [])
@@ -363,6 +405,11 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
                 for entry in entries:
                     lines += [_md(quoted(entry)), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
+    """A counts line of the appendix, with its full stop."""
+    return counts_line(counts, appendix.classes, appendix.count_text, proposed) + "."
 
 
 def _group_counts(group: AppendixGroup) -> Counter:
@@ -377,9 +424,8 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
     doc.core_properties.title = appendix.title
     doc.core_properties.author = "Voice"
     doc.add_heading(appendix.title, level=0)
-    ct = appendix.count_text
     if with_counts:
-        doc.add_paragraph(counts_line(appendix.counts, appendix.classes, ct) + ".")
+        doc.add_paragraph(_line(appendix, appendix.counts, appendix.n_proposed))
     if not appendix.sections:
         doc.add_paragraph("No quotes were chosen for this appendix.")
     for section in appendix.sections:
@@ -387,13 +433,13 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
         if section.subtitle:
             doc.add_paragraph().add_run(section.subtitle).bold = True
         if with_counts and len(appendix.sections) > 1:
-            doc.add_paragraph(counts_line(section.counts, appendix.classes, ct) + ".")
+            doc.add_paragraph(_line(appendix, section.counts, section.n_proposed))
         for group in section.groups:
             level = 2
             if group.heading is not None:
                 doc.add_heading(group.heading, level=2)
                 if with_counts:
-                    doc.add_paragraph(counts_line(_group_counts(group), appendix.classes, ct) + ".")
+                    doc.add_paragraph(_line(appendix, _group_counts(group), group.n_proposed))
                 level = 3
             for label in appendix.classes:
                 entries = group.entries.get(label, [])
@@ -403,8 +449,9 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
                 for entry in entries:
                     paragraph = doc.add_paragraph()
                     paragraph.add_run(f"\u201c{' '.join(entry.text.split())}\u201d").italic = True
-                    if entry.attribution:
-                        paragraph.add_run(f" {entry.attribution}")
+                    for extra in (entry.attribution, _mark(entry)):
+                        if extra:
+                            paragraph.add_run(f" {extra}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -450,6 +497,7 @@ def table_rows(
         row = quote_row(shown, replace(tag, label=item.label))
         row["attribution"] = attribution(item.quote)
         row["theme"] = text_transform(item.theme) if item.theme else ""
+        row["label_by"] = "model proposal" if item.proposed else "person"
         rows.append(row)
     return rows
 

@@ -43,6 +43,13 @@ classes = c3.multiselect(
     "Headings", list(REPORT_CLASSES), default=list(REPORT_CLASSES), format_func=LABEL_HEADINGS.get
 )
 show_themes = c4.toggle("Group by theme", value=False, disabled=len(periods) != 1)
+include_proposals = st.checkbox(
+    "Include the model's proposals (not checked by a person)",
+    value=False,
+    key="report_proposals",
+    help="Off: only quotes tagged by people. On: each proposal is marked "
+    "“(proposed by the model, not checked)” in the appendix and “model proposal” in the tables.",
+)
 
 if not periods or not classes:
     common.empty_state("Choose at least one period and one heading.")
@@ -65,9 +72,13 @@ items = select_quotes(
     classes=classes,
     themes=themes or None,
     theme_names=chosen_themes or None,
+    include_proposals=include_proposals,
 )
 if not items:
-    common.empty_state("No tagged quotes match these choices.", "Widen the periods, sources or headings.")
+    common.empty_state(
+        "No quotes tagged by people match these choices.",
+        "Widen the periods, sources or headings, or include the model's proposals.",
+    )
     st.stop()
 
 quotes = [i.quote for i in items]
@@ -82,6 +93,7 @@ table = pd.DataFrame(
             "quote (redacted)": redacted[i.quote.id],
             "attribution": coarse.get(i.quote.id, ""),
             "heading": LABEL_HEADINGS[i.label],
+            "label by": "model proposal (not checked)" if i.proposed else "person",
             "theme": i.theme or "",
             "source": i.quote.source or "",
             "id": i.quote.id,
@@ -89,8 +101,12 @@ table = pd.DataFrame(
         for i in items
     ]
 )
+n_proposed = sum(i.proposed for i in items)
+whose = f"{common.format_count(len(items) - n_proposed)} tagged by people" + (
+    f", {common.format_count(n_proposed)} proposed by the model, not checked" if n_proposed else ""
+)
 st.write(
-    f"{common.format_count(len(items))} quotes match; "
+    f"{common.format_count(len(items))} quotes match ({whose}); "
     f"{common.format_count(len(preselect & set(table['id'])))} preselected"
     + (" (each theme's representative quotes)." if preselect is representative else ".")
 )

@@ -22,28 +22,39 @@ CLASS_SCALE = alt.Scale(
 
 
 def voice_summary_panel(store: Store, board: Dashboard) -> None:
-    """The voice indicator of the period (shares, counts, trend) with a chart over the periods."""
+    """The voice indicator of the period from people's tags, with the model's proposals apart."""
     st.subheader("Feedback from children and families")
     v = board.voice.get(board.period)
-    if v is None or not v.n_tagged:
-        common.empty_state(
-            f"No tagged quotes for {board.period}.", "Tag quotes on the Tag page to fill this row."
-        )
-        return
     exact = common.exact_counts()
 
     def shown(n: int) -> bool:
         return exact or common.format_count(n) == str(n)
 
+    if v is not None and v.n_proposed:
+        st.caption(
+            f"Proposed by the model, not yet checked: {common.format_count(v.n_proposed)} quotes "
+            "(not counted below, nor in the RAG, until a person checks them on the Tag page)."
+        )
+    if v is None or not v.n_tagged:
+        why = " No RAG: only people's tags are rated." if v is not None and v.n_proposed else ""
+        common.empty_state(
+            f"No quotes tagged by people for {board.period}.{why}",
+            "Tag quotes on the Tag page to fill this row.",
+        )
+        return
     if not shown(v.n_tagged):
-        common.empty_state(f"Fewer than {common.small_number_threshold()} tagged quotes for {board.period}.")
+        common.empty_state(
+            f"Fewer than {common.small_number_threshold()} quotes tagged by people for {board.period}."
+        )
         return
     cols = st.columns(4)
     for col, label in zip(cols, CLASS_ORDER, strict=False):
         count = common.format_count(v.counts[label])
         share = f"{v.shares[label] or 0:.0%}" if shown(v.counts[label]) else f"{count} quotes"
-        col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes")
-    cols[3].metric("Quotes tagged", common.format_count(v.n_tagged), v.direction or "", delta_color="off")
+        col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes tagged by people")
+    cols[3].metric(
+        "Quotes tagged by people", common.format_count(v.n_tagged), v.direction or "", delta_color="off"
+    )
     rows = [
         {"period": p, "class": LABEL_HEADINGS[c], "share": x.shares[c] or 0}
         for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
@@ -56,7 +67,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         .mark_bar()
         .encode(
             x=alt.X("period:N", sort=None, title=None),
-            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of tagged quotes"),
+            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of quotes tagged by people"),
             color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
             order=alt.Order("class:N"),
             tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
@@ -64,9 +75,9 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         .properties(height=220)
     )
     st.altair_chart(chart, width="stretch")
-    rag = v.rag or "not rated (fewer than 5 tagged quotes)"
+    rag = v.rag or f"not rated (fewer than {common.small_number_threshold()} quotes tagged by people)"
     hidden = "" if exact else " · classes with fewer than 5 quotes are left out (small numbers)"
-    st.caption(f"RAG {rag} · rule in docs/INDICATORS.md{hidden}")
+    st.caption(f"RAG {rag} · from people's tags only · rule in docs/INDICATORS.md{hidden}")
 
 
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
