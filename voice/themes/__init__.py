@@ -1,6 +1,10 @@
-"""Grouping quotes into themes: the pluggable steps (reduce, cluster, label, represent), the theme
-guide, building themes for a period with people's edits kept, summaries and evaluation. Theme
-persistence lives in ``voice.store``.
+"""Grouping quotes into themes: the pluggable steps, the theme guide, building themes for a period
+with people's edits kept, summaries and evaluation. Theme persistence lives in ``voice.store``.
+
+Private modules: ``_base`` (the step protocols), ``_reduce`` (hybrid and guided reducers),
+``_cluster`` (k-means), ``_label`` (c-TF-IDF keywords and labels), ``_represent`` (representative
+quotes), ``_text`` (spaCy lemmas, the non-answer rule, tone words), ``_guide`` (the theme guide),
+``_build`` (the engine and a store's period), ``_summary``, ``_evaluate``.
 
 May import: ``voice.embed``, ``voice.classify`` (sentence splitting), ``voice.privacy``,
 ``voice.store``, ``voice.records``, ``voice.config``.
@@ -16,17 +20,14 @@ from ._build import (
     summarise,
     themes_for_period,
 )
+from ._cluster import KMeansClusterer
 from ._evaluate import evaluate_themes, read_categorised
 from ._guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
-from ._steps import (
-    CentreDiversePicker,
-    CTfidfLabeller,
-    GuidedReducer,
-    HybridReducer,
-    KMeansClusterer,
-    is_non_answer,
-)
+from ._label import CTfidfLabeller
+from ._reduce import GuidedReducer, HybridReducer
+from ._represent import CentreDiversePicker
 from ._summary import RepresentativeQuote, ThemeSummary, for_audience, summarise_for_role
+from ._text import is_non_answer
 
 __all__ = [
     "OTHER",

@@ -5,11 +5,11 @@ are set aside, the rest are embedded (shared on-disk cache with the classifier),
 existing themes ("anchors": pinned or stored themes) join them, the others are reduced and
 clustered into new themes, outliers join their nearest theme when close enough or go to "Other",
 and every theme gets c-TF-IDF keywords, a short label and representative quotes. The steps are
-swappable objects (:mod:`voice.themes_steps`).
+swappable objects (protocols in ``voice.themes._base``).
 
 :func:`themes_for_period` runs the engine over a store's quotes, keeping every saved human edit
-(:mod:`voice.theme_store`): pinned and edited themes stay, quotes keep their theme, new quotes
-join existing themes, and new assignments are saved. Summaries: :mod:`voice.themes_summary`.
+(:mod:`voice.store`): pinned and edited themes stay, quotes keep their theme, new quotes
+join existing themes, and new assignments are saved. Summaries: ``voice.themes._summary``.
 """
 
 from __future__ import annotations
@@ -21,22 +21,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voice import config
-from voice.embed import Embedder, default_embedder
+from voice.embed import Embedder, default_embedder, unit_rows
 from voice.records import Quote
-from voice.themes._steps import (
-    CentreDiversePicker,
-    Clusterer,
-    CTfidfLabeller,
-    GuidedReducer,
-    KMeansClusterer,
-    Labeller,
-    Reducer,
-    RepresentativePicker,
-    centre,
-    is_non_answer,
-    unit_rows,
-)
+from voice.themes._base import Clusterer, Labeller, Reducer, RepresentativePicker, centre
+from voice.themes._cluster import KMeansClusterer
+from voice.themes._label import CTfidfLabeller
+from voice.themes._reduce import GuidedReducer
+from voice.themes._represent import CentreDiversePicker
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
+from voice.themes._text import is_non_answer
 
 __all__ = [
     "NON_ANSWER",
@@ -227,7 +220,7 @@ def build_themes(
         previous: an earlier result on (mostly) the same quotes: its quotes keep their theme
             and its themes become anchors for the new quotes (what a re-run does with a store).
         reducer, clusterer, labeller, picker: the swappable steps (defaults in
-            :mod:`voice.themes_steps`).
+            ``voice.themes._reduce``, ``_cluster``, ``_label``, ``_represent``).
         min_share: smallest new theme as a share of the answered quotes (at least 2 quotes).
         outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
         seed: random seed for the 2-D map.

@@ -108,7 +108,7 @@ def evaluate_set(
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
     from voice.themes._build import build_themes
-    from voice.themes._steps import GuidedReducer
+    from voice.themes._reduce import GuidedReducer
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
