@@ -6,7 +6,7 @@ Private modules: ``_base`` (the step protocols), ``_reduce`` (hybrid and guided 
 quotes), ``_text`` (spaCy lemmas, the non-answer rule, tone words), ``_guide`` (the theme guide),
 ``_build`` (the engine and a store's period), ``_summary``, ``_evaluate``.
 
-May import: ``voice.embed``, ``voice.classify`` (sentence splitting), ``voice.privacy``,
+May import: ``voice.embed``, ``voice.text`` (sentence splitting), ``voice.privacy``,
 ``voice.store``, ``voice.records``, ``voice.config``.
 """
 

@@ -7,18 +7,21 @@ steps, without its one giant class).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
-from voice.embed import Embedder, unit_rows
+from voice.embed import EMBEDDING_DIM, Embedder, unit_rows
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while texts are embedded."""
 
 
 def centre(vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean direction of unit vectors."""
     if not len(vectors):
-        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384, dtype=np.float32)
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else EMBEDDING_DIM, dtype=np.float32)
     return unit_rows(np.asarray(vectors, dtype=np.float32).mean(axis=0, keepdims=True))[0]
 
 

@@ -15,15 +15,15 @@ join existing themes, and new assignments are saved. Summaries: ``voice.themes._
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from voice import config
-from voice.embed import Embedder, default_embedder, unit_rows
+from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
 from voice.records import Quote
-from voice.themes._base import Clusterer, Labeller, Reducer, RepresentativePicker, centre
+from voice.themes._base import Clusterer, Labeller, Progress, Reducer, RepresentativePicker, centre
 from voice.themes._cluster import KMeansClusterer
 from voice.themes._label import CTfidfLabeller
 from voice.themes._reduce import GuidedReducer
@@ -53,8 +53,6 @@ OTHER = "other"
 """Assignment of a quote that fits no theme."""
 NON_ANSWER = "non_answer"
 """What :meth:`ThemeResult.theme_of` says for a non-answer ("don't know", "n/a", empty ...)."""
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -243,7 +241,7 @@ def build_themes(
     skipped = set(non_answers)
     answered = [q for q in unique if q.id not in skipped]
     texts = [q.text for q in answered]
-    dim = 384
+    dim = EMBEDDING_DIM
     emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
     if len(emb):
         dim = emb.shape[1]
@@ -466,8 +464,8 @@ def _anchors(saved, members, everything, embedder: Embedder) -> list[Anchor]:  #
         if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
             members_of[m.theme_id].append(everything[qid].text)
     flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
-    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, 384), np.float32)
-    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else 384
+    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, EMBEDDING_DIM), np.float32)
+    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else EMBEDDING_DIM
     out, start = [], 0
     for t in saved:
         n_seed, n_member = len(seeds_of[t.id]), len(members_of[t.id])

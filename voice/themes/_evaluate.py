@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from voice.embed import Embedder
 from voice.records import Quote
+from voice.themes._base import Progress
 
 BASELINE_SEEDS = (0, 1, 2)
 """k-means seeds the baselines are averaged over."""
@@ -98,7 +99,7 @@ def evaluate_set(
     data: CategorisedSet,
     embedder: Embedder,
     guide: object | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Theme the comments, then AMI of the themes and of the baselines against the categories.
 
@@ -152,7 +153,7 @@ def evaluate_themes(
     embedder: Embedder,
     halves: bool = True,
     guided: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """``evaluate_set`` on the whole file and, with ``halves``, on its tuning and held-out halves.
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from voice import config
 from voice.embed import Embedder, unit_rows
+from voice.text import split_sentences
 from voice.themes._text import text_terms
 
 
@@ -124,8 +125,6 @@ class GuidedReducer:
         whole = guide.probabilities(texts, unit_rows(embeddings))
         if not self.sentence_share:
             return whole
-        from voice.classify import split_sentences
-
         parts = [split_sentences(t) for t in texts]
         multi = [i for i, p in enumerate(parts) if len(p) > 1]
         if not multi:
