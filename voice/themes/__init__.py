@@ -10,6 +10,7 @@ May import: ``voice.embed``, ``voice.text`` (sentence splitting), ``voice.privac
 ``voice.store``, ``voice.records``, ``voice.config``.
 """
 
+from ._base import Clusterer, Guide, Labeller, Reducer, RepresentativePicker
 from ._build import (
     OTHER,
     Anchor,
@@ -35,11 +36,16 @@ __all__ = [
     "CTfidfLabeller",
     "CategoryGuide",
     "CentreDiversePicker",
+    "Clusterer",
+    "Guide",
     "GuideError",
     "GuidedReducer",
     "HybridReducer",
     "KMeansClusterer",
+    "Labeller",
     "OutOfFoldGuide",
+    "Reducer",
+    "RepresentativePicker",
     "RepresentativeQuote",
     "ThemeResult",
     "ThemeSummary",

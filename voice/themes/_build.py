@@ -23,7 +23,15 @@ import numpy as np
 from voice import config
 from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
 from voice.records import Quote
-from voice.themes._base import Clusterer, Labeller, Progress, Reducer, RepresentativePicker, centre
+from voice.themes._base import (
+    Clusterer,
+    Labeller,
+    Progress,
+    Reducer,
+    RepresentativePicker,
+    centre,
+    check_steps,
+)
 from voice.themes._cluster import KMeansClusterer
 from voice.themes._label import CTfidfLabeller
 from voice.themes._reduce import GuidedReducer
@@ -79,7 +87,8 @@ class ThemeResult:
 
     ``assignment`` maps every answered quote to a theme id or ``"other"``; non-answers are listed
     apart and are in no theme. ``coords`` is a 2-D map of the answered quotes (PCA of their
-    embeddings) for a scatter plot.
+    embeddings) for a scatter plot. ``chosen_k`` is how many clusters the clusterer found (None
+    when too few quotes were left to cluster).
     """
 
     themes: list[Theme]
@@ -217,7 +226,8 @@ def build_themes(
             (human edits, earlier runs); they are never moved.
         previous: an earlier result on (mostly) the same quotes: its quotes keep their theme
             and its themes become anchors for the new quotes (what a re-run does with a store).
-        reducer, clusterer, labeller, picker: the swappable steps (defaults in
+        reducer, clusterer, labeller, picker: the swappable steps (protocols in ``voice.themes._base``,
+            checked before any work: a missing method is a :class:`TypeError`; defaults in
             ``voice.themes._reduce``, ``_cluster``, ``_label``, ``_represent``).
         min_share: smallest new theme as a share of the answered quotes (at least 2 quotes).
         outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
@@ -228,6 +238,7 @@ def build_themes(
         The themes (largest first), every answered quote's assignment, the non-answers, the
         quotes in "Other" and a 2-D map.
     """
+    check_steps(embedder, reducer=reducer, clusterer=clusterer, labeller=labeller, picker=picker)
     embedder = embedder or default_embedder()
     reducer = reducer or GuidedReducer()
     clusterer = clusterer or KMeansClusterer()
@@ -271,7 +282,7 @@ def build_themes(
     if len(rest) >= max(4, 2 * min_size):
         features = reducer.fit_transform([texts[i] for i in rest], emb[rest], embedder)
         labels = np.asarray(clusterer.fit_predict(features))
-        chosen_k = getattr(clusterer, "chosen_k_", None) or len(set(labels.tolist()) - {-1})
+        chosen_k = len(set(labels.tolist()) - {-1})
         for c in sorted(set(labels.tolist()) - {-1}):
             members = [rest[j] for j in np.flatnonzero(labels == c)]
             sims = emb[members] @ centre(emb[members])
@@ -310,7 +321,7 @@ def build_themes(
         non_answers=non_answers,
         other=other,
         coords=_coords([q.id for q in answered], emb, seed),
-        model_version=f"{THEMES_VERSION}/{getattr(embedder, 'version', 'unknown')}",
+        model_version=f"{THEMES_VERSION}/{embedder.version}",
         chosen_k=chosen_k,
         details={"clustered": len(rest), "min_theme_size": min_size, "dim": dim},
     )
@@ -432,6 +443,7 @@ def themes_for_period(
     """
     import voice.store as theme_store
 
+    check_steps(embedder, **steps)
     embedder = embedder or default_embedder()
     if rebuild:
         theme_store.reset_model_themes(store, who)

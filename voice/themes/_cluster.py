@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +18,10 @@ class KMeansClusterer:
     the winner a full fit. The silhouette is measured on at most ``sample`` points. Feedback
     has a flat silhouette curve, so the smallest k within ``tolerance`` (relative) of the best
     score wins: fewer themes, easier to read, and steadier when quotes are added.
+
+    Attributes:
+        chosen_k_: the number of clusters of the last fit.
+        scores_: silhouette score per candidate k of the last search (empty when ``k`` is given).
     """
 
     k: int | None = None
@@ -28,8 +32,8 @@ class KMeansClusterer:
     sample: int = 2000
     tolerance: float = config.THEME_SILHOUETTE_TOLERANCE
     seed: int = config.THEME_SEED
-    chosen_k_: int | None = None
-    scores_: dict[int, float] | None = None
+    chosen_k_: int | None = field(init=False, repr=False, compare=False, default=None)
+    scores_: dict[int, float] | None = field(init=False, repr=False, compare=False, default=None)
 
     def candidates(self, n: int) -> list[int]:
         """The numbers of clusters tried for ``n`` points."""

@@ -25,7 +25,7 @@ import numpy as np
 
 from voice.embed import Embedder
 from voice.records import Quote
-from voice.themes._base import Progress
+from voice.themes._base import Guide, Progress
 
 BASELINE_SEEDS = (0, 1, 2)
 """k-means seeds the baselines are averaged over."""
@@ -98,7 +98,7 @@ def _subset(data: CategorisedSet, keep: np.ndarray) -> CategorisedSet:
 def evaluate_set(
     data: CategorisedSet,
     embedder: Embedder,
-    guide: object | None = None,
+    guide: Guide | None = None,
     progress: Progress | None = None,
 ) -> dict:
     """Theme the comments, then AMI of the themes and of the baselines against the categories.
@@ -113,14 +113,15 @@ def evaluate_set(
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
-    result = build_themes(quotes, embedder, reducer=GuidedReducer(guide=guide or False), progress=progress)
+    reducer = GuidedReducer(guide=guide, use_guide=guide is not None)
+    result = build_themes(quotes, embedder, reducer=reducer, progress=progress)
     seconds = time.perf_counter() - t0
     groups = [result.theme_of(q.id) or "" for q in quotes]
     k = len(set(groups))
     ours = float(ami(data.categories, groups))
     unguided = ours
     if guide is not None:
-        plain_result = build_themes(quotes, embedder, reducer=GuidedReducer(guide=False))
+        plain_result = build_themes(quotes, embedder, reducer=GuidedReducer(use_guide=False))
         unguided = float(ami(data.categories, [plain_result.theme_of(q.id) or "" for q in quotes]))
     base = [float(ami(data.categories, tfidf_kmeans(data.texts, k, s))) for s in BASELINE_SEEDS]
     emb = embedder.embed(data.texts)

@@ -19,6 +19,7 @@ import numpy as np
 from voice import config
 from voice.embed import Embedder, unit_rows
 from voice.text import split_sentences
+from voice.themes._base import Guide, check_step
 from voice.themes._text import text_terms
 
 
@@ -90,33 +91,43 @@ class GuidedReducer:
     Each quote becomes the square roots of its category probabilities under the theme guide
     (``voice.themes._guide``; the Hellinger embedding of a distribution, so one dominant
     category does not swamp the rest), centred on this set's mean, beside ``hybrid_weight`` times the
-    :class:`HybridReducer` features. Without a guide (none shipped, or ``guide=False``) this is
+    :class:`HybridReducer` features. Without a guide (none shipped, or ``use_guide=False``) this is
     the hybrid reducer alone.
 
     Args:
-        guide: a :class:`~voice.themes.CategoryGuide` or ``OutOfFoldGuide``; None loads
-            the shipped one.
+        guide: a :class:`~voice.themes.Guide` (``CategoryGuide``, ``OutOfFoldGuide``); None
+            loads the shipped one.
+        use_guide: False ignores any guide: the hybrid reducer alone.
         hybrid_weight: weight of the hybrid features (0: the guide's space only).
         sentence_share: weight of the mean of the sentences' probabilities against the whole
             quote's (0: the whole quote only).
         hybrid: the unsupervised reducer beside the guide.
     """
 
-    guide: object | None = None
+    guide: Guide | None = None
+    use_guide: bool = True
     hybrid_weight: float = config.THEME_GUIDE_HYBRID_WEIGHT
     sentence_share: float = config.THEME_GUIDE_SENTENCE_SHARE
     hybrid: HybridReducer = field(default_factory=HybridReducer)
 
-    def _guide(self):  # type: ignore[no-untyped-def]
+    def __post_init__(self) -> None:
+        if self.guide is False:
+            raise TypeError("guide=False is not a guide: pass use_guide=False to reduce without one")
+        if self.guide is not None:
+            check_step(self.guide, Guide, "guide")
+
+    def _guide(self) -> Guide | None:
+        if not self.use_guide:
+            return None
         if self.guide is None:
             from voice.themes._guide import default_guide
 
             return default_guide()
-        return self.guide or None
+        return self.guide
 
     def topic_probabilities(
-        self, guide, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder
-    ) -> np.ndarray:  # type: ignore[no-untyped-def]
+        self, guide: Guide, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder
+    ) -> np.ndarray:
         """The guide's probabilities of each quote, mixed with the mean over its sentences.
 
         A quote that thanks in one sentence and says "they don't act on what I say" in the
