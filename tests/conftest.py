@@ -205,3 +205,48 @@ def store(db_url: str) -> Iterator:
     s = Store(db_url)
     yield s
     s.engine.dispose()
+
+
+# -- a fast fake sentence embedder (theme tests) ---------------------------------------------------
+
+_FAKE_STOP = {"the", "a", "my", "i", "is", "and", "to", "me", "it", "was", "of", "very", "really"}
+
+
+class FakeEmbedder:
+    """Bag of words: each word a fixed random direction, so shared words mean similar texts."""
+
+    version = "fake-1"
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.calls = 0
+
+    def _word(self, w: str):  # type: ignore[no-untyped-def]
+        import hashlib
+
+        import numpy as np
+
+        seed = int(hashlib.md5(w.encode()).hexdigest()[:8], 16)
+        return np.random.default_rng(seed).standard_normal(self.dim)
+
+    def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        import re
+
+        import numpy as np
+
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for w in re.findall(r"[a-z]+", t.lower()):
+                if w not in _FAKE_STOP:
+                    out[i] += self._word(w)
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+        if progress:
+            progress(len(texts), len(texts))
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    """A fresh :class:`FakeEmbedder` (64 dimensions, counts its calls)."""
+    return FakeEmbedder()

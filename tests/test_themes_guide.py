@@ -81,7 +81,7 @@ def test_guided_reducer_uses_the_guide_only_for_its_own_embedding_model():
     guide.meta["embedding"] = "another-model"
     texts = [f"t{i}" for i in range(len(x))]
     words_off = HybridReducer(word_weight=0)
-    plain = GuidedReducer(guide=False, hybrid=words_off).fit_transform(texts, x, Embedder64())
+    plain = GuidedReducer(use_guide=False, hybrid=words_off).fit_transform(texts, x, Embedder64())
     refused = GuidedReducer(guide=guide, hybrid=words_off).fit_transform(texts, x, Embedder64())
     assert np.allclose(plain, refused)
     guide.meta["embedding"] = "fake-64"

@@ -5,9 +5,6 @@ The real-embedder tests are in test_themes_real.py; the commands in test_themes_
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
@@ -30,35 +27,6 @@ from voice.themes import (
     themes_for_period,
 )
 
-_STOP = {"the", "a", "my", "i", "is", "and", "to", "me", "it", "was", "of", "very", "really"}
-
-
-class FakeEmbedder:
-    """Bag of words: each word a fixed random direction, so shared words mean similar texts."""
-
-    version = "fake-1"
-
-    def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-        self.calls = 0
-
-    def _word(self, w: str) -> np.ndarray:
-        seed = int(hashlib.md5(w.encode()).hexdigest()[:8], 16)
-        return np.random.default_rng(seed).standard_normal(self.dim)
-
-    def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
-        self.calls += 1
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, t in enumerate(texts):
-            for w in re.findall(r"[a-z]+", t.lower()):
-                if w not in _STOP:
-                    out[i] += self._word(w)
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-        if progress:
-            progress(len(texts), len(texts))
-        return out
-
-
 TOPICS = {
     "school": ["school", "teacher", "lessons", "homework", "classroom", "exams"],
     "worker": ["social", "worker", "visits", "calls", "phoned", "changed"],
@@ -80,8 +48,9 @@ def topic_quotes(per_topic: int = 20, seed: int = 0, prefix: str = "") -> tuple[
 
 
 @pytest.fixture
-def fake() -> FakeEmbedder:
-    return FakeEmbedder()
+def fake(fake_embedder):  # type: ignore[no-untyped-def]
+    """The shared :class:`FakeEmbedder` of conftest.py."""
+    return fake_embedder
 
 
 # -- steps ---------------------------------------------------------------------------------

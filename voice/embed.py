@@ -20,6 +20,8 @@ import numpy as np
 from voice import config
 
 EMBEDDING_VERSION = "all-MiniLM-L6-v2@gt-0.1.0"
+EMBEDDING_DIM = 384
+"""Width of the all-MiniLM-L6-v2 vectors (what an empty set of texts is shaped as)."""
 _MODEL_LOCK = threading.Lock()
 _MODELS: dict[str, object] = {}
 

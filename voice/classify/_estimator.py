@@ -41,6 +41,7 @@ from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 from voice import config
 from voice.embed import unit_rows
 from voice.records import LABELS
+from voice.text import split_sentences
 
 CLASSES = np.array(LABELS)  # ["good", "not_so_good", "unsure"]
 FEATURE_SETS = ("embedding", "tfidf", "question", "cues")
@@ -54,7 +55,6 @@ _NEGATION = re.compile(
 _HEDGE = re.compile(
     r"\b(ok|okay|alright|fine|i suppose|i guess|kind of|sort of|not sure|don'?t know|maybe|might)\b", re.I
 )
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def question_kind(question: str | None) -> int:
@@ -66,11 +66,6 @@ def question_kind(question: str | None) -> int:
     if _NEGATIVE_PROMPT.search(question):
         return 2
     return 3
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split a quote into sentences (simple punctuation rule, good enough for short quotes)."""
-    return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
 def cue_features(text: str) -> np.ndarray:

@@ -1,11 +1,16 @@
-"""Grouping quotes into themes: the pluggable steps (reduce, cluster, label, represent), the theme
-guide, building themes for a period with people's edits kept, summaries and evaluation. Theme
-persistence lives in ``voice.store``.
+"""Grouping quotes into themes: the pluggable steps, the theme guide, building themes for a period
+with people's edits kept, summaries and evaluation. Theme persistence lives in ``voice.store``.
 
-May import: ``voice.embed``, ``voice.classify`` (sentence splitting), ``voice.privacy``,
+Private modules: ``_base`` (the step protocols), ``_reduce`` (hybrid and guided reducers),
+``_cluster`` (k-means), ``_label`` (c-TF-IDF keywords and labels), ``_represent`` (representative
+quotes), ``_text`` (spaCy lemmas, the non-answer rule, tone words), ``_guide`` (the theme guide),
+``_build`` (the engine and a store's period), ``_summary``, ``_evaluate``.
+
+May import: ``voice.embed``, ``voice.text`` (sentence splitting), ``voice.privacy``,
 ``voice.store``, ``voice.records``, ``voice.config``.
 """
 
+from ._base import Clusterer, Guide, Labeller, Reducer, RepresentativePicker
 from ._build import (
     OTHER,
     Anchor,
@@ -16,17 +21,14 @@ from ._build import (
     summarise,
     themes_for_period,
 )
+from ._cluster import KMeansClusterer
 from ._evaluate import evaluate_themes, read_categorised
 from ._guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
-from ._steps import (
-    CentreDiversePicker,
-    CTfidfLabeller,
-    GuidedReducer,
-    HybridReducer,
-    KMeansClusterer,
-    is_non_answer,
-)
+from ._label import CTfidfLabeller
+from ._reduce import GuidedReducer, HybridReducer
+from ._represent import CentreDiversePicker
 from ._summary import RepresentativeQuote, ThemeSummary, for_audience, summarise_for_role
+from ._text import is_non_answer
 
 __all__ = [
     "OTHER",
@@ -34,11 +36,16 @@ __all__ = [
     "CTfidfLabeller",
     "CategoryGuide",
     "CentreDiversePicker",
+    "Clusterer",
+    "Guide",
     "GuideError",
     "GuidedReducer",
     "HybridReducer",
     "KMeansClusterer",
+    "Labeller",
     "OutOfFoldGuide",
+    "Reducer",
+    "RepresentativePicker",
     "RepresentativeQuote",
     "ThemeResult",
     "ThemeSummary",

@@ -5,38 +5,39 @@ are set aside, the rest are embedded (shared on-disk cache with the classifier),
 existing themes ("anchors": pinned or stored themes) join them, the others are reduced and
 clustered into new themes, outliers join their nearest theme when close enough or go to "Other",
 and every theme gets c-TF-IDF keywords, a short label and representative quotes. The steps are
-swappable objects (:mod:`voice.themes_steps`).
+swappable objects (protocols in ``voice.themes._base``).
 
 :func:`themes_for_period` runs the engine over a store's quotes, keeping every saved human edit
-(:mod:`voice.theme_store`): pinned and edited themes stay, quotes keep their theme, new quotes
-join existing themes, and new assignments are saved. Summaries: :mod:`voice.themes_summary`.
+(:mod:`voice.store`): pinned and edited themes stay, quotes keep their theme, new quotes
+join existing themes, and new assignments are saved. Summaries: ``voice.themes._summary``.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from voice import config
-from voice.embed import Embedder, default_embedder
+from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
 from voice.records import Quote
-from voice.themes._steps import (
-    CentreDiversePicker,
+from voice.themes._base import (
     Clusterer,
-    CTfidfLabeller,
-    GuidedReducer,
-    KMeansClusterer,
     Labeller,
+    Progress,
     Reducer,
     RepresentativePicker,
     centre,
-    is_non_answer,
-    unit_rows,
+    check_steps,
 )
+from voice.themes._cluster import KMeansClusterer
+from voice.themes._label import CTfidfLabeller
+from voice.themes._reduce import GuidedReducer
+from voice.themes._represent import CentreDiversePicker
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
+from voice.themes._text import is_non_answer
 
 __all__ = [
     "NON_ANSWER",
@@ -60,8 +61,6 @@ OTHER = "other"
 """Assignment of a quote that fits no theme."""
 NON_ANSWER = "non_answer"
 """What :meth:`ThemeResult.theme_of` says for a non-answer ("don't know", "n/a", empty ...)."""
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,8 @@ class ThemeResult:
 
     ``assignment`` maps every answered quote to a theme id or ``"other"``; non-answers are listed
     apart and are in no theme. ``coords`` is a 2-D map of the answered quotes (PCA of their
-    embeddings) for a scatter plot.
+    embeddings) for a scatter plot. ``chosen_k`` is how many clusters the clusterer found (None
+    when too few quotes were left to cluster).
     """
 
     themes: list[Theme]
@@ -226,8 +226,9 @@ def build_themes(
             (human edits, earlier runs); they are never moved.
         previous: an earlier result on (mostly) the same quotes: its quotes keep their theme
             and its themes become anchors for the new quotes (what a re-run does with a store).
-        reducer, clusterer, labeller, picker: the swappable steps (defaults in
-            :mod:`voice.themes_steps`).
+        reducer, clusterer, labeller, picker: the swappable steps (protocols in ``voice.themes._base``,
+            checked before any work: a missing method is a :class:`TypeError`; defaults in
+            ``voice.themes._reduce``, ``_cluster``, ``_label``, ``_represent``).
         min_share: smallest new theme as a share of the answered quotes (at least 2 quotes).
         outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
         seed: random seed for the 2-D map.
@@ -237,6 +238,7 @@ def build_themes(
         The themes (largest first), every answered quote's assignment, the non-answers, the
         quotes in "Other" and a 2-D map.
     """
+    check_steps(embedder, reducer=reducer, clusterer=clusterer, labeller=labeller, picker=picker)
     embedder = embedder or default_embedder()
     reducer = reducer or GuidedReducer()
     clusterer = clusterer or KMeansClusterer()
@@ -250,7 +252,7 @@ def build_themes(
     skipped = set(non_answers)
     answered = [q for q in unique if q.id not in skipped]
     texts = [q.text for q in answered]
-    dim = 384
+    dim = EMBEDDING_DIM
     emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
     if len(emb):
         dim = emb.shape[1]
@@ -280,7 +282,7 @@ def build_themes(
     if len(rest) >= max(4, 2 * min_size):
         features = reducer.fit_transform([texts[i] for i in rest], emb[rest], embedder)
         labels = np.asarray(clusterer.fit_predict(features))
-        chosen_k = getattr(clusterer, "chosen_k_", None) or len(set(labels.tolist()) - {-1})
+        chosen_k = len(set(labels.tolist()) - {-1})
         for c in sorted(set(labels.tolist()) - {-1}):
             members = [rest[j] for j in np.flatnonzero(labels == c)]
             sims = emb[members] @ centre(emb[members])
@@ -319,7 +321,7 @@ def build_themes(
         non_answers=non_answers,
         other=other,
         coords=_coords([q.id for q in answered], emb, seed),
-        model_version=f"{THEMES_VERSION}/{getattr(embedder, 'version', 'unknown')}",
+        model_version=f"{THEMES_VERSION}/{embedder.version}",
         chosen_k=chosen_k,
         details={"clustered": len(rest), "min_theme_size": min_size, "dim": dim},
     )
@@ -441,6 +443,7 @@ def themes_for_period(
     """
     import voice.store as theme_store
 
+    check_steps(embedder, **steps)
     embedder = embedder or default_embedder()
     if rebuild:
         theme_store.reset_model_themes(store, who)
@@ -473,8 +476,8 @@ def _anchors(saved, members, everything, embedder: Embedder) -> list[Anchor]:  #
         if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
             members_of[m.theme_id].append(everything[qid].text)
     flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
-    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, 384), np.float32)
-    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else 384
+    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, EMBEDDING_DIM), np.float32)
+    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else EMBEDDING_DIM
     out, start = [], 0
     for t in saved:
         n_seed, n_member = len(seeds_of[t.id]), len(members_of[t.id])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from voice.embed import Embedder
 from voice.records import Quote
+from voice.themes._base import Guide, Progress
 
 BASELINE_SEEDS = (0, 1, 2)
 """k-means seeds the baselines are averaged over."""
@@ -97,8 +98,8 @@ def _subset(data: CategorisedSet, keep: np.ndarray) -> CategorisedSet:
 def evaluate_set(
     data: CategorisedSet,
     embedder: Embedder,
-    guide: object | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    guide: Guide | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """Theme the comments, then AMI of the themes and of the baselines against the categories.
 
@@ -108,18 +109,19 @@ def evaluate_set(
     from sklearn.metrics import adjusted_mutual_info_score as ami
 
     from voice.themes._build import build_themes
-    from voice.themes._steps import GuidedReducer
+    from voice.themes._reduce import GuidedReducer
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
-    result = build_themes(quotes, embedder, reducer=GuidedReducer(guide=guide or False), progress=progress)
+    reducer = GuidedReducer(guide=guide, use_guide=guide is not None)
+    result = build_themes(quotes, embedder, reducer=reducer, progress=progress)
     seconds = time.perf_counter() - t0
     groups = [result.theme_of(q.id) or "" for q in quotes]
     k = len(set(groups))
     ours = float(ami(data.categories, groups))
     unguided = ours
     if guide is not None:
-        plain_result = build_themes(quotes, embedder, reducer=GuidedReducer(guide=False))
+        plain_result = build_themes(quotes, embedder, reducer=GuidedReducer(use_guide=False))
         unguided = float(ami(data.categories, [plain_result.theme_of(q.id) or "" for q in quotes]))
     base = [float(ami(data.categories, tfidf_kmeans(data.texts, k, s))) for s in BASELINE_SEEDS]
     emb = embedder.embed(data.texts)
@@ -152,7 +154,7 @@ def evaluate_themes(
     embedder: Embedder,
     halves: bool = True,
     guided: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict:
     """``evaluate_set`` on the whole file and, with ``halves``, on its tuning and held-out halves.
 

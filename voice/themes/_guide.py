@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
+from voice.embed import Embedder
 from voice.errors import GuideError
 
 GUIDE_FILES = ("guide.npz", "guide.json")
@@ -81,9 +82,9 @@ class CategoryGuide:
         matter only to :class:`OutOfFoldGuide`)."""
         return self.transform(embeddings)
 
-    def suits(self, embedder: object, embeddings: np.ndarray) -> bool:
+    def suits(self, embedder: Embedder, embeddings: np.ndarray) -> bool:
         """Whether this guide was learned on ``embedder``'s model (same version, same width)."""
-        same_model = self.meta.get("embedding") in (None, getattr(embedder, "version", None))
+        same_model = self.meta.get("embedding") in (None, embedder.version)
         return same_model and embeddings.ndim == 2 and embeddings.shape[1] == self.coef.shape[1]
 
     def save(self, directory: str | Path) -> Path:
@@ -141,7 +142,7 @@ class OutOfFoldGuide:
             self._guides.append(CategoryGuide.fit(np.asarray(embeddings)[tr], y[tr]))
             self._fold_of.update({texts[i]: f for i in te})
 
-    def suits(self, embedder: object, embeddings: np.ndarray) -> bool:
+    def suits(self, embedder: Embedder, embeddings: np.ndarray) -> bool:
         """Built from the evaluation's own embeddings: always."""
         return True
 
