@@ -35,7 +35,7 @@ DEMO_SOURCE_DOCUMENT = "demo (synthetic)"
 DEMO_QUEUE_PERIODS: tuple[str, ...] = ("2017/18 Q4",)
 """Quarters whose demo quotes the app leaves untagged, so the tagging queue has work to show."""
 
-Progress = Callable[[int, int, str], None]
+LoadProgress = Callable[[int, int, str], None]
 """Called as ``progress(step, steps, message)`` before each step of a load."""
 
 
@@ -105,7 +105,7 @@ def import_seed_document(store: Store, path: Path, who: str) -> SeedLoad:
 def load_demo(
     store: Store,
     who: str = "demo",
-    progress: Progress | None = None,
+    progress: LoadProgress | None = None,
     untagged_periods: Sequence[str] = (),
 ) -> DemoSummary:
     """Load the seeds and the demo set into ``store``; what is already stored is skipped.
@@ -152,7 +152,7 @@ def store_is_empty(store: Store) -> bool:
 def ensure_demo(
     store: Store,
     who: str = "demo",
-    progress: Progress | None = None,
+    progress: LoadProgress | None = None,
     untagged_periods: Sequence[str] = DEMO_QUEUE_PERIODS,
 ) -> DemoSummary | None:
     """The app's first start: load the seeds and the demo set only when the store is empty.

@@ -63,7 +63,7 @@ class MiniLMEmbedder:
     def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
         """Embed texts on the CPU, longest first so that batches pad little."""
         total = len(texts)
-        out = np.zeros((total, 384), dtype=np.float32)
+        out = np.zeros((total, EMBEDDING_DIM), dtype=np.float32)
         if not total:
             return out
         model = load_sentence_transformer()
@@ -153,7 +153,7 @@ class CachedEmbedder:
         elif progress:
             progress(len(texts), len(texts))
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
 

@@ -26,6 +26,8 @@ HUMAN = "human"
 MODEL = "model"
 UNDO = "undo"
 """Origin of a row that withdraws the newest standing human tag (see voice.store.current_tags)."""
+OTHER_THEME = "other"
+"""The theme of a quote that fits no theme (saved assignments and built themes alike)."""
 
 
 def normalise_text(text: str) -> str:

@@ -27,10 +27,9 @@ from sqlalchemy.exc import IntegrityError
 from voice import config
 from voice.errors import InputError, NotFoundError, StoreError
 from voice.records import HUMAN, MODEL
+from voice.records import OTHER_THEME as OTHER
 from voice.store._store import Store
 from voice.store._tables import theme_edits_table, theme_members_table, themes_table
-
-OTHER = "other"
 
 
 @dataclass(frozen=True)

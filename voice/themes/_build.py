@@ -22,7 +22,7 @@ import numpy as np
 
 from voice import config
 from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
-from voice.records import Quote
+from voice.records import OTHER_THEME, Quote
 from voice.themes._base import (
     Clusterer,
     Labeller,
@@ -57,8 +57,8 @@ __all__ = [
 
 THEMES_VERSION = "themes-1"
 """Version of the theme engine, saved with every model-made theme and assignment."""
-OTHER = "other"
-"""Assignment of a quote that fits no theme."""
+OTHER = OTHER_THEME
+"""Assignment of a quote that fits no theme (``voice.records.OTHER_THEME``)."""
 NON_ANSWER = "non_answer"
 """What :meth:`ThemeResult.theme_of` says for a non-answer ("don't know", "n/a", empty ...)."""
 
