@@ -5,6 +5,8 @@ The real-embedder tests are in test_themes_real.py; the commands in test_themes_
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
