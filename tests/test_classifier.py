@@ -181,3 +181,30 @@ def test_corrupt_model_is_a_clear_error(tmp_path):
     (d / "weights.npz").unlink()
     with pytest.raises(ModelError, match="missing"):
         load_model(d)
+
+
+def test_only_config_reads_or_writes_the_environment():
+    import re
+
+    from voice import config
+
+    pattern = re.compile(r"os\.environ|getenv|putenv|unsetenv|from os import")
+    sources = [*sorted((config.PROJECT_ROOT / "voice").rglob("*.py")), config.PROJECT_ROOT / "app.py"]
+    found = sorted(
+        str(path.relative_to(config.PROJECT_ROOT))
+        for path in sources
+        if pattern.search(path.read_text(encoding="utf-8"))
+    )
+    assert found == ["voice/config.py"]
+
+
+def test_model_dir_setting_is_none_unless_voice_model_dir_is_set(voice_home, monkeypatch, tmp_path):
+    from voice import config
+    from voice.classify import active_model_dir
+
+    monkeypatch.delenv("VOICE_MODEL_DIR", raising=False)
+    assert config.settings().model_dir is None
+    assert active_model_dir() == shipped_model_dir()
+    monkeypatch.setenv("VOICE_MODEL_DIR", str(tmp_path / "elsewhere"))
+    assert config.settings().model_dir == tmp_path / "elsewhere"
+    assert active_model_dir() == tmp_path / "elsewhere"

@@ -344,10 +344,9 @@ def local_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
 
 def active_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
     """``VOICE_MODEL_DIR`` if set, else the local updated copy if any, else the shipped one."""
-    import os
-
-    if os.environ.get("VOICE_MODEL_DIR"):
-        return config.settings().model_dir
+    explicit = config.settings().model_dir
+    if explicit is not None:
+        return explicit
     local = local_model_dir(name)
     return local if (local / "meta.json").exists() else shipped_model_dir(name)
 
