@@ -58,6 +58,23 @@ def test_constructor_stores_parameters_only_and_clone_works():
     assert clone(clf).get_params() == clf.get_params()
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda clf: clf.predict_proba(["x"]), id="predict_proba"),
+        pytest.param(lambda clf: clf.predict(["x"]), id="predict"),
+        pytest.param(lambda clf: clf.decide(np.full((1, 3), 1 / 3)), id="decide"),
+        pytest.param(lambda clf: clf.explain("x", embed=lambda t: np.ones((len(t), 8))), id="explain"),
+        pytest.param(lambda clf: clf.update(["x"], ["good"], None, None, ["y"], ["unsure"]), id="update"),
+    ],
+)
+def test_unfitted_classifier_raises_not_fitted_error(call):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        call(FeedbackClassifier(features=("tfidf",)))
+
+
 def test_fit_returns_self_and_learns():
     texts, labels, emb = toy_data()
     clf = FeedbackClassifier(features=("embedding", "tfidf", "cues"))

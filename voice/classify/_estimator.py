@@ -38,6 +38,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
+from sklearn.utils.validation import check_is_fitted
 
 from voice import config
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
@@ -345,6 +346,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         questions: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """Calibrated probabilities, columns in ``classes_`` order (corrections remembered)."""
+        check_is_fitted(self)
         texts = [str(t) for t in X]
         if len(self.memory_labels_):
             embeddings = self._ensure_embeddings(texts, embeddings)
@@ -356,6 +358,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Labels from calibrated probabilities, applying the tuned decision weights."""
+        check_is_fitted(self)
         return self.classes_[np.argmax(proba * self.decision_weights_, axis=1)]
 
     def predict(
@@ -366,6 +369,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         questions: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """Labels for texts."""
+        check_is_fitted(self)
         return self.decide(self.predict_proba(X, embeddings=embeddings, questions=questions))
 
     # -- learning from corrections -----------------------------------------------------------
@@ -387,6 +391,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         Warm-started from the current weights, so it converges in a few iterations; the
         TF-IDF vocabulary, temperature and decision weights are kept.
         """
+        check_is_fitted(self)
         new_texts = [str(t) for t in new_texts]
         new_embeddings = self._ensure_embeddings(new_texts, new_embeddings)
         bq = list(base_questions) if base_questions is not None else [None] * len(base_texts)
@@ -449,6 +454,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         to ``good`` and to ``not_so_good`` at once is the mixed case the seed files as
         "Don't know".
         """
+        check_is_fitted(self)
         if embed is None:
             from voice.embed import default_embedder
 
