@@ -91,6 +91,19 @@ def test_unknown_label_is_refused():
         FeedbackClassifier(features=("tfidf",)).fit(["a b", "a c"], ["good", "great"])
 
 
+def test_user_caused_fit_errors_are_input_errors():
+    from voice.errors import InputError
+
+    clf = FeedbackClassifier(features=("tfidf",))
+    with pytest.raises(InputError, match="unknown labels"):
+        clf.fit(["a b", "a c"], ["good", "great"])
+    with pytest.raises(InputError, match="no training quotes"):
+        clf.fit([], [])
+    texts, labels, _ = toy_data(5)
+    with pytest.raises(InputError, match="fine-tuning needs calibration and at least 50 training quotes"):
+        FeedbackClassifier(features=("tfidf",), fine_tune=True).fit(texts, labels)
+
+
 def test_question_kind_and_cues():
     assert question_kind("What was good?") == 1
     assert question_kind("How could we improve?") == 2

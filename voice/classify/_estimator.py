@@ -43,6 +43,7 @@ from sklearn.utils.validation import check_is_fitted
 from voice import config
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
 from voice.embed import unit_rows
+from voice.errors import InputError
 from voice.records import LABELS
 
 if TYPE_CHECKING:
@@ -218,12 +219,18 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given).
 
         ``progress(step, steps)`` follows fine-tuning, the slow part.
+
+        Raises:
+            InputError: no texts, a label not in ``CLASSES``, or fine-tuning asked of fewer than 50
+                quotes or without calibration.
         """
         texts = [str(t) for t in X]
+        if not texts:
+            raise InputError("no training quotes: give at least one quote with a label")
         y_arr = np.asarray(y)
         unknown = set(y_arr) - set(CLASSES)
         if unknown:
-            raise ValueError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
+            raise InputError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
         questions = list(questions) if questions is not None else [None] * len(texts)
         embeddings = self._ensure_embeddings(texts, embeddings)
         vectorizer = TfidfVectorizer(
@@ -259,7 +266,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             if held is not None:  # else: nothing held out, the label is the most probable class
                 self.decision_weights_ = fit_decision_weights(*held)
         elif self.fine_tune:
-            raise ValueError("fine-tuning needs calibration and at least 50 training quotes")
+            raise InputError("fine-tuning needs calibration and at least 50 training quotes")
         lr = self._new_lr().fit(A, y_idx, sample_weight=w)
         lr.coef_ = self._marginalised_coef(lr.coef_, questions)
         self.lr_ = lr

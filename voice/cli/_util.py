@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from voice import config
+from voice.errors import VoiceError
 from voice.ingest.quote_file import QuoteFileError
 from voice.report import safe_cell
 from voice.store import Store, StoreError
@@ -81,7 +82,7 @@ def user_errors() -> Iterator[None]:
     except QuoteFileError as exc:
         err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
         raise typer.Exit(1) from None
-    except (StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
+    except (VoiceError, StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         err.print(f"[red]Error:[/red] {message}", highlight=False)
         raise typer.Exit(1) from None

@@ -12,7 +12,7 @@ import numpy as np
 import typer
 
 from voice import config
-from voice.classify import ModelError, corpus_training_set, load_model
+from voice.classify import corpus_training_set, load_model
 from voice.cli._util import (
     Format,
     app,
@@ -26,13 +26,6 @@ from voice.cli._util import (
     user_errors,
 )
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
-
-
-def _load():  # type: ignore[no-untyped-def]
-    try:
-        return load_model()
-    except ModelError as exc:
-        raise ValueError(str(exc)) from None
 
 
 @app.command("train")
@@ -99,7 +92,7 @@ def classify(
     from voice.report import write_table
 
     with user_errors():
-        model = _load()
+        model = load_model()
         if input is None:
             _classify_store(model)
             return
@@ -145,7 +138,7 @@ def classify(
 
 def classify_store() -> None:
     """Propose labels (model tags) for stored quotes that no person has tagged."""
-    _classify_store(_load())
+    _classify_store(load_model())
 
 
 def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
@@ -171,7 +164,7 @@ def queue(
     from voice.classify import tagging_queue
 
     with user_errors():
-        items = tagging_queue(open_store(), _load(), period=period)[:limit]
+        items = tagging_queue(open_store(), load_model(), period=period)[:limit]
         rows = [
             {
                 "id": i.quote.id,
@@ -242,7 +235,7 @@ def evaluate(
 
     with user_errors():
         if data is not None:
-            model = _load()
+            model = load_model()
             ts = read_labelled_csv(data, "file")
             if not len(ts):
                 raise ValueError(f"{data}: no rows with text and a label (good / unsure / not_so_good)")
@@ -390,7 +383,7 @@ def benchmark_learn(
     from voice.classify import TrainingSet
 
     with user_errors():
-        model = _load()
+        model = load_model()
         ts = TrainingSet()
         for i in range(corrections):
             ts.add(f"my social worker never calls me back {i}", "not_so_good", None, 5.0, "bench")
