@@ -115,3 +115,13 @@ def test_missing_model_is_one_line_error(voice_home, tmp_path, monkeypatch):
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and "meta.json is missing (run `voice train`)" in lines[0], r.stderr
         assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+def test_quote_commands_do_not_import_the_model_commands():
+    import ast
+
+    tree = ast.parse((ROOT / "voice" / "cli" / "quotes.py").read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert "voice.cli.model" not in imported

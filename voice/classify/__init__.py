@@ -25,6 +25,7 @@ from ._finetune import ENCODER_FILES, FineTunedEncoder, fine_tune
 from ._model import (
     ModelError,
     TrainingSet,
+    VoiceModel,
     active_model_dir,
     combine,
     corpus_training_set,
@@ -47,6 +48,7 @@ __all__ = [
     "ModelError",
     "QueueItem",
     "TrainingSet",
+    "VoiceModel",
     "active_model_dir",
     "combine",
     "confusion",

@@ -23,6 +23,7 @@ from voice.cli._util import (
     print_rows,
     progress_bar,
     progress_callback,
+    propose_store_labels,
     user_errors,
 )
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
@@ -94,7 +95,7 @@ def classify(
     with user_errors():
         model = load_model()
         if input is None:
-            _classify_store(model)
+            propose_store_labels(open_store(), model)
             return
         if output is None:
             raise ValueError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
@@ -134,24 +135,6 @@ def classify(
         write_table(rows, output, [*columns, *extra])
         counts = {str(c): int((labels == c).sum()) for c in model.classifier.classes_}
         console.print(f"classified {len(keep)} quotes with {model.version}: {counts}; wrote {output}")
-
-
-def classify_store() -> None:
-    """Propose labels (model tags) for stored quotes that no person has tagged."""
-    _classify_store(load_model())
-
-
-def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
-    from voice.classify import propose_labels
-
-    store = open_store()
-    with progress_bar("classifying") as bar:
-        task = bar.add_task("classifying untagged quotes", total=None)
-        added = propose_labels(store, model, progress_callback(bar, task))
-    if not added:
-        console.print("nothing to classify: every quote has a human tag or this model's tag")
-        return
-    console.print(f"tagged {added} quotes as model proposals ({model.version})")
 
 
 @app.command("queue")
