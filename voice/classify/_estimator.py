@@ -221,8 +221,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         ``progress(step, steps)`` follows fine-tuning, the slow part.
 
         Raises:
-            InputError: no texts, a label not in ``CLASSES``, or fine-tuning asked of fewer than 50
-                quotes or without calibration.
+            InputError: no texts, an unknown label, or fine-tuning without calibration or 50 quotes.
         """
         texts = [str(t) for t in X]
         if not texts:
@@ -322,11 +321,10 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         return slice(end - 4, end)
 
     def _marginalised_coef(self, coef: np.ndarray, questions: Sequence[str | None]) -> np.ndarray:
-        """``coef`` (changed in place) with "no question known" given the mean weight of the known kinds.
+        """``coef`` (changed in place): "no question known" gets the known kinds' mean weight, by frequency.
 
-        The mean is weighted by how often each kind was asked. A quote without a question is then
-        scored as the expectation over the questions seen in training, rather than as an unseen
-        category (whose weight would be 0).
+        A quote without a question is then scored as the expectation over the questions seen
+        in training, rather than as an unseen category (whose weight would be 0).
         """
         cols = self._question_columns(coef.shape[1])
         if cols is None:
@@ -421,12 +419,11 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _memory(self, embeddings: np.ndarray | None, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """People's corrections as a memory that near-duplicates are pulled towards.
+        """People's corrections as a memory (unit embeddings, label indices) near-duplicates are pulled to.
 
         The regression (and the fine-tuned encoder, which corrections do not retrain) may still
         outvote a single correction; the memory makes a quote that is nearly the same as one a
         person tagged (cosine ≥ ``config.MEMORY_MIN_SIMILARITY``) take that person's label.
-        Returns their unit embeddings and label indices (empty without corrections).
         """
         if embeddings is None or not len(labels):
             return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int)
