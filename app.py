@@ -3,16 +3,15 @@
 Run with ``streamlit run app.py`` (the README's main command does this on the demo data).
 """
 
-import os
-
 import streamlit as st
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from voice import config
 
-from voice.privacy import can
-from voice.ui.auth import signed_in
-from voice.ui.common import role
+config.use_offline_models()  # before anything can import a Hugging Face library
+
+from voice.privacy import can  # noqa: E402
+from voice.ui.auth import signed_in  # noqa: E402
+from voice.ui.common import role  # noqa: E402
 
 st.set_page_config(page_title="Voice", page_icon=":material/record_voice_over:", layout="wide")
 

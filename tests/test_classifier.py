@@ -58,6 +58,23 @@ def test_constructor_stores_parameters_only_and_clone_works():
     assert clone(clf).get_params() == clf.get_params()
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda clf: clf.predict_proba(["x"]), id="predict_proba"),
+        pytest.param(lambda clf: clf.predict(["x"]), id="predict"),
+        pytest.param(lambda clf: clf.decide(np.full((1, 3), 1 / 3)), id="decide"),
+        pytest.param(lambda clf: clf.explain("x", embed=lambda t: np.ones((len(t), 8))), id="explain"),
+        pytest.param(lambda clf: clf.update(["x"], ["good"], None, None, ["y"], ["unsure"]), id="update"),
+    ],
+)
+def test_unfitted_classifier_raises_not_fitted_error(call):
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        call(FeedbackClassifier(features=("tfidf",)))
+
+
 def test_fit_returns_self_and_learns():
     texts, labels, emb = toy_data()
     clf = FeedbackClassifier(features=("embedding", "tfidf", "cues"))
@@ -72,6 +89,19 @@ def test_fit_returns_self_and_learns():
 def test_unknown_label_is_refused():
     with pytest.raises(ValueError, match="unknown labels"):
         FeedbackClassifier(features=("tfidf",)).fit(["a b", "a c"], ["good", "great"])
+
+
+def test_user_caused_fit_errors_are_input_errors():
+    from voice.errors import InputError
+
+    clf = FeedbackClassifier(features=("tfidf",))
+    with pytest.raises(InputError, match="unknown labels"):
+        clf.fit(["a b", "a c"], ["good", "great"])
+    with pytest.raises(InputError, match="no training quotes"):
+        clf.fit([], [])
+    texts, labels, _ = toy_data(5)
+    with pytest.raises(InputError, match="fine-tuning needs calibration and at least 50 training quotes"):
+        FeedbackClassifier(features=("tfidf",), fine_tune=True).fit(texts, labels)
 
 
 def test_question_kind_and_cues():
@@ -181,3 +211,30 @@ def test_corrupt_model_is_a_clear_error(tmp_path):
     (d / "weights.npz").unlink()
     with pytest.raises(ModelError, match="missing"):
         load_model(d)
+
+
+def test_only_config_reads_or_writes_the_environment():
+    import re
+
+    from voice import config
+
+    pattern = re.compile(r"os\.environ|getenv|putenv|unsetenv|from os import")
+    sources = [*sorted((config.PROJECT_ROOT / "voice").rglob("*.py")), config.PROJECT_ROOT / "app.py"]
+    found = sorted(
+        str(path.relative_to(config.PROJECT_ROOT))
+        for path in sources
+        if pattern.search(path.read_text(encoding="utf-8"))
+    )
+    assert found == ["voice/config.py"]
+
+
+def test_model_dir_setting_is_none_unless_voice_model_dir_is_set(voice_home, monkeypatch, tmp_path):
+    from voice import config
+    from voice.classify import active_model_dir
+
+    monkeypatch.delenv("VOICE_MODEL_DIR", raising=False)
+    assert config.settings().model_dir is None
+    assert active_model_dir() == shipped_model_dir()
+    monkeypatch.setenv("VOICE_MODEL_DIR", str(tmp_path / "elsewhere"))
+    assert config.settings().model_dir == tmp_path / "elsewhere"
+    assert active_model_dir() == tmp_path / "elsewhere"

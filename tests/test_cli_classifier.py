@@ -103,3 +103,25 @@ def test_evaluate_hold_out_share_is_checked_and_documented(voice_home):
     assert r.exit_code == 2 and "holdout" in r.output and "less than or equal to 0.5" in r.output
     r = run("evaluate", "--help")
     assert r.exit_code == 0 and "--holdout" in r.output
+
+
+def test_missing_model_is_one_line_error(voice_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("VOICE_MODEL_DIR", str(tmp_path / "no-model"))
+    src = tmp_path / "in.csv"
+    src.write_text("text\nThey listen to me\n", encoding="utf-8")
+    for args in (("classify", src, "-o", tmp_path / "out.csv"), ("classify",), ("queue",)):
+        r = run(*args)
+        assert r.exit_code == 1, r.output
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and "meta.json is missing (run `voice train`)" in lines[0], r.stderr
+        assert r.exception is None or isinstance(r.exception, SystemExit)
+
+
+def test_quote_commands_do_not_import_the_model_commands():
+    import ast
+
+    tree = ast.parse((ROOT / "voice" / "cli" / "quotes.py").read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert "voice.cli.model" not in imported

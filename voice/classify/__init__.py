@@ -4,12 +4,11 @@ the encoder, model files and learning from corrections, the tagging queue and ev
 May import: ``voice.embed``, ``voice.store`` (types), ``voice.records``, ``voice.config``.
 """
 
+from ._calibration import fit_decision_weights, fit_temperature
 from ._estimator import (
     CLASSES,
     FeedbackClassifier,
     cue_features,
-    fit_decision_weights,
-    fit_temperature,
     question_kind,
     split_sentences,
 )
@@ -26,6 +25,7 @@ from ._finetune import ENCODER_FILES, FineTunedEncoder, fine_tune
 from ._model import (
     ModelError,
     TrainingSet,
+    VoiceModel,
     active_model_dir,
     combine,
     corpus_training_set,
@@ -48,6 +48,7 @@ __all__ = [
     "ModelError",
     "QueueItem",
     "TrainingSet",
+    "VoiceModel",
     "active_model_dir",
     "combine",
     "confusion",

@@ -29,22 +29,31 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
+from sklearn.utils.validation import check_is_fitted
 
 from voice import config
+from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
 from voice.embed import unit_rows
+from voice.errors import InputError
 from voice.records import LABELS
 from voice.text import split_sentences
 
+if TYPE_CHECKING:
+    from voice.classify._finetune import FineTunedEncoder
+
 CLASSES = np.array(LABELS)  # ["good", "not_so_good", "unsure"]
 FEATURE_SETS = ("embedding", "tfidf", "question", "cues")
+MAX_ITER = 3000
+"""Iteration cap of the logistic regression (a fit, and a warm-started update, converge well before)."""
 
 _POSITIVE_PROMPT = re.compile(r"\b(what('?s| was| is| went)? (good|well)|satisf|like best|good\?)", re.I)
 _NEGATIVE_PROMPT = re.compile(r"\b(improv|better|not so good|dissatisf|change|wrong|could we)", re.I)
@@ -90,41 +99,6 @@ def _question_onehot(questions: Sequence[str | None]) -> np.ndarray:
     return out
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _mean_nll(proba: np.ndarray, y_idx: np.ndarray) -> float:
-    """Mean negative log-likelihood of the true classes."""
-    return float(-np.mean(np.log(proba[np.arange(len(y_idx)), y_idx] + 1e-12)))
-
-
-def fit_temperature(logits: np.ndarray, y_idx: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of out-of-fold logits."""
-    best_t, best_nll = 1.0, np.inf
-    for t in np.exp(np.linspace(np.log(0.3), np.log(5.0), 120)):
-        nll = _mean_nll(_softmax(logits / t), y_idx)
-        if nll < best_nll:
-            best_t, best_nll = float(t), nll
-    return best_t
-
-
-def fit_decision_weights(proba: np.ndarray, y_idx: np.ndarray) -> np.ndarray:
-    """Per-class multipliers on the probabilities that maximise macro-F1 (good fixed at 1)."""
-    best_w, best_f = np.ones(len(CLASSES)), -1.0
-    grid = np.round(np.arange(0.8, 4.01, 0.1), 2)
-    for w_nsg in np.round(np.arange(0.8, 2.01, 0.1), 2):
-        for w_uns in grid:
-            w = np.array([1.0, w_nsg, w_uns])
-            pred = np.argmax(proba * w, axis=1)
-            f = f1_score(y_idx, pred, average="macro", labels=[0, 1, 2])
-            if f > best_f + 1e-9:
-                best_w, best_f = w, f
-    return best_w
-
-
 @dataclass(frozen=True)
 class Explanation:
     """Why a quote got its label: the words and the sentence that pushed it most."""
@@ -134,6 +108,15 @@ class Explanation:
     top_words: list[tuple[str, float]]
     sentences: list[tuple[str, str, float]]
     reason: str
+
+
+class _EncoderFit(NamedTuple):
+    """What fine-tuning learned, and the hold-out the decision weights are tuned on (if any)."""
+
+    encoder: FineTunedEncoder
+    temperature: float
+    blend: float
+    held: tuple[np.ndarray, np.ndarray] | None
 
 
 class FeedbackClassifier(ClassifierMixin, BaseEstimator):
@@ -150,6 +133,19 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         fine_tune_epochs: passes over the training quotes when fine-tuning.
         holdout: share of the training quotes kept out of fine-tuning to calibrate the blend.
         question_dropout: share of quotes the encoder sees without their question in training.
+
+    Attributes:
+        classes_: the labels, ``CLASSES`` (columns of ``predict_proba``).
+        vectorizer_: the TF-IDF vectorizer (fitted when ``"tfidf"`` is a feature).
+        lr_: the logistic regression over the design matrix (TF-IDF | embedding | question | cues).
+        temperature_: the regression's calibration temperature (1 when not calibrated).
+        decision_weights_: per-class multipliers applied by ``decide`` (ones when not calibrated).
+        encoder_: the fine-tuned MiniLM (:class:`voice.classify.FineTunedEncoder`), or None.
+        encoder_temperature_: the encoder's calibration temperature.
+        blend_: the encoder's share of the blended probabilities (0 without an encoder).
+        memory_embeddings_: unit embeddings of the corrections learned by ``update`` (none after ``fit``).
+        memory_labels_: their label indices in ``classes_``.
+        train_rows_: how many quotes ``fit`` learned from (not set on a loaded model).
     """
 
     def __init__(
@@ -200,8 +196,8 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             return default_embedder().embed(list(texts))
         return embeddings
 
-    def _new_lr(self) -> LogisticRegression:
-        return LogisticRegression(C=self.C, max_iter=3000, class_weight="balanced")
+    def _new_lr(self, warm_start: bool = False) -> LogisticRegression:
+        return LogisticRegression(C=self.C, max_iter=MAX_ITER, class_weight="balanced", warm_start=warm_start)
 
     # -- estimator contract ------------------------------------------------------------------
 
@@ -218,20 +214,26 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given).
 
         ``progress(step, steps)`` follows fine-tuning, the slow part.
+
+        Raises:
+            InputError: no texts, an unknown label, or fine-tuning without calibration or 50 quotes.
         """
         texts = [str(t) for t in X]
+        if not texts:
+            raise InputError("no training quotes: give at least one quote with a label")
         y_arr = np.asarray(y)
         unknown = set(y_arr) - set(CLASSES)
         if unknown:
-            raise ValueError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
+            raise InputError(f"unknown labels {sorted(unknown)}: use {', '.join(CLASSES)}")
         questions = list(questions) if questions is not None else [None] * len(texts)
         embeddings = self._ensure_embeddings(texts, embeddings)
-        self.classes_ = CLASSES.copy()
-        self.vectorizer_ = TfidfVectorizer(
+        vectorizer = TfidfVectorizer(
             ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=self.max_features
         )
         if "tfidf" in self.features:
-            self.vectorizer_.fit(texts)
+            vectorizer.fit(texts)
+        self.classes_ = CLASSES.copy()
+        self.vectorizer_ = vectorizer
         A = self._design(texts, embeddings, questions)
         y_idx = np.searchsorted(self.classes_, y_arr)
         w = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
@@ -247,33 +249,37 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
                 m = self._new_lr().fit(A[tr], y_idx[tr], sample_weight=w[tr])
                 logits[te] = m.decision_function(A[te])
             self.temperature_ = fit_temperature(logits, y_idx)
-            proba = _softmax(logits / self.temperature_)
-            held = (proba, y_idx)
+            proba = softmax(logits / self.temperature_, axis=1)
+            held: tuple[np.ndarray, np.ndarray] | None = (proba, y_idx)
             if self.fine_tune:
-                held = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
+                tuned = self._fit_encoder(texts, questions, y_idx, w, proba, progress)
+                self.encoder_ = tuned.encoder
+                self.encoder_temperature_ = tuned.temperature
+                self.blend_ = tuned.blend
+                held = tuned.held
             if held is not None:  # else: nothing held out, the label is the most probable class
                 self.decision_weights_ = fit_decision_weights(*held)
         elif self.fine_tune:
-            raise ValueError("fine-tuning needs calibration and at least 50 training quotes")
-        self.lr_ = self._new_lr().fit(A, y_idx, sample_weight=w)
-        self._marginalise_unknown_question(questions)
-        self.remember(None, [])
-        self.n_features_in_ = A.shape[1]
+            raise InputError("fine-tuning needs calibration and at least 50 training quotes")
+        lr = self._new_lr().fit(A, y_idx, sample_weight=w)
+        lr.coef_ = self._marginalised_coef(lr.coef_, questions)
+        self.lr_ = lr
+        self.memory_embeddings_, self.memory_labels_ = self._memory(None, [])
         self.train_rows_ = len(texts)
         return self
 
-    def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress):  # type: ignore[no-untyped-def]
+    def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress) -> _EncoderFit:  # type: ignore[no-untyped-def]
         """Fine-tune MiniLM; calibrate it and the blend on a stratified hold-out, if any.
 
         With a hold-out (``holdout`` > 0) the encoder is fine-tuned on the other quotes, and on
         the hold-out it gets its own temperature and the blend weight with the least log-loss
         (``lr_proba`` there are the regression's out-of-fold probabilities); returns the
-        hold-out's blended probabilities and labels, on which the decision is tuned.
+        hold-out's blended probabilities and labels (``held``), on which the decision is tuned.
 
         Without one it is fine-tuned on every quote with the configured temperature and blend
         (``config.FINE_TUNE_TEMPERATURE``, ``config.FINE_TUNE_BLEND``: what a 15% hold-out of
         the corpus chose); both models are trained class-balanced, so the label is the most
-        probable class and None is returned.
+        probable class and ``held`` is None.
         """
         from voice.classify._finetune import fine_tune
 
@@ -282,7 +288,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             tr, ho = next(split.split(np.zeros(len(y_idx)), y_idx))
         else:
             tr, ho = np.arange(len(y_idx)), np.arange(0)
-        self.encoder_ = fine_tune(
+        encoder = fine_tune(
             [texts[i] for i in tr],
             [questions[i] for i in tr],
             y_idx[tr],
@@ -292,46 +298,39 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             seed=self.random_state,
             progress=progress,
         )
-        self.encoder_.meta["holdout_rows"] = len(ho)
+        encoder.meta["holdout_rows"] = len(ho)
         if not len(ho):
-            self.encoder_temperature_ = config.FINE_TUNE_TEMPERATURE
-            self.blend_ = config.FINE_TUNE_BLEND
-            return None
-        held = self.encoder_.logits([texts[i] for i in ho], [questions[i] for i in ho], cache=False)
-        self.encoder_temperature_ = fit_temperature(held, y_idx[ho])
-        p_enc = _softmax(held / self.encoder_temperature_)
+            return _EncoderFit(encoder, config.FINE_TUNE_TEMPERATURE, config.FINE_TUNE_BLEND, None)
+        held = encoder.logits([texts[i] for i in ho], [questions[i] for i in ho], cache=False)
+        temperature = fit_temperature(held, y_idx[ho])
+        p_enc = softmax(held / temperature, axis=1)
         p_lr = lr_proba[ho]
-        best, best_nll = 0.0, np.inf
-        for beta in np.round(np.arange(0.0, 1.001, 0.05), 2):
-            nll = _mean_nll((1 - beta) * p_lr + beta * p_enc, y_idx[ho])
-            if nll < best_nll - 1e-9:
-                best, best_nll = float(beta), nll
-        self.blend_ = best
-        return (1 - best) * p_lr + best * p_enc, y_idx[ho]
+        best = fit_blend(p_lr, p_enc, y_idx[ho])
+        return _EncoderFit(encoder, temperature, best, ((1 - best) * p_lr + best * p_enc, y_idx[ho]))
 
-    def _question_columns(self) -> slice | None:
+    def _question_columns(self, n_columns: int) -> slice | None:
         """Columns of the question one-hot: the design is tfidf | embedding | question | cues."""
         if "question" not in self.features:
             return None
-        end = self.lr_.coef_.shape[1] - (5 if "cues" in self.features else 0)
+        end = n_columns - (5 if "cues" in self.features else 0)
         return slice(end - 4, end)
 
-    def _marginalise_unknown_question(self, questions: Sequence[str | None]) -> None:
-        """Give "no question known" the frequency-weighted average weight of the known kinds.
+    def _marginalised_coef(self, coef: np.ndarray, questions: Sequence[str | None]) -> np.ndarray:
+        """``coef`` (changed in place): "no question known" gets the known kinds' mean weight, by frequency.
 
         A quote without a question is then scored as the expectation over the questions seen
         in training, rather than as an unseen category (whose weight would be 0).
         """
-        cols = self._question_columns()
+        cols = self._question_columns(coef.shape[1])
         if cols is None:
-            return
+            return coef
         kinds = np.array([question_kind(q) for q in questions])
         freq = np.array([(kinds == k).sum() for k in (1, 2, 3)], dtype=float)
         if (kinds == 0).mean() > 0.5 or freq.sum() == 0:
-            return  # enough unknown-question rows to learn their weight directly
-        coef = self.lr_.coef_[:, cols]
-        coef[:, 0] = coef[:, 1:] @ (freq / freq.sum())
-        self.lr_.coef_[:, cols] = coef
+            return coef  # enough unknown-question rows to learn their weight directly
+        block = coef[:, cols]  # a view: setting its first column changes coef, in place
+        block[:, 0] = block[:, 1:] @ (freq / freq.sum())
+        return coef
 
     def _logits(self, texts, embeddings, questions) -> np.ndarray:  # type: ignore[no-untyped-def]
         texts = [str(t) for t in texts]
@@ -347,17 +346,19 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         questions: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """Calibrated probabilities, columns in ``classes_`` order (corrections remembered)."""
+        check_is_fitted(self)
         texts = [str(t) for t in X]
         if len(self.memory_labels_):
             embeddings = self._ensure_embeddings(texts, embeddings)
-        proba = _softmax(self._logits(texts, embeddings, questions) / self.temperature_)
+        proba = softmax(self._logits(texts, embeddings, questions) / self.temperature_, axis=1)
         if self.encoder_ is not None and self.blend_ > 0:
             enc = self.encoder_.logits(texts, questions)
-            proba = (1 - self.blend_) * proba + self.blend_ * _softmax(enc / self.encoder_temperature_)
+            proba = (1 - self.blend_) * proba + self.blend_ * softmax(enc / self.encoder_temperature_, axis=1)
         return self._recall(proba, embeddings)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
         """Labels from calibrated probabilities, applying the tuned decision weights."""
+        check_is_fitted(self)
         return self.classes_[np.argmax(proba * self.decision_weights_, axis=1)]
 
     def predict(
@@ -368,6 +369,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         questions: Sequence[str | None] | None = None,
     ) -> np.ndarray:
         """Labels for texts."""
+        check_is_fitted(self)
         return self.decide(self.predict_proba(X, embeddings=embeddings, questions=questions))
 
     # -- learning from corrections -----------------------------------------------------------
@@ -389,12 +391,11 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         Warm-started from the current weights, so it converges in a few iterations; the
         TF-IDF vocabulary, temperature and decision weights are kept.
         """
+        check_is_fitted(self)
         new_texts = [str(t) for t in new_texts]
         new_embeddings = self._ensure_embeddings(new_texts, new_embeddings)
         bq = list(base_questions) if base_questions is not None else [None] * len(base_texts)
         nq = list(new_questions) if new_questions is not None else [None] * len(new_texts)
-        from scipy.sparse import vstack
-
         A = self._design(list(base_texts), base_embeddings, bq)
         # no corrections left (e.g. the only one was undone): refit on the base data alone
         M = vstack([A, self._design(new_texts, new_embeddings, nq)]).tocsr() if new_texts else A.tocsr()
@@ -402,28 +403,26 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
             self.classes_, np.concatenate([np.asarray(base_labels), np.asarray(new_labels)])
         )
         w = np.concatenate([np.ones(len(base_texts)), np.full(len(new_texts), weight)])
-        lr = LogisticRegression(C=self.C, max_iter=300, class_weight="balanced", warm_start=True)
+        lr = self._new_lr(warm_start=True)
         lr.coef_ = self.lr_.coef_.copy()
         lr.intercept_ = self.lr_.intercept_.copy()
         lr.classes_ = self.lr_.classes_
-        self.lr_ = lr.fit(M, y_idx, sample_weight=w)
-        self._marginalise_unknown_question([*bq, *nq])  # the refit relearned that column
-        self.remember(new_embeddings, new_labels)
+        lr.fit(M, y_idx, sample_weight=w)
+        lr.coef_ = self._marginalised_coef(lr.coef_, [*bq, *nq])  # the refit relearned that column
+        self.lr_ = lr
+        self.memory_embeddings_, self.memory_labels_ = self._memory(new_embeddings, new_labels)
         return self
 
-    def remember(self, embeddings: np.ndarray | None, labels: Sequence[str]) -> None:
-        """Keep people's corrections as a memory that near-duplicates are pulled towards.
+    def _memory(self, embeddings: np.ndarray | None, labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """People's corrections as a memory (unit embeddings, label indices) near-duplicates are pulled to.
 
         The regression (and the fine-tuned encoder, which corrections do not retrain) may still
         outvote a single correction; the memory makes a quote that is nearly the same as one a
         person tagged (cosine ≥ ``config.MEMORY_MIN_SIMILARITY``) take that person's label.
         """
         if embeddings is None or not len(labels):
-            self.memory_embeddings_ = np.zeros((0, 0), dtype=np.float32)
-            self.memory_labels_ = np.zeros(0, dtype=int)
-            return
-        self.memory_embeddings_ = unit_rows(embeddings)
-        self.memory_labels_ = np.searchsorted(self.classes_, np.asarray(labels))
+            return np.zeros((0, 0), dtype=np.float32), np.zeros(0, dtype=int)
+        return unit_rows(embeddings), np.searchsorted(self.classes_, np.asarray(labels))
 
     def _recall(self, proba: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         """Mix in the label of the most similar remembered correction, by similarity."""
@@ -454,6 +453,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         to ``good`` and to ``not_so_good`` at once is the mixed case the seed files as
         "Don't know".
         """
+        check_is_fitted(self)
         if embed is None:
             from voice.embed import default_embedder
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
+from voice.errors import InputError
 
 ENCODER_FILES = ("encoder.safetensors", "encoder.json")
 N_CLASSES = 3
 
 
 def _torch():  # type: ignore[no-untyped-def]
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    config.use_offline_models()
     import torch
 
     return torch
@@ -215,10 +213,10 @@ class FineTunedEncoder:
             with safe_open(str(d / "encoder.safetensors"), framework="numpy") as fh:
                 names = set(fh.keys())
         except Exception as exc:  # safetensors raises its own error types for a damaged header
-            raise ValueError(f"encoder.safetensors cannot be read ({exc})") from None
+            raise InputError(f"encoder.safetensors cannot be read ({exc})") from None
         ours = ("enc.encoder.", "enc.pooler.", "head.")
         if "head.weight" not in names or not all(n.startswith(ours) for n in names):
-            raise ValueError("encoder.safetensors does not hold a fine-tuned MiniLM")
+            raise InputError("encoder.safetensors does not hold a fine-tuned MiniLM")
         return cls(None, meta, d)
 
 
@@ -230,7 +228,7 @@ def _restore(directory: Path):  # type: ignore[no-untyped-def]
     module = _build_module()
     names = set(_saved_names(module))
     if set(tensors) != names:
-        raise ValueError(f"encoder.safetensors holds {len(tensors)} tensors, expected {len(names)}")
+        raise InputError(f"encoder.safetensors holds {len(tensors)} tensors, expected {len(names)}")
     params = dict(module.named_parameters())
     torch = _torch()
     with torch.no_grad():

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
-from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.classify._estimator import CLASSES, FEATURE_SETS, MAX_ITER, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
 from voice.errors import ModelError
 from voice.records import HUMAN, MODEL, Tag, normalise_text
@@ -292,14 +292,13 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, vocabulary=vocab or None)
         if vocab:
             clf.vectorizer_.idf_ = arrays["idf"].astype(np.float64)
-        lr = LogisticRegression(C=clf.C, max_iter=3000, class_weight="balanced")
+        lr = LogisticRegression(C=clf.C, max_iter=MAX_ITER, class_weight="balanced")
         lr.coef_ = arrays["coef"].astype(np.float64)
         lr.intercept_ = arrays["intercept"].astype(np.float64)
         lr.classes_ = np.arange(len(CLASSES))
         clf.lr_ = lr
         clf.temperature_ = float(arrays["temperature"][0])
         clf.decision_weights_ = arrays["decision_weights"].astype(np.float64)
-        clf.n_features_in_ = lr.coef_.shape[1]
         clf.blend_ = float(arrays.get("blend", [0.0])[0])  # models saved before fine-tuning: none
         clf.encoder_temperature_ = float(arrays.get("encoder_temperature", [1.0])[0])
         clf.memory_embeddings_ = arrays.get("memory_embeddings", np.zeros((0, 0))).astype(np.float32)
@@ -344,10 +343,9 @@ def local_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
 
 def active_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
     """``VOICE_MODEL_DIR`` if set, else the local updated copy if any, else the shipped one."""
-    import os
-
-    if os.environ.get("VOICE_MODEL_DIR"):
-        return config.settings().model_dir
+    explicit = config.settings().model_dir
+    if explicit is not None:
+        return explicit
     local = local_model_dir(name)
     return local if (local / "meta.json").exists() else shipped_model_dir(name)
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -20,9 +21,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from voice import config
+from voice.errors import VoiceError
 from voice.ingest.quote_file import QuoteFileError
 from voice.report import safe_cell
 from voice.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from voice.classify import VoiceModel
 
 
 def _login_name() -> str:
@@ -81,7 +86,7 @@ def user_errors() -> Iterator[None]:
     except QuoteFileError as exc:
         err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
         raise typer.Exit(1) from None
-    except (StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
+    except (VoiceError, StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
         message = exc.args[0] if exc.args else str(exc)
         err.print(f"[red]Error:[/red] {message}", highlight=False)
         raise typer.Exit(1) from None
@@ -130,3 +135,16 @@ def progress_callback(bar: Progress, task: TaskID) -> Callable[[int, int], None]
         bar.update(task, completed=done, total=total)
 
     return update
+
+
+def propose_store_labels(store: Store, model: VoiceModel) -> None:
+    """Propose labels for the store's quotes no person has tagged, and say how many were added."""
+    from voice.classify import propose_labels
+
+    with progress_bar("classifying") as bar:
+        task = bar.add_task("classifying untagged quotes", total=None)
+        added = propose_labels(store, model, progress_callback(bar, task))
+    if not added:
+        console.print("nothing to classify: every quote has a human tag or this model's tag")
+        return
+    console.print(f"tagged {added} quotes as model proposals ({model.version})")

@@ -12,7 +12,7 @@ import numpy as np
 import typer
 
 from voice import config
-from voice.classify import ModelError, corpus_training_set, load_model
+from voice.classify import corpus_training_set, load_model
 from voice.cli._util import (
     Format,
     app,
@@ -23,16 +23,10 @@ from voice.cli._util import (
     print_rows,
     progress_bar,
     progress_callback,
+    propose_store_labels,
     user_errors,
 )
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
-
-
-def _load():  # type: ignore[no-untyped-def]
-    try:
-        return load_model()
-    except ModelError as exc:
-        raise ValueError(str(exc)) from None
 
 
 @app.command("train")
@@ -99,9 +93,9 @@ def classify(
     from voice.report import write_table
 
     with user_errors():
-        model = _load()
+        model = load_model()
         if input is None:
-            _classify_store(model)
+            propose_store_labels(open_store(), model)
             return
         if output is None:
             raise ValueError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
@@ -143,24 +137,6 @@ def classify(
         console.print(f"classified {len(keep)} quotes with {model.version}: {counts}; wrote {output}")
 
 
-def classify_store() -> None:
-    """Propose labels (model tags) for stored quotes that no person has tagged."""
-    _classify_store(_load())
-
-
-def _classify_store(model) -> None:  # type: ignore[no-untyped-def]
-    from voice.classify import propose_labels
-
-    store = open_store()
-    with progress_bar("classifying") as bar:
-        task = bar.add_task("classifying untagged quotes", total=None)
-        added = propose_labels(store, model, progress_callback(bar, task))
-    if not added:
-        console.print("nothing to classify: every quote has a human tag or this model's tag")
-        return
-    console.print(f"tagged {added} quotes as model proposals ({model.version})")
-
-
 @app.command("queue")
 def queue(
     limit: Annotated[int, typer.Option(help="How many quotes to list.")] = 20,
@@ -171,7 +147,7 @@ def queue(
     from voice.classify import tagging_queue
 
     with user_errors():
-        items = tagging_queue(open_store(), _load(), period=period)[:limit]
+        items = tagging_queue(open_store(), load_model(), period=period)[:limit]
         rows = [
             {
                 "id": i.quote.id,
@@ -242,7 +218,7 @@ def evaluate(
 
     with user_errors():
         if data is not None:
-            model = _load()
+            model = load_model()
             ts = read_labelled_csv(data, "file")
             if not len(ts):
                 raise ValueError(f"{data}: no rows with text and a label (good / unsure / not_so_good)")
@@ -390,7 +366,7 @@ def benchmark_learn(
     from voice.classify import TrainingSet
 
     with user_errors():
-        model = _load()
+        model = load_model()
         ts = TrainingSet()
         for i in range(corrections):
             ts.add(f"my social worker never calls me back {i}", "not_so_good", None, 5.0, "bench")

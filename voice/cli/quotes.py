@@ -16,6 +16,7 @@ from voice.cli._util import (
     open_store,
     print_rows,
     progress_bar,
+    propose_store_labels,
     user_errors,
 )
 from voice.ingest.fields import parse_label
@@ -235,9 +236,9 @@ def demo(
             f"({summary.demo_indicators_added} added)"
         )
         if classify:
-            from voice.cli.model import classify_store
+            from voice.classify import load_model
 
-            classify_store()
+            propose_store_labels(store, load_model())
         rows = quote_rows(store, period="2017/18 Q1")
         print_rows(
             rows,
