@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -24,7 +25,7 @@ from voice import config
 from voice.errors import VoiceError
 from voice.ingest.quote_file import QuoteFileError
 from voice.report import safe_cell
-from voice.store import Store, StoreError
+from voice.store import Store
 
 if TYPE_CHECKING:
     from voice.classify import VoiceModel
@@ -80,15 +81,22 @@ class Format(StrEnum):
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn expected problems into one clear message and exit code 1."""
+    """Turn problems a user can fix into one clear message and exit code 1.
+
+    Those are ``VoiceError``s, and a typed path that does not exist or may not be read
+    (``FileNotFoundError``, ``PermissionError``). Anything else is a bug and keeps its traceback.
+    The message is printed as it is: Rich markup in data (``[name]``, ``[/]``) is not interpreted.
+    """
     try:
         yield
     except QuoteFileError as exc:
-        err.print(f"[red]Error:[/red] {exc}", highlight=False, markup=True)
+        err.print("[red]Error:[/red]", escape(str(exc)), highlight=False)
         raise typer.Exit(1) from None
-    except (VoiceError, StoreError, ValueError, FileNotFoundError, KeyError, PermissionError) as exc:
-        message = exc.args[0] if exc.args else str(exc)
-        err.print(f"[red]Error:[/red] {message}", highlight=False)
+    except (VoiceError, FileNotFoundError, PermissionError) as exc:
+        message = exc.message if isinstance(exc, VoiceError) else str(exc.args[0] if exc.args else exc)
+        if isinstance(exc, OSError) and exc.filename is not None:
+            message = f"{exc.filename}: {exc.strerror or message}"
+        err.print("[red]Error:[/red]", escape(str(message)), highlight=False)
         raise typer.Exit(1) from None
 
 

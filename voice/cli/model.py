@@ -1,4 +1,8 @@
-"""``voice train | classify | evaluate | queue | benchmark classify``: the classifier commands."""
+"""``voice train | classify | evaluate | queue | benchmark classify``: the classifier commands.
+
+scikit-learn, torch and numpy are imported inside the commands, so that ``voice --help`` and the
+commands that need no model start quickly.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 
 from voice import config
-from voice.classify import corpus_training_set, load_model
 from voice.cli._util import (
     Format,
     app,
@@ -26,6 +28,7 @@ from voice.cli._util import (
     propose_store_labels,
     user_errors,
 )
+from voice.errors import InputError
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
 
 
@@ -45,7 +48,7 @@ def train(
     ] = True,
 ) -> None:
     """Train the classifier on corpus/ plus every human tag in the store; write models/<name>/."""
-    from voice.classify import combine, human_corrections, save_model, train_model
+    from voice.classify import combine, corpus_training_set, human_corrections, save_model, train_model
 
     with user_errors():
         data = corpus_training_set()
@@ -90,6 +93,7 @@ def classify(
     The output keeps every input column and adds label, p_good, p_unsure, p_not_so_good and
     model_version. Empty text gets no label and a warning.
     """
+    from voice.classify import load_model
     from voice.report import write_table
 
     with user_errors():
@@ -98,7 +102,7 @@ def classify(
             propose_store_labels(open_store(), model)
             return
         if output is None:
-            raise ValueError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
+            raise InputError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
         rows, columns = _read_input(input)
         if "label" in columns:  # the input's own label is kept beside the prediction
             columns = ["input_label" if c == "label" else c for c in columns]
@@ -144,7 +148,7 @@ def queue(
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """Quotes no person has tagged yet, most useful to tag first (smallest margin first)."""
-    from voice.classify import tagging_queue
+    from voice.classify import load_model, tagging_queue
 
     with user_errors():
         items = tagging_queue(open_store(), load_model(), period=period)[:limit]
@@ -207,8 +211,11 @@ def evaluate(
     feedback set only): labels by majority vote, probabilities averaged; and the Voice model's
     test quotes given again without their question, as a report's quotes come.
     """
+    import numpy as np
+
     from voice.classify import (
         cross_validate,
+        load_model,
         majority_baseline,
         metrics,
         read_labelled_csv,
@@ -221,7 +228,7 @@ def evaluate(
             model = load_model()
             ts = read_labelled_csv(data, "file")
             if not len(ts):
-                raise ValueError(f"{data}: no rows with text and a label (good / unsure / not_so_good)")
+                raise InputError(f"{data}: no rows with text and a label (good / unsure / not_so_good)")
             labels, proba = model.classify(ts.texts, ts.questions)
             result = {"data": str(data), "model": model.version, **metrics(ts.labels, labels, proba)}
             _print_metrics({model.version: result})
@@ -319,6 +326,7 @@ def benchmark_classify(
     import tempfile
 
     from voice.benchmark_data import synthetic_quotes
+    from voice.classify import load_model
 
     with user_errors():
         results = []
@@ -363,7 +371,9 @@ def benchmark_learn(
     corrections: Annotated[int, typer.Option(help="How many corrections to learn.")] = 10,
 ) -> None:
     """Seconds to learn corrections into the full-corpus model (warm-started refit)."""
-    from voice.classify import TrainingSet
+    import numpy as np
+
+    from voice.classify import TrainingSet, load_model
 
     with user_errors():
         model = load_model()

@@ -24,7 +24,7 @@ from voice.cli._util import (
     user_errors,
     users_app,
 )
-from voice.errors import MissingPipeline
+from voice.errors import InputError, MissingPipeline
 
 CHUNK = 500
 
@@ -57,7 +57,7 @@ def redact_file(
         if not input.exists():
             raise FileNotFoundError(f"{input}: no such file")
         if output.resolve() == input.resolve():
-            raise ValueError(f"{output}: choose an output file other than the input")
+            raise InputError(f"{output}: choose an output file other than the input")
         rows = list(iter_rows(input))
         if not rows:
             raise QuoteFileError([RowError(input.name, 0, "", "the file has a header but no rows")])
@@ -111,7 +111,7 @@ def evaluate_redaction(
         splits = split or list(SPLITS)
         for s in splits:
             if s not in SPLITS:
-                raise ValueError(f"unknown split {s!r}: use one of {', '.join(SPLITS)}")
+                raise InputError(f"unknown split {s!r}: use one of {', '.join(SPLITS)}")
         try:
             redactor = Redactor(
                 local=LocalNames(), gazetteers=None if lists else Gazetteers.empty(), use_ner=ner
@@ -187,7 +187,7 @@ def benchmark_redact(
 
     with user_errors():
         if n < 1:
-            raise ValueError("--n must be at least 1")
+            raise InputError("--n must be at least 1")
         base = [s.text for s in load_labelled()]
         texts = [f"{base[i % len(base)]} ({i})" for i in range(n)]
         try:
@@ -224,7 +224,7 @@ def _read_password(password_stdin: bool) -> str:
     if password_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise ValueError("--password-stdin: nothing on standard input")
+            raise InputError("--password-stdin: nothing on standard input")
         return line.rstrip("\r\n")
     return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
 
@@ -312,7 +312,7 @@ def audit(
     """
     with user_errors():
         if limit < 0:
-            raise ValueError("--limit cannot be negative")
+            raise InputError("--limit cannot be negative")
         entries = open_store().audit_log()
         if who:
             entries = [e for e in entries if (e.get("who") or "").lower() == who.lower()]

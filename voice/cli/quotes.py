@@ -19,6 +19,7 @@ from voice.cli._util import (
     propose_store_labels,
     user_errors,
 )
+from voice.errors import NotFoundError
 from voice.ingest.fields import parse_label
 from voice.ingest.quote_file import stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
@@ -126,7 +127,7 @@ def tag_quote(
         store = open_store()
         quote = store.get_quote(quote_id)
         if quote is None:
-            raise KeyError(f"no quote with id {quote_id!r} (see `voice quotes`)")
+            raise NotFoundError(f"no quote with id {quote_id!r} (see `voice quotes`)")
         tag = store.add_tag(Tag(quote_id=quote.id, label=parse_label(label), who=by, origin=HUMAN))
         history = store.tag_history(quote.id)
         console.print(f"{quote.id}: {tag.label} by {by} ({len(history)} tags in its history)")
@@ -149,7 +150,7 @@ def tag_history(
         store = open_store()
         quote = store.get_quote(quote_id)
         if quote is None:
-            raise KeyError(f"no quote with id {quote_id!r}")
+            raise NotFoundError(f"no quote with id {quote_id!r}")
         rows = [
             {
                 "at": t.at,

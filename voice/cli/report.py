@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from voice.cli._util import DEFAULT_WHO, app, console, open_store, user_errors
+from voice.errors import InputError
 from voice.ingest.fields import parse_label, parse_period
 from voice.privacy import load_redactor
 from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
@@ -58,7 +59,7 @@ def appendix(
         classes = tuple(dict.fromkeys(parse_label(x) for x in label)) if label else REPORT_CLASSES
         suffix = output.suffix.lower()
         if suffix not in EXPORT_SUFFIXES:
-            raise ValueError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
+            raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
         store = open_store()
         items = select_quotes(
             store, periods, sources=source or None, classes=classes, include_proposals=include_proposals
@@ -66,7 +67,7 @@ def appendix(
         if not items:
             where = f" from {', '.join(source)}" if source else ""
             whose = "" if include_proposals else " by people"
-            raise ValueError(
+            raise InputError(
                 f"no quotes labelled {', '.join(classes)}{whose}{where} in {', '.join(periods)} "
                 "(see `voice quotes --period ...`; --include-proposals adds the model's proposals)"
             )

@@ -28,6 +28,7 @@ from voice.cli._util import (
     theme_app,
     user_errors,
 )
+from voice.errors import InputError
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
 
@@ -99,7 +100,7 @@ def themes(
             _themes_file(input, output)
         else:
             if output is not None:
-                raise ValueError("-o is for themeing a file: give INPUT too")
+                raise InputError("-o is for themeing a file: give INPUT too")
             _themes_store(period, fmt, _suppress if suppress else str, rebuild, starters, by, unredacted)
 
 
@@ -122,7 +123,7 @@ def _themes_file(input: Path, output: Path | None) -> None:
     from voice.themes import build_themes
 
     if output is None:
-        raise ValueError("give -o OUTPUT when themeing a file (or no INPUT to theme the store)")
+        raise InputError("give -o OUTPUT when themeing a file (or no INPUT to theme the store)")
     numbered, columns = _read_rows(input)
     quotes = [Quote(text=str(row.get("text") or "").strip(), id=f"row-{n}") for n, row in numbered]
     with progress_bar("themes") as bar:
@@ -163,12 +164,12 @@ def _themes_store(  # type: ignore[no-untyped-def]
     if period:
         period = parse_period(period)
         if period not in store.periods():
-            raise ValueError(
+            raise InputError(
                 f"no quotes for {period} (periods in the store: {', '.join(store.periods()) or 'none'})"
             )
     quotes = store.quotes(period=period)
     if not quotes:
-        raise ValueError("no quotes in the store: import some first (`voice import`, `voice import-seed`)")
+        raise InputError("no quotes in the store: import some first (`voice import`, `voice import-seed`)")
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
         result = themes_for_period(

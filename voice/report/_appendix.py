@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
 from voice.report._tables import quote_row, write_table
@@ -288,7 +289,7 @@ def build_appendix(
     wanted = [c for c in REPORT_CLASSES if c in set(classes)]
     unknown = set(classes) - set(REPORT_CLASSES)
     if unknown:
-        raise ValueError(f"unknown class(es) {sorted(unknown)}: use {', '.join(REPORT_CLASSES)}")
+        raise InputError(f"unknown class(es) {sorted(unknown)}: use {', '.join(REPORT_CLASSES)}")
     items = [i for i in items if i.label in wanted]
     periods = list(periods) if periods else sorted({i.quote.period for i in items if i.quote.period})
     by_source: dict[str | None, list[ReportQuote]] = {}
@@ -511,7 +512,7 @@ def appendix_table(
     """The chosen quotes as CSV, XLSX or JSON bytes (formulas neutralised by voice.export)."""
     fmt = fmt.lower().lstrip(".")
     if fmt not in ("csv", "xlsx", "json"):
-        raise ValueError(f"unsupported table format '{fmt}': use csv, xlsx or json")
+        raise InputError(f"unsupported table format '{fmt}': use csv, xlsx or json")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"quotes.{fmt}"
         write_table(table_rows(items, text_transform, attribution), path, TABLE_COLUMNS)
@@ -548,7 +549,7 @@ def export_appendix(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        raise ValueError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
+        raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
     appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".md":

@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from voice.errors import InputError
 from voice.records import Quote, Tag
 from voice.store import Store
 
@@ -108,7 +109,7 @@ def write_table(rows: Sequence[dict], path: str | Path, columns: Sequence[str] |
             encoding="utf-8",
         )
     else:
-        raise ValueError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
+        raise InputError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
     return path
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from voice.embed import Embedder
+from voice.errors import InputError
 from voice.records import Quote
 from voice.themes._base import Guide, Progress
 
@@ -53,7 +54,7 @@ def read_categorised(path: str | Path) -> CategorisedSet:
         reader = csv.DictReader(fh)
         missing = {"text", "categories"} - set(reader.fieldnames or [])
         if missing:
-            raise ValueError(f"{path.name}: no {' or '.join(sorted(missing))} column")
+            raise InputError(f"{path.name}: no {' or '.join(sorted(missing))} column")
         for n, row in enumerate(reader, start=2):
             first = (row.get("categories") or "").split(";")[0].strip()
             if not first:
@@ -62,7 +63,7 @@ def read_categorised(path: str | Path) -> CategorisedSet:
             texts.append(row.get("text") or "")
             cats.append(first)
     if not texts:
-        raise ValueError(f"{path.name}: no rows with a category")
+        raise InputError(f"{path.name}: no rows with a category")
     return CategorisedSet(ids, texts, cats)
 
 

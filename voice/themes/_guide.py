@@ -27,7 +27,7 @@ import numpy as np
 
 from voice import config
 from voice.embed import Embedder
-from voice.errors import GuideError
+from voice.errors import GuideError, InputError
 
 GUIDE_FILES = ("guide.npz", "guide.json")
 
@@ -57,7 +57,7 @@ class CategoryGuide:
         keep = np.array([counts[c] >= min_count for c in categories])
         kept = sorted({c for c in categories if counts[c] >= min_count})
         if len(kept) < 2:
-            raise ValueError(f"a guide needs at least 2 categories with {min_count}+ comments each")
+            raise InputError(f"a guide needs at least 2 categories with {min_count}+ comments each")
         y = np.asarray(categories)[keep]
         lr = LogisticRegression(C=C, max_iter=3000).fit(np.asarray(embeddings)[keep], y)
         meta = {
