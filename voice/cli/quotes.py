@@ -101,7 +101,7 @@ def list_quotes(
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
-        rows = quote_rows(open_store(), period=period, source=source, label=label)
+        rows = quote_rows(open_store(), period=period, source=source, label=label, internal=True)
         columns = ["id", "text", "label", "label_origin", "gender", "age", "source", "period"]
         if fmt is Format.table:
             print_rows(rows, columns, fmt, title=f"{len(rows)} quotes")
@@ -183,7 +183,8 @@ def export(
 
     By default the export is fit to leave the officers' hands: quote text redacted
     ([name], [school], [place] ...), speakers coarsened where a group is small, no officer
-    names (docs/PRIVACY.md). ``--unredacted`` keeps everything as stored.
+    names (docs/PRIVACY.md). ``--unredacted`` keeps the text and speakers as stored. Either
+    way ids are this installation's keyed export ids, not the database's.
     """
     with user_errors():
         if label and label != "untagged":
@@ -238,7 +239,7 @@ def demo(
             from voice.cli.model import classify_store
 
             classify_store()
-        rows = quote_rows(store, period="2017/18 Q1")
+        rows = quote_rows(store, period="2017/18 Q1", internal=True)
         print_rows(
             rows,
             ["id", "text", "label", "label_origin", "gender", "age", "source", "period"],

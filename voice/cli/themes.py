@@ -156,7 +156,7 @@ def _themes_store(  # type: ignore[no-untyped-def]
     period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str, unredacted: bool = False
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
-    from voice.privacy import PUBLIC_ROLE
+    from voice.privacy import PUBLIC_ROLE, export_id
     from voice.themes import overview, summarise, summarise_for_role, themes_for_period
 
     store = open_store()
@@ -200,6 +200,9 @@ def _themes_store(  # type: ignore[no-untyped-def]
                 for s in summaries
             ],
         }
+        for theme in payload["themes"]:  # quotes leave with this installation's keyed ids
+            for q in theme["quotes"]:
+                q["quote_id"] = export_id(q["quote_id"])
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     elif fmt is ThemeFormat.markdown:
         sys.stdout.write(markdown_report(summaries, text, period) + "\n")

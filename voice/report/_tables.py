@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from voice.privacy import export_id
 from voice.records import Quote, Tag
 from voice.store import Store
 
@@ -46,10 +47,15 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def quote_row(q: Quote, tag: Tag | None) -> dict:
-    """One output row: the quote and its current label (empty when untagged)."""
+def quote_row(q: Quote, tag: Tag | None, *, internal: bool = False) -> dict:
+    """One output row: the quote and its current label (empty when untagged).
+
+    A row leaves Voice unless ``internal`` (officers' own commands on the database): its ``id``
+    is then the keyed export id (:func:`voice.privacy.export_id`); ``internal`` rows keep the
+    stored id.
+    """
     return {
-        "id": q.id,
+        "id": q.id if internal else export_id(q.id),
         "text": q.text,
         "label": tag.label if tag else "",
         "label_origin": (tag.origin if tag else ""),
@@ -70,10 +76,16 @@ def quote_rows(
     period: str | None = None,
     source: str | None = None,
     label: str | None = None,
+    *,
+    internal: bool = False,
 ) -> list[dict]:
-    """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label."""
+    """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label.
+
+    Rows carry keyed export ids unless ``internal``.
+    """
     current = store.current_tags()
-    rows = [quote_row(q, current.get(q.id)) for q in store.quotes(period=period, source=source)]
+    quotes = store.quotes(period=period, source=source)
+    rows = [quote_row(q, current.get(q.id), internal=internal) for q in quotes]
     if label == "untagged":
         return [r for r in rows if not r["label"]]
     if label:
