@@ -173,8 +173,8 @@ def export(
         bool,
         typer.Option(
             "--unredacted",
-            help="Officers only: keep quotes as given (names, places ...) and exact speakers. "
-            "Recorded in the audit log.",
+            help="Officers only: keep quotes as given (names, places ...) and exact gender, role and "
+            "age (never a name from the speaker field). Recorded in the audit log.",
         ),
     ] = False,
     by: Annotated[str, typer.Option("--by", help="Your name, for the audit log.")] = DEFAULT_WHO,
@@ -183,8 +183,8 @@ def export(
 
     By default the export is fit to leave the officers' hands: quote text redacted
     ([name], [school], [place] ...), speakers coarsened where a group is small, no officer
-    names (docs/PRIVACY.md). ``--unredacted`` keeps the text and speakers as stored. Either
-    way ids are this installation's keyed export ids, not the database's.
+    names (docs/PRIVACY.md). ``--unredacted`` keeps the text as stored and exact speakers. Either
+    way ids are this installation's keyed export ids and speakers carry no names.
     """
     with user_errors():
         if label and label != "untagged":

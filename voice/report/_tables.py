@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from voice.privacy import export_id
+from voice.privacy import export_id, speaker_of
 from voice.records import Quote, Tag
 from voice.store import Store
 
@@ -50,20 +50,26 @@ def safe_cell(value: object) -> object:
 def quote_row(q: Quote, tag: Tag | None, *, internal: bool = False) -> dict:
     """One output row: the quote and its current label (empty when untagged).
 
-    A row leaves Voice unless ``internal`` (officers' own commands on the database): its ``id``
-    is then the keyed export id (:func:`voice.privacy.export_id`); ``internal`` rows keep the
-    stored id.
+    A row leaves Voice unless ``internal`` (officers' own commands on the database): then its
+    ``id`` is the keyed export id and ``speaker`` / ``gender`` hold no name, only gender, role
+    and age (:func:`voice.privacy.safe_speaker`). ``internal`` rows keep the stored id and fields.
     """
+    if internal:
+        qid, gender, age, speaker = q.id, q.gender or "", q.age, q.speaker or ""
+    else:
+        safe = speaker_of(q)
+        qid, age, speaker = export_id(q.id), safe.age, safe.text
+        gender = speaker_of(q.gender or "").description
     return {
-        "id": q.id if internal else export_id(q.id),
+        "id": qid,
         "text": q.text,
         "label": tag.label if tag else "",
         "label_origin": (tag.origin if tag else ""),
         "label_by": (tag.model_version or tag.who) if tag else "",
         "probability": tag.probability if tag and tag.probability is not None else "",
-        "gender": q.gender or "",
-        "age": "" if q.age is None else q.age,
-        "speaker": q.speaker or "",
+        "gender": gender,
+        "age": "" if age is None else age,
+        "speaker": speaker,
         "source": q.source or "",
         "period": q.period or "",
         "question": q.question or "",
@@ -81,7 +87,7 @@ def quote_rows(
 ) -> list[dict]:
     """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label.
 
-    Rows carry keyed export ids unless ``internal``.
+    Rows are fit to leave Voice (keyed ids, no names in speaker fields) unless ``internal``.
     """
     current = store.current_tags()
     quotes = store.quotes(period=period, source=source)
