@@ -100,7 +100,7 @@ def test_speaker_only_attributions():
     shown = coarsen_attributions([*parents, named], "report_writer")
     assert [shown[p.id] for p in parents] == ["Parent"] * 5
     assert shown[named.id] == ""
-    assert coarsen_attributions([named], "officer")[named.id] == "Jake's mum"
+    assert coarsen_attributions([named], "officer")[named.id] == "Mum"  # exact, but never the name
 
 
 def test_protect_rows_redacts_and_coarsens_for_non_officers():

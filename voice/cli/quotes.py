@@ -103,7 +103,7 @@ def list_quotes(
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
-        rows = quote_rows(open_store(), period=period, source=source, label=label)
+        rows = quote_rows(open_store(), period=period, source=source, label=label, internal=True)
         columns = ["id", "text", "label", "label_origin", "gender", "age", "source", "period"]
         if fmt is Format.table:
             print_rows(rows, columns, fmt, title=f"{len(rows)} quotes")
@@ -175,8 +175,8 @@ def export(
         bool,
         typer.Option(
             "--unredacted",
-            help="Officers only: keep quotes as given (names, places ...) and exact speakers. "
-            "Recorded in the audit log.",
+            help="Officers only: keep quotes as given (names, places ...) and exact gender, role and "
+            "age (never a name from the speaker field). Recorded in the audit log.",
         ),
     ] = False,
     by: Annotated[str, typer.Option("--by", help="Your name, for the audit log.")] = DEFAULT_WHO,
@@ -185,7 +185,8 @@ def export(
 
     By default the export is fit to leave the officers' hands: quote text redacted
     ([name], [school], [place] ...), speakers coarsened where a group is small, no officer
-    names (docs/PRIVACY.md). ``--unredacted`` keeps everything as stored.
+    names (docs/PRIVACY.md). ``--unredacted`` keeps the text as stored and exact speakers. Either
+    way ids are this installation's keyed export ids and speakers carry no names.
     """
     with user_errors():
         if label and label != "untagged":
@@ -240,7 +241,7 @@ def demo(
             from voice.classify import load_model
 
             propose_store_labels(store, load_model())
-        rows = quote_rows(store, period="2017/18 Q1")
+        rows = quote_rows(store, period="2017/18 Q1", internal=True)
         print_rows(
             rows,
             ["id", "text", "label", "label_origin", "gender", "age", "source", "period"],

@@ -86,9 +86,9 @@ def themes(
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
-    With INPUT: writes every input column plus theme_id, theme_label and representative
-    (true/false) to -o OUTPUT. Non-answers ("don't know", "n/a", empty) get theme_id
-    'non_answer'; quotes that fit no theme get 'other'.
+    With INPUT: writes every input column (a speaker column reduced to gender, role and age)
+    plus theme_id, theme_label and representative (true/false) to -o OUTPUT. Non-answers
+    ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
@@ -119,6 +119,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
 
 
 def _themes_file(input: Path, output: Path | None) -> None:
+    from voice.privacy import safe_speaker
     from voice.report import write_table
     from voice.themes import build_themes
 
@@ -134,6 +135,8 @@ def _themes_file(input: Path, output: Path | None) -> None:
     out_rows = []
     for q, (_, row) in zip(quotes, numbered, strict=True):
         r = {renamed[c]: v for c, v in row.items()}
+        if r.get("speaker"):  # gender, role and age only: a name never comes back out
+            r["speaker"] = safe_speaker(str(r["speaker"]))
         r.update(
             theme_id=result.theme_of(q.id), theme_label=result.label_of(q.id), representative=q.id in reps
         )
@@ -157,7 +160,7 @@ def _themes_store(  # type: ignore[no-untyped-def]
     period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str, unredacted: bool = False
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
-    from voice.privacy import PUBLIC_ROLE
+    from voice.privacy import PUBLIC_ROLE, export_id
     from voice.themes import overview, summarise, summarise_for_role, themes_for_period
 
     store = open_store()
@@ -201,6 +204,9 @@ def _themes_store(  # type: ignore[no-untyped-def]
                 for s in summaries
             ],
         }
+        for theme in payload["themes"]:  # quotes leave with this installation's keyed ids
+            for q in theme["quotes"]:
+                q["quote_id"] = export_id(q["quote_id"])
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     elif fmt is ThemeFormat.markdown:
         sys.stdout.write(markdown_report(summaries, text, period) + "\n")

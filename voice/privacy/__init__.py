@@ -4,7 +4,8 @@ attribution, users, roles and sign-in.
 Owns: the redactor (``_redact`` composing the word lists of ``_gazetteers``, the pattern rules of
 ``_patterns`` and spaCy's entities from ``_pipeline``; ``_spans`` holds what it returns), its
 evaluation on the labelled set (``_redact_eval``), small-number suppression and coarse
-attributions (``_disclosure``), the users file with roles and sign-in (``_users``), and the
+attributions (``_disclosure``), the speaker without names (``_speaker``), the keyed ids every
+export carries (``_export_ids``), the users file with roles and sign-in (``_users``), and the
 redaction function every export must use (``_loader``).
 
 May import: ``voice.records``, ``voice.config``, ``voice.errors`` only.
@@ -22,6 +23,7 @@ from ._disclosure import (
     scrub_words,
     share_text,
 )
+from ._export_ids import export_id, export_key, export_key_path
 from ._gazetteers import Gazetteers, LocalNames
 from ._loader import load_redactor
 from ._pipeline import load_pipeline
@@ -40,6 +42,7 @@ from ._redact_eval import (
     score,
 )
 from ._spans import KINDS, MARKERS, RedactedSpan, Redaction
+from ._speaker import Speaker, safe_speaker, speaker_of
 from ._users import (
     OFFICER,
     REPORT_WRITER,
@@ -78,6 +81,7 @@ __all__ = [
     "RedactedSpan",
     "Redaction",
     "Redactor",
+    "Speaker",
     "UserStore",
     "UsersError",
     "add_user",
@@ -89,6 +93,9 @@ __all__ = [
     "coarsen_attributions",
     "default_redactor",
     "evaluate",
+    "export_id",
+    "export_key",
+    "export_key_path",
     "format_count",
     "identifier_words",
     "load_labelled",
@@ -99,8 +106,10 @@ __all__ = [
     "protect_rows",
     "redact_text",
     "redact_texts",
+    "safe_speaker",
     "score",
     "scrub_words",
     "sees_raw_text",
     "share_text",
+    "speaker_of",
 ]

@@ -10,8 +10,9 @@ Rules (docs/PRIVACY.md):
   quotes share it: exact → age band ("young person, 13–15") → broad group ("child or young
   person") → nothing. Age bands: under 10 "child, under 10"; 10–12, 13–15 and 16–17
   "young person, …"; 18–25 "young adult, 18–25"; over 25 "adult". Gender is dropped from the
-  first coarsening on. A speaker written without gender or age ("Parent") is kept when it is
-  a generic role and at least 5 share it, and is otherwise left out.
+  first coarsening on. A speaker without an age ("Parent", "Female") is kept when at least 5
+  share it, and is otherwise left out. Every level is built from :func:`safe_speaker`: only
+  gender and role words and the age, never a name from the speaker field.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from voice.config import SMALL_NUMBER_THRESHOLD
+from voice.privacy._speaker import safe_speaker, speaker_of
 from voice.privacy._users import OFFICER, check_role
 from voice.records import Quote
 
@@ -38,28 +40,6 @@ AGE_BANDS: tuple[tuple[int, int, str], ...] = (
     (26, 200, "adult"),
 )
 """(lowest age, highest age, label) for the first coarsening."""
-
-GENERIC_SPEAKERS = frozenset(
-    {
-        "parent",
-        "parents",
-        "carer",
-        "carers",
-        "parent/carer",
-        "parent or carer",
-        "foster carer",
-        "family member",
-        "family",
-        "young person",
-        "child",
-        "care leaver",
-        "mum",
-        "dad",
-        "grandparent",
-        "sibling",
-    }
-)
-"""Speaker descriptions that name a role, not a person."""
 
 
 def is_small(n: int) -> bool:
@@ -112,14 +92,15 @@ def broad_group(age: int) -> str:
 
 
 def _levels(q: Quote) -> list[str]:
-    """A quote's attribution from most to least precise; "" means no attribution."""
-    if q.age is not None:
-        return [q.attribution, age_band(q.age), broad_group(q.age), ""]
-    if q.gender:
-        return [q.attribution, ""]
-    speaker = (q.speaker or "").strip()
-    if speaker and speaker.lower() in GENERIC_SPEAKERS:
-        return [speaker, ""]
+    """A quote's attribution from most to least precise; "" means no attribution.
+
+    The most precise level is :func:`safe_speaker`'s: a name in the speaker field never shows.
+    """
+    speaker = speaker_of(q)
+    if speaker.age is not None:
+        return [speaker.text, age_band(speaker.age), broad_group(speaker.age), ""]
+    if speaker.description:  # only gender and role words: "Female", "Foster carer", "Mum"
+        return [speaker.text, ""]
     return [""]
 
 
@@ -128,13 +109,13 @@ def coarsen_attributions(
 ) -> dict[str, str]:
     """The attribution each quote may be shown with, by quote id.
 
-    Officers get every quote's own attribution. For other roles each quote gets the most
-    precise level of :func:`_levels` that at least ``threshold`` quotes of the same period
-    (among ``quotes``) share; quotes with no usable attribution get "".
+    Officers get every quote's own attribution, without names (:func:`safe_speaker`). For other
+    roles each quote gets the most precise level of :func:`_levels` that at least ``threshold``
+    quotes of the same period (among ``quotes``) share; quotes with no usable attribution get "".
     """
     check_role(role)
     if role == OFFICER:
-        return {q.id: q.attribution for q in quotes}
+        return {q.id: safe_speaker(q) for q in quotes}
     levels = {q.id: _levels(q) for q in quotes}
     depth = {q.id: 0 for q in quotes}
     while True:

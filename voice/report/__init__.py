@@ -1,7 +1,9 @@
 """What leaves Voice as a document: the "Voice of the Child" appendix (Markdown, DOCX), quote
-tables and safe file writing (formula neutralisation). Redaction and attribution are passed in.
+tables and safe file writing (formula neutralisation). Redaction and attribution are passed in;
+every quote row carries the keyed export id and a speaker without names.
 
-May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``.
+May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config``, ``voice.privacy``
+(export ids and safe speakers).
 """
 
 from ._appendix import (

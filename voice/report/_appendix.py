@@ -16,9 +16,10 @@ per source, optional theme sections inside it, the class headings of
 :data:`voice.records.LABEL_HEADINGS` in the seed's order, each quote in curly quotes followed by
 its attribution, and counts. Privacy is the caller's: every quote text goes through
 ``text_transform`` (the redactor) and every attribution through ``attribution`` (small-number
-coarsening), so this module depends on neither. :func:`export_appendix` writes a file and an
-audit entry; the app calls :func:`appendix_markdown` / :func:`appendix_docx` /
-:func:`appendix_table` for downloads and :func:`audit_export` when one is made.
+coarsening; by default the speaker without names, :func:`voice.privacy.safe_speaker`).
+:func:`export_appendix` writes a file and an audit entry; the app calls
+:func:`appendix_markdown` / :func:`appendix_docx` / :func:`appendix_table` for downloads and
+:func:`audit_export` when one is made.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
+from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
 from voice.report._tables import quote_row, write_table
 from voice.store import Store
@@ -84,8 +86,8 @@ def _same(text: str) -> str:
 
 
 def plain_attribution(quote: Quote) -> str:
-    """The seed's attribution ("Female, 15"), uncoarsened."""
-    return quote.attribution
+    """The seed's attribution ("Female, 15"), uncoarsened, never a name (``safe_speaker``)."""
+    return safe_speaker(quote)
 
 
 @dataclass(frozen=True)

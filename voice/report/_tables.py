@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voice.errors import InputError
+from voice.privacy import export_id, speaker_of
 from voice.records import Quote, Tag
 from voice.store import Store
 
@@ -47,18 +48,29 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def quote_row(q: Quote, tag: Tag | None) -> dict:
-    """One output row: the quote and its current label (empty when untagged)."""
+def quote_row(q: Quote, tag: Tag | None, *, internal: bool = False) -> dict:
+    """One output row: the quote and its current label (empty when untagged).
+
+    A row leaves Voice unless ``internal`` (officers' own commands on the database): then its
+    ``id`` is the keyed export id and ``speaker`` / ``gender`` hold no name, only gender, role
+    and age (:func:`voice.privacy.safe_speaker`). ``internal`` rows keep the stored id and fields.
+    """
+    if internal:
+        qid, gender, age, speaker = q.id, q.gender or "", q.age, q.speaker or ""
+    else:
+        safe = speaker_of(q)
+        qid, age, speaker = export_id(q.id), safe.age, safe.text
+        gender = speaker_of(q.gender or "").description
     return {
-        "id": q.id,
+        "id": qid,
         "text": q.text,
         "label": tag.label if tag else "",
         "label_origin": (tag.origin if tag else ""),
         "label_by": (tag.model_version or tag.who) if tag else "",
         "probability": tag.probability if tag and tag.probability is not None else "",
-        "gender": q.gender or "",
-        "age": "" if q.age is None else q.age,
-        "speaker": q.speaker or "",
+        "gender": gender,
+        "age": "" if age is None else age,
+        "speaker": speaker,
         "source": q.source or "",
         "period": q.period or "",
         "question": q.question or "",
@@ -71,10 +83,16 @@ def quote_rows(
     period: str | None = None,
     source: str | None = None,
     label: str | None = None,
+    *,
+    internal: bool = False,
 ) -> list[dict]:
-    """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label."""
+    """Stored quotes with their current labels, filtered; ``label="untagged"`` for no label.
+
+    Rows are fit to leave Voice (keyed ids, no names in speaker fields) unless ``internal``.
+    """
     current = store.current_tags()
-    rows = [quote_row(q, current.get(q.id)) for q in store.quotes(period=period, source=source)]
+    quotes = store.quotes(period=period, source=source)
+    rows = [quote_row(q, current.get(q.id), internal=internal) for q in quotes]
     if label == "untagged":
         return [r for r in rows if not r["label"]]
     if label:

@@ -124,6 +124,8 @@ def summarise(
         text_transform: applied to quote texts, labels and keywords (redaction).
         max_quotes: representative quotes per theme (the result holds up to 3).
     """
+    from voice.privacy import safe_speaker  # attribution: gender, role and age, never a name
+
     by_id = quotes if isinstance(quotes, Mapping) else {q.id: q for q in quotes}
     prev = _previous_counts(previous)
     answered = result.answered or 1
@@ -141,7 +143,7 @@ def summarise(
             q = by_id.get(qid)
             if q is not None:
                 reps.append(
-                    RepresentativeQuote(qid, text_transform(q.text), q.attribution, _label(labels.get(qid)))
+                    RepresentativeQuote(qid, text_transform(q.text), safe_speaker(q), _label(labels.get(qid)))
                 )
         label = text_transform(theme.label)
         keywords = tuple(text_transform(k) for k in theme.keywords)

@@ -12,7 +12,7 @@ from voice.ingest.fields import parse_period
 from voice.ingest.quote_file import QuoteFileError, read_quote_file
 from voice.records import Quote
 from voice.store import Store
-from voice.ui.common import md_escape, user_name
+from voice.ui.common import md_escape, speaker, user_name
 from voice.ui.tagging import queue_changed
 
 GENDERS = ["", "Female", "Male", "Non-binary", "Parent", "Carer", "Young person"]
@@ -90,7 +90,7 @@ def upload_quotes(store: Store) -> None:
     st.dataframe(
         pd.DataFrame(
             [
-                {"text": q.text, "speaker": q.attribution, "source": q.source, "period": q.period}
+                {"text": q.text, "speaker": speaker(q), "source": q.source, "period": q.period}
                 for q in parsed.quotes[:50]
             ]
         ),

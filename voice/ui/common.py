@@ -161,6 +161,13 @@ def attributions(quotes: Sequence[Quote]) -> dict[str, str]:
     return coarsen_attributions(quotes, role())
 
 
+def speaker(quote: Quote) -> str:
+    """A quote's speaker as every page shows it: gender, role and age, never a name."""
+    from voice.privacy import safe_speaker
+
+    return safe_speaker(quote)
+
+
 def public_attributions(quotes: Sequence[Quote]) -> dict[str, str]:
     """Attributions for anything that leaves the app: always coarsened, whoever exports."""
     from voice.privacy import coarsen_attributions

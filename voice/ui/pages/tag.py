@@ -39,7 +39,7 @@ with tab_queue:
         q = item.quote
         st.markdown("#### Next quote (most useful first)")
         with st.container(border=True):
-            common.quote_card(q.text, q.attribution, " · ".join(x for x in (q.source, q.period) if x))
+            common.quote_card(q.text, common.speaker(q), " · ".join(x for x in (q.source, q.period) if x))
             if q.question:
                 st.caption(f"Asked: {common.md_escape(q.question)}")
         explanation = model.classifier.explain(q.text, q.question)
