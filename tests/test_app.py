@@ -237,15 +237,55 @@ def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
     for heading in ("What's good?", "Don't know", "What's not so good?"):
         assert heading in preview
     assert "The social workers listen and they help me" in preview
-    labels = {b.label for b in at.download_button}
-    assert {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"} <= labels
+    formats = {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"}
+    assert set(at.radio(key="report_format").options) == formats
     at.toggle(key="report_all").set_value(True).run()
     preview = "\n".join(m.value for m in at.markdown)
     assert preview.count("Female, 15") + preview.count("young person") >= 5  # all nine seed quotes
-    next(b for b in at.download_button if b.label == "Word (DOCX)").click().run()
+    at.button(key="report_prepare").click().run()
     assert not at.exception
     exports = [a for a in db(demo_home).audit_log(limit=5) if a["action"] == "export"]
     assert exports and exports[0]["who"] == "demo user (report_writer)" and "docx" in exports[0]["detail"]
+    assert [b.label for b in at.download_button] == ["Download Word (DOCX)"]
+
+
+def test_report_builder_offers_no_file_before_the_audited_click(demo_home: Path) -> None:
+    """Audit first: the page renders no download (so no file at /media/) until "Prepare download"."""
+    at = open_app("report", role="report_writer")
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    at.toggle(key="report_all").set_value(True).run()
+    for fmt in ("Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"):
+        at.radio(key="report_format").set_value(fmt).run()
+        assert not at.exception
+        assert len(at.download_button) == 0  # nothing registered before the click
+    before = len(db(demo_home).audit_log())
+    at.button(key="report_prepare").click().run()
+    log = db(demo_home).audit_log()
+    assert len(log) == before + 1 and log[0]["action"] == "export" and "xlsx" in log[0]["detail"]
+    assert [b.label for b in at.download_button] == ["Download Quotes XLSX"]
+    at.radio(key="report_format").set_value("Markdown").run()  # a different file: prepare again
+    assert len(at.download_button) == 0
+    assert len(db(demo_home).audit_log()) == before + 1
+
+
+def test_report_builder_with_the_audit_log_locked_offers_nothing(demo_home: Path, monkeypatch) -> None:
+    import sqlite3
+
+    from voice import config
+
+    monkeypatch.setattr(config, "SQLITE_BUSY_TIMEOUT_S", 0.3)
+    at = open_app("report", role="report_writer")
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    lock = sqlite3.connect(demo_home / "demo.db", isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="report_prepare").click().run()
+    finally:
+        lock.rollback()
+        lock.close()
+    assert not at.exception
+    assert len(at.download_button) == 0
+    assert any("Nothing was exported" in e.value for e in at.error)
 
 
 # -- roles ----------------------------------------------------------------------------------

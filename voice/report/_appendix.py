@@ -16,8 +16,8 @@ per source, optional theme sections inside it, the class headings of
 :data:`voice.records.LABEL_HEADINGS` in the seed's order, each quote in curly quotes followed by
 its attribution, and counts. Privacy is the caller's: every quote text goes through
 ``text_transform`` (the redactor) and every attribution through ``attribution`` (small-number
-coarsening), so this module depends on neither. :func:`export_appendix` writes a file and an
-audit entry; the app calls :func:`appendix_markdown` / :func:`appendix_docx` /
+coarsening), so this module depends on neither. :func:`export_appendix` commits an audit
+entry and then writes the file; the app calls :func:`appendix_markdown` / :func:`appendix_docx` /
 :func:`appendix_table` for downloads and :func:`audit_export` when one is made.
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from voice.ingest.fields import period_sort_key
 from voice.records import LABEL_HEADINGS, Quote, Tag
-from voice.report._tables import quote_row, write_table
+from voice.report._tables import quote_row, write_bytes_atomically, write_table
 from voice.store import Store
 
 REPORT_CLASSES: tuple[str, ...] = tuple(LABEL_HEADINGS)
@@ -492,23 +492,26 @@ def export_appendix(
     with_counts: bool = True,
     **options,  # type: ignore[no-untyped-def]
 ) -> Appendix:
-    """Write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json) and audit it.
+    """Audit, then write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json).
 
-    ``text_transform`` has no default here: an export to a file must say how it is redacted.
-    ``options`` are :func:`build_appendix`'s.
+    The file is rendered in memory, the audit row is committed, and only then is the file
+    written (atomically: a temporary file renamed into place). If the audit cannot be written
+    (:class:`voice.errors.StoreError`) nothing is written. ``text_transform`` has no default
+    here: an export to a file must say how it is redacted. ``options`` are
+    :func:`build_appendix`'s.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise ValueError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
     appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".md":
-        path.write_text(render_markdown(appendix, with_counts), encoding="utf-8")
+        data = render_markdown(appendix, with_counts).encode("utf-8")
     elif suffix == ".docx":
-        path.write_bytes(render_docx(appendix, with_counts))
+        data = render_docx(appendix, with_counts)
     else:
         chosen = [i for i in items if i.label in appendix.classes]
-        write_table(table_rows(chosen, text_transform, attribution), path, TABLE_COLUMNS)
+        data = appendix_table(chosen, suffix, text_transform, attribution)
     audit_export(store, who, appendix, f"{suffix.lstrip('.')} ({path.name})", appendix.total)
+    write_bytes_atomically(path, data)
     return appendix
