@@ -39,7 +39,8 @@ def appendix(
     Quotes of the chosen quarters are grouped by source under "What's good?", "Don't know" and
     "What's not so good?" by their current label (newest human tag, else the model's proposal),
     each as “text” Female, 15. Names, schools and places are redacted (voice.redact); counts
-    under 5 show as "<5" and attributions shared by fewer than 5 quotes are coarsened
+    under 5 show as "<5" (and one more count, or the total, where "<5" could be worked out by
+    subtraction) and attributions shared by fewer than 5 of the quotes shown are coarsened
     (docs/PRIVACY.md). .md and
     .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
     export is written to the audit log.
@@ -59,9 +60,9 @@ def appendix(
                 "(see `voice quotes --period ...`)"
             )
         transform = load_redactor([i.quote.text for i in items])
-        from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count
+        from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count, protect_counts
 
-        coarse = coarsen_attributions(store.quotes(periods=periods), PUBLIC_ROLE)
+        coarse = coarsen_attributions([i.quote for i in items], PUBLIC_ROLE)  # the quotes shown
         built = export_appendix(
             store,
             items,
@@ -70,6 +71,7 @@ def appendix(
             text_transform=transform,
             attribution=lambda q: coarse.get(q.id, ""),
             count_text=lambda n: format_count(n, PUBLIC_ROLE),
+            counts_text=lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE),
             periods=periods,
             classes=classes,
             title=title,

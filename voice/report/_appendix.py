@@ -72,6 +72,8 @@ TABLE_COLUMNS = [
 
 TextTransform = Callable[[str], str]
 Attribution = Callable[[Quote], str]
+CountsText = Callable[[Mapping[str, int], int], Mapping[str, str]]
+"""Counts and their total -> their texts, the total under "total" (``voice.privacy.protect_counts``)."""
 
 
 def _same(text: str) -> str:
@@ -144,6 +146,11 @@ class Appendix:
     classes: tuple[str, ...]
     sections: list[AppendixSection]
     count_text: Callable[[int], str] = str
+    counts_text: CountsText | None = None
+
+    def counts_line(self, counts: Mapping[str, int]) -> str:
+        """One counts line of this appendix ("9 quotes: 2 good, ...")."""
+        return counts_line(counts, self.classes, self.count_text, self.counts_text)
 
     @property
     def counts(self) -> Counter:
@@ -242,6 +249,7 @@ def build_appendix(
     theme_order: Sequence[str] | None = None,
     count_text: Callable[[int], str] = str,
     subtitles: Mapping[str, str] = SOURCE_SUBTITLES,
+    counts_text: CountsText | None = None,
 ) -> Appendix:
     """Arrange chosen quotes in the seed appendix's structure.
 
@@ -255,6 +263,8 @@ def build_appendix(
         show_themes: a theme section per theme inside each source.
         theme_order: the order of theme sections (default: largest first).
         count_text: formats counts (e.g. "<5" below the small-number threshold).
+        counts_text: formats each counts line as a whole (complementary suppression); when
+            given it is used instead of ``count_text``.
         subtitles: the line under each source heading.
     """
     wanted = [c for c in REPORT_CLASSES if c in set(classes)]
@@ -287,6 +297,7 @@ def build_appendix(
         classes=tuple(wanted),
         sections=sections,
         count_text=count_text,
+        counts_text=counts_text,
     )
 
 
@@ -307,12 +318,22 @@ def _theme_groups(
     return [(name, groups[name]) for name in sorted(groups, key=key)]
 
 
-def counts_line(counts: Mapping[str, int], classes: Sequence[str], count_text: Callable[[int], str]) -> str:
-    """ "9 quotes: 2 good, 3 don't know, 4 not so good"."""
-    total = sum(counts.get(c, 0) for c in classes)
-    parts = ", ".join(f"{count_text(counts.get(c, 0))} {CLASS_WORDS[c]}" for c in classes)
-    noun = "quote" if count_text(total) == "1" else "quotes"  # "<5 quotes", never "<5 quote"
-    return f"{count_text(total)} {noun}: {parts}"
+def counts_line(
+    counts: Mapping[str, int],
+    classes: Sequence[str],
+    count_text: Callable[[int], str],
+    counts_text: CountsText | None = None,
+) -> str:
+    """ "9 quotes: 2 good, 3 don't know, 4 not so good"; ``counts_text`` formats the row as a whole."""
+    row = {c: counts.get(c, 0) for c in classes}
+    total = sum(row.values())
+    if counts_text is not None:
+        texts = dict(counts_text(row, total))
+    else:
+        texts = {**{c: count_text(n) for c, n in row.items()}, "total": count_text(total)}
+    parts = ", ".join(f"{texts[c]} {CLASS_WORDS[c]}" for c in classes)
+    noun = "quote" if texts["total"] == "1" else "quotes"  # "<5 quotes", never "<5 quote"
+    return f"{texts['total']} {noun}: {parts}"
 
 
 def quoted(entry: AppendixEntry) -> str:
@@ -336,10 +357,9 @@ def _md(text: str) -> str:
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
     """The appendix as Markdown (headings, one paragraph per quote)."""
-    ct = appendix.count_text
     lines = [f"# {_md(appendix.title)}", ""]
     if with_counts:
-        lines += [counts_line(appendix.counts, appendix.classes, ct) + ".", ""]
+        lines += [appendix.counts_line(appendix.counts) + ".", ""]
     if not appendix.sections:
         lines += ["No quotes were chosen for this appendix.", ""]
     for section in appendix.sections:
@@ -347,13 +367,13 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
         if section.subtitle:
             lines += [_md(section.subtitle), ""]
         if with_counts and len(appendix.sections) > 1:
-            lines += [counts_line(section.counts, appendix.classes, ct) + ".", ""]
+            lines += [appendix.counts_line(section.counts) + ".", ""]
         for group in section.groups:
             level = "###"
             if group.heading is not None:
                 lines += [f"### {_md(group.heading)}", ""]
                 if with_counts:
-                    lines += [counts_line(_group_counts(group), appendix.classes, ct) + ".", ""]
+                    lines += [appendix.counts_line(_group_counts(group)) + ".", ""]
                 level = "####"
             for label in appendix.classes:
                 entries = group.entries.get(label, [])
@@ -377,9 +397,8 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
     doc.core_properties.title = appendix.title
     doc.core_properties.author = "Voice"
     doc.add_heading(appendix.title, level=0)
-    ct = appendix.count_text
     if with_counts:
-        doc.add_paragraph(counts_line(appendix.counts, appendix.classes, ct) + ".")
+        doc.add_paragraph(appendix.counts_line(appendix.counts) + ".")
     if not appendix.sections:
         doc.add_paragraph("No quotes were chosen for this appendix.")
     for section in appendix.sections:
@@ -387,13 +406,13 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
         if section.subtitle:
             doc.add_paragraph().add_run(section.subtitle).bold = True
         if with_counts and len(appendix.sections) > 1:
-            doc.add_paragraph(counts_line(section.counts, appendix.classes, ct) + ".")
+            doc.add_paragraph(appendix.counts_line(section.counts) + ".")
         for group in section.groups:
             level = 2
             if group.heading is not None:
                 doc.add_heading(group.heading, level=2)
                 if with_counts:
-                    doc.add_paragraph(counts_line(_group_counts(group), appendix.classes, ct) + ".")
+                    doc.add_paragraph(appendix.counts_line(_group_counts(group)) + ".")
                 level = 3
             for label in appendix.classes:
                 entries = group.entries.get(label, [])

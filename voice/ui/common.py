@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -154,15 +154,27 @@ def format_count(n: int) -> str:
     return format_count_for(role(), n)
 
 
+def protect_counts_for(who_role: str, counts: Mapping[str, int], total: int | None = None) -> dict[str, str]:
+    """A row of counts and its total (key "total") as text for ``who_role``, none derivable."""
+    from voice.privacy import protect_counts as protect
+
+    return protect(counts, total, who_role)
+
+
+def protect_counts(counts: Mapping[str, int], total: int | None = None) -> dict[str, str]:
+    """A row of counts and its total for this user's role (complementary suppression)."""
+    return protect_counts_for(role(), counts, total)
+
+
 def attributions(quotes: Sequence[Quote]) -> dict[str, str]:
-    """Attributions as this user may see them (coarsened when a group is small)."""
+    """Attributions as this user may see them, coarsened among exactly the ``quotes`` shown."""
     from voice.privacy import coarsen_attributions
 
     return coarsen_attributions(quotes, role())
 
 
 def public_attributions(quotes: Sequence[Quote]) -> dict[str, str]:
-    """Attributions for anything that leaves the app: always coarsened, whoever exports."""
+    """Attributions for anything that leaves the app: coarsened among the ``quotes`` it holds."""
     from voice.privacy import coarsen_attributions
 
     return coarsen_attributions(quotes, PUBLIC_ROLE)

@@ -74,7 +74,7 @@ if not items:
 
 quotes = [i.quote for i in items]
 redacted = dict(zip([q.id for q in quotes], common.redact_texts([q.text for q in quotes]), strict=True))
-coarse = common.public_attributions(store.quotes(periods=periods))
+coarse = common.public_attributions(quotes)  # among the quotes in this table
 every = st.toggle("Tick every quote (as the seed appendix does)", value=not representative, key="report_all")
 preselect = {q.id for q in quotes} if every or not representative else representative
 table = pd.DataFrame(
@@ -116,13 +116,15 @@ def transform(text: str, _lookup={q.text: redacted[q.id] for q in quotes}) -> st
     return _lookup.get(text) or common.redact_texts([text])[0]
 
 
+exported = common.public_attributions([i.quote for i in picked])  # among the quotes exported
 options = {
     "text_transform": transform,
-    "attribution": lambda q: coarse.get(q.id, ""),
+    "attribution": lambda q: exported.get(q.id, ""),
     "periods": periods,
     "classes": classes,
     "show_themes": show_themes,
-    "count_text": lambda n: common.format_count_for("report_writer", n),
+    "count_text": lambda n: common.format_count_for(common.PUBLIC_ROLE, n),
+    "counts_text": lambda counts, total: common.protect_counts_for(common.PUBLIC_ROLE, counts, total),
 }
 markdown = appendix_markdown(picked, **options)
 title = default_title([i.quote.source for i in picked], periods)
