@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from voice.records import HUMAN
+from voice.records import HUMAN, Quote
 from voice.store import Store
 
 PAGES = ROOT / "voice" / "ui" / "pages"
@@ -47,11 +47,13 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     old = os.environ.get("VOICE_HOME")
     os.environ["VOICE_HOME"] = str(home)
     try:
+        config.use_cache_dir(config.demo_cache_dir())  # as the app does in demo mode
         store = Store(config.demo_db_url())
         ensure_demo(store)
         propose_labels(store, load_model())
         store.engine.dispose()
     finally:
+        config.use_cache_dir(None)
         if old is None:
             os.environ.pop("VOICE_HOME", None)
         else:
@@ -157,6 +159,43 @@ def test_tag_a_quote_stores_it_and_the_model_learns(demo_home: Path) -> None:
     assert history[-1].who == "demo user (officer)"
     assert int(next(m.value for m in at.metric if m.label == "Left to tag")) == int(left_before) - 1
     assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before
+
+
+def _files(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_demo_learning_never_touches_the_councils_model_database_or_caches(demo_home: Path) -> None:
+    """Demo mode has its own database, learned model and caches: a tag there changes none of the council's."""
+    from voice.classify import shipped_model_dir
+
+    council_model = demo_home / "models" / "voice-default"
+    shutil.copytree(shipped_model_dir(), council_model)  # the corrections an officer taught
+    council_db = Store(f"sqlite:///{demo_home / 'voice.db'}")
+    council_db.add_quotes([Quote("a council quote", period="2017/18 Q1")])
+    council_db.engine.dispose()
+    (demo_home / "cache").mkdir(exist_ok=True)
+    (demo_home / "cache" / "embeddings.sqlite").write_bytes(b"the council's cache")
+    council = {name: _files(demo_home / name) for name in ("models", "cache")} | {
+        "db": _files(demo_home)["voice.db"]
+    }
+    at = open_app("tag")
+    model_before = next(c.value for c in at.caption if c.value.startswith("Model:"))
+    at.button(key="tag_good").click().run()
+    assert not at.exception
+    assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before  # it learned
+    assert (demo_home / "demo" / "models" / "voice-default" / "meta.json").exists()
+    assert (demo_home / "demo" / "cache" / "embeddings.sqlite").exists()
+    after = {name: _files(demo_home / name) for name in ("models", "cache")} | {
+        "db": _files(demo_home)["voice.db"]
+    }
+    assert after == council
 
 
 def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
