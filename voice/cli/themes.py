@@ -182,7 +182,12 @@ def _themes_store(  # type: ignore[no-untyped-def]
             previous = themes_for_period(store, prev, who=by, starters=False)
     labels = store.current_tags()
     if unredacted:
-        summaries = summarise(result, quotes, labels, previous, count_formatter=count)
+        protect = None
+        if count is _suppress:  # --suppress: the same rule as the redacted output, splits included
+            from voice.privacy import protect_counts
+
+            protect = lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE)  # noqa: E731
+        summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
