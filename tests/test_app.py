@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from voice.records import HUMAN
+from voice.records import HUMAN, Quote
 from voice.store import Store
 
 PAGES = ROOT / "voice" / "ui" / "pages"
@@ -47,11 +47,13 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     old = os.environ.get("VOICE_HOME")
     os.environ["VOICE_HOME"] = str(home)
     try:
+        config.use_cache_dir(config.demo_cache_dir())  # as the app does in demo mode
         store = Store(config.demo_db_url())
         ensure_demo(store)
         propose_labels(store, load_model())
         store.engine.dispose()
     finally:
+        config.use_cache_dir(None)
         if old is None:
             os.environ.pop("VOICE_HOME", None)
         else:
@@ -191,6 +193,43 @@ def test_tag_a_quote_stores_it_and_the_model_learns(demo_home: Path) -> None:
     assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before
 
 
+def _files(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_demo_learning_never_touches_the_councils_model_database_or_caches(demo_home: Path) -> None:
+    """Demo mode has its own database, learned model and caches: a tag there changes none of the council's."""
+    from voice.classify import shipped_model_dir
+
+    council_model = demo_home / "models" / "voice-default"
+    shutil.copytree(shipped_model_dir(), council_model)  # the corrections an officer taught
+    council_db = Store(f"sqlite:///{demo_home / 'voice.db'}")
+    council_db.add_quotes([Quote("a council quote", period="2017/18 Q1")])
+    council_db.engine.dispose()
+    (demo_home / "cache").mkdir(exist_ok=True)
+    (demo_home / "cache" / "embeddings.sqlite").write_bytes(b"the council's cache")
+    council = {name: _files(demo_home / name) for name in ("models", "cache")} | {
+        "db": _files(demo_home)["voice.db"]
+    }
+    at = open_app("tag")
+    model_before = next(c.value for c in at.caption if c.value.startswith("Model:"))
+    at.button(key="tag_good").click().run()
+    assert not at.exception
+    assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before  # it learned
+    assert (demo_home / "demo" / "models" / "voice-default" / "meta.json").exists()
+    assert (demo_home / "demo" / "cache" / "embeddings.sqlite").exists()
+    after = {name: _files(demo_home / name) for name in ("models", "cache")} | {
+        "db": _files(demo_home)["voice.db"]
+    }
+    assert after == council
+
+
 def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
     at = open_app("tag")
     qid = _next_quote_id(at, demo_home)
@@ -269,15 +308,55 @@ def test_report_builder_exports_redacted_seed_style(demo_home: Path) -> None:
     for heading in ("What's good?", "Don't know", "What's not so good?"):
         assert heading in preview
     assert "The social workers listen and they help me" in preview
-    labels = {b.label for b in at.download_button}
-    assert {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"} <= labels
+    formats = {"Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"}
+    assert set(at.radio(key="report_format").options) == formats
     at.toggle(key="report_all").set_value(True).run()
     preview = "\n".join(m.value for m in at.markdown)
     assert preview.count("Female, 15") + preview.count("young person") >= 5  # all nine seed quotes
-    next(b for b in at.download_button if b.label == "Word (DOCX)").click().run()
+    at.button(key="report_prepare").click().run()
     assert not at.exception
     exports = [a for a in db(demo_home).audit_log(limit=5) if a["action"] == "export"]
     assert exports and exports[0]["who"] == "demo user (report_writer)" and "docx" in exports[0]["detail"]
+    assert [b.label for b in at.download_button] == ["Download Word (DOCX)"]
+
+
+def test_report_builder_offers_no_file_before_the_audited_click(demo_home: Path) -> None:
+    """Audit first: the page renders no download (so no file at /media/) until "Prepare download"."""
+    at = open_app("report", role="report_writer")
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    at.toggle(key="report_all").set_value(True).run()
+    for fmt in ("Word (DOCX)", "Markdown", "Quotes CSV", "Quotes XLSX"):
+        at.radio(key="report_format").set_value(fmt).run()
+        assert not at.exception
+        assert len(at.download_button) == 0  # nothing registered before the click
+    before = len(db(demo_home).audit_log())
+    at.button(key="report_prepare").click().run()
+    log = db(demo_home).audit_log()
+    assert len(log) == before + 1 and log[0]["action"] == "export" and "xlsx" in log[0]["detail"]
+    assert [b.label for b in at.download_button] == ["Download Quotes XLSX"]
+    at.radio(key="report_format").set_value("Markdown").run()  # a different file: prepare again
+    assert len(at.download_button) == 0
+    assert len(db(demo_home).audit_log()) == before + 1
+
+
+def test_report_builder_with_the_audit_log_locked_offers_nothing(demo_home: Path, monkeypatch) -> None:
+    import sqlite3
+
+    from voice import config
+
+    monkeypatch.setattr(config, "SQLITE_BUSY_TIMEOUT_S", 0.3)
+    at = open_app("report", role="report_writer")
+    at.multiselect[0].set_value(["2017/18 Q1"]).run()
+    lock = sqlite3.connect(demo_home / "demo.db", isolation_level=None, check_same_thread=False)
+    lock.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="report_prepare").click().run()
+    finally:
+        lock.rollback()
+        lock.close()
+    assert not at.exception
+    assert len(at.download_button) == 0
+    assert any("Nothing was exported" in e.value for e in at.error)
 
 
 def test_report_builder_leaves_the_model_proposals_out_unless_asked(demo_home: Path) -> None:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -184,4 +185,59 @@ def test_tagging_by_keyboard_stores_the_tag_and_moves_on(server: Served, browser
     assert len(new) == 1 and new[0].label == "not_so_good" and new[0].who == "demo user (officer)"
     _settle(page)
     assert page.get_by_text("“").first.inner_text() != shown  # the next quote is proposed
+    page.close()
+
+
+def test_report_page_serves_no_file_before_the_audited_click(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    """Audit first: no /media/ download exists until "Prepare download" has written the audit row."""
+    import re
+
+    from voice.store import Store
+
+    media = re.compile(rb"/media/[0-9a-f]{16,}\.[a-z]+")
+    frames: list[bytes] = []
+
+    def watch(ws) -> None:  # type: ignore[no-untyped-def]
+        ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode()))
+
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.on("websocket", watch)
+    page.goto(f"{server}/report", timeout=120_000)
+    page.get_by_role("heading", name="Report builder").first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Prepare download").wait_for(timeout=120_000)
+    _settle(page)
+    seen = {m.decode() for f in frames for m in media.findall(f)} | set(
+        re.findall(r"/media/[0-9a-f]{16,}\.[a-z]+", page.content())
+    )
+    assert not any(u.endswith((".docx", ".md", ".csv", ".xlsx")) for u in seen), seen
+    for url in seen:  # whatever media the page holds, none is an export
+        try:
+            with urllib.request.urlopen(f"{server}{url}", timeout=10) as r:
+                assert "attachment" not in (r.headers.get("Content-Disposition") or "")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 404
+    assert page.get_by_role("button", name=re.compile("^Download (Word|Markdown|Quotes)")).count() == 0
+    store = Store(f"sqlite:///{server.home / 'demo.db'}")
+    before = len([e for e in store.audit_log() if e["action"] == "export"])
+
+    page.get_by_role("button", name="Prepare download").click()
+    page.get_by_role("button", name=re.compile("^Download (Word|Markdown|Quotes)")).wait_for(timeout=120_000)
+    _settle(page)
+    exports = [e for e in store.audit_log() if e["action"] == "export"]
+    assert len(exports) == before + 1 and exports[0]["who"] == "demo user (officer)"
+    after = {m.decode() for f in frames for m in media.findall(f)}
+    files = [u for u in after if u.endswith(".docx")]
+    assert files, "the prepared file is served once audited"  # the check above can see a file
+    with urllib.request.urlopen(f"{server}{files[0]}", timeout=10) as r:
+        assert r.read(2) == b"PK"  # a DOCX (zip)
+    page.close()
+
+
+def test_tables_offer_no_unaudited_csv_download(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    page = _open(browser, f"{server}/report")
+    page.get_by_role("button", name="Prepare download").wait_for(timeout=120_000)
+    _settle(page)
+    page.get_by_test_id("stDataFrame").first.hover()
+    page.wait_for_timeout(500)
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
     page.close()

@@ -7,6 +7,7 @@ environment variable. Nothing else in Voice reads ``os.environ``.
 from __future__ import annotations
 
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,3 +254,38 @@ def demo_mode() -> bool:
 def demo_db_url() -> str:
     """The demo's own SQLite file (``$VOICE_HOME/demo.db``): seeds and the demo set only."""
     return f"sqlite:///{settings().home / 'demo.db'}"
+
+
+# -- the demo's own files (docs/PRIVACY.md, "Demo mode") -------------------------------------
+
+
+def demo_home() -> Path:
+    """The folder of the app's demo files (``$VOICE_HOME/demo``): its learned model and caches."""
+    return settings().home / "demo"
+
+
+def demo_models_dir() -> Path:
+    """Where the demo's learned corrections go (``$VOICE_HOME/demo/models``), never the council's."""
+    return demo_home() / "models"
+
+
+def demo_cache_dir() -> Path:
+    """The demo's embedding and logit caches (``$VOICE_HOME/demo/cache``), apart from the council's."""
+    return demo_home() / "cache"
+
+
+_CACHE_DIR: ContextVar[Path | None] = ContextVar("voice_cache_dir", default=None)
+
+
+def use_cache_dir(path: Path | None) -> None:
+    """Send this thread's embedding and logit caches to ``path`` (None: back to the settings').
+
+    The app calls it on every page run (:func:`demo_cache_dir` in demo mode); a context
+    variable, so it never reaches another thread or the command line.
+    """
+    _CACHE_DIR.set(path)
+
+
+def cache_dir() -> Path:
+    """Where embeddings and logits are cached now: :func:`use_cache_dir`'s folder, else the settings'."""
+    return _CACHE_DIR.get() or settings().cache_dir

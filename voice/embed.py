@@ -95,7 +95,7 @@ class EmbeddingCache:
     """Vectors on disk in SQLite, keyed by text hash + model version."""
 
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path else config.settings().cache_dir / "embeddings.sqlite"
+        self.path = Path(path) if path else config.cache_dir() / "embeddings.sqlite"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         with self._connect() as conn:
@@ -159,6 +159,6 @@ _DEFAULT: CachedEmbedder | None = None
 def default_embedder() -> CachedEmbedder:
     """The process-wide cached MiniLM embedder (model loaded once)."""
     global _DEFAULT
-    if _DEFAULT is None or _DEFAULT.cache.path != config.settings().cache_dir / "embeddings.sqlite":
-        _DEFAULT = CachedEmbedder()
+    if _DEFAULT is None or _DEFAULT.cache.path != config.cache_dir() / "embeddings.sqlite":
+        _DEFAULT = CachedEmbedder(inner=_DEFAULT.inner if _DEFAULT else None)  # keep the loaded model
     return _DEFAULT

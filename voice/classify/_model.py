@@ -336,26 +336,29 @@ def shipped_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
     return config.MODELS_DIR / name
 
 
-def local_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
-    """The council's own copy, updated by corrections, under ``$VOICE_HOME/models``."""
-    return config.settings().home / "models" / name
+def local_model_dir(name: str = config.DEFAULT_MODEL_NAME, models_root: Path | None = None) -> Path:
+    """The learned copy, updated by corrections: under ``models_root`` (the app's demo passes its
+    own), by default the council's ``$VOICE_HOME/models``."""
+    return (models_root or config.settings().home / "models") / name
 
 
-def active_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
-    """``VOICE_MODEL_DIR`` if set, else the local updated copy if any, else the shipped one."""
+def active_model_dir(name: str = config.DEFAULT_MODEL_NAME, models_root: Path | None = None) -> Path:
+    """``VOICE_MODEL_DIR`` if set, else the learned copy under ``models_root`` (see
+    :func:`local_model_dir`) if any, else the shipped one."""
     explicit = config.settings().model_dir
     if explicit is not None:
         return explicit
-    local = local_model_dir(name)
+    local = local_model_dir(name, models_root)
     return local if (local / "meta.json").exists() else shipped_model_dir(name)
 
 
-def learn_corrections(store, model: VoiceModel | None = None) -> VoiceModel:  # type: ignore[no-untyped-def]
-    """Update the active model with every human tag in the store and save the local copy."""
-    model = model or load_model()
+def learn_corrections(store, model: VoiceModel | None = None, models_root: Path | None = None) -> VoiceModel:  # type: ignore[no-untyped-def]
+    """Update the active model with every human tag in the store and save the learned copy
+    under ``models_root`` (default: the council's, see :func:`local_model_dir`)."""
+    model = model or load_model(active_model_dir(models_root=models_root))
     corrections = human_corrections(store, model.train)
     model.learn(corrections)
-    target = local_model_dir(model.name)
+    target = local_model_dir(model.name, models_root)
     if not (target / "meta.json").exists():
         target.mkdir(parents=True, exist_ok=True)
         for f in ("metrics.json",):

@@ -39,7 +39,7 @@ from voice.ingest.indicators import (
     write_indicator_csv,
 )
 from voice.records import Indicator
-from voice.report import safe_cell, write_table
+from voice.report import atomic_output, safe_cell, write_table
 from voice.store import Store
 
 SHOW_COLUMNS: tuple[str, ...] = (
@@ -207,15 +207,15 @@ def trend_rows(store: Store, key_or_text: str) -> list[Indicator]:
 def write_indicators(rows: Sequence[Indicator], output: Path) -> None:
     """Write rows by suffix: canonical CSV, JSON, or XLSX (formulas neutralised)."""
     suffix = output.suffix.lower()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        write_indicator_csv(list(rows), output)
-    elif suffix == ".json":
-        write_table([_as_dict(r) for r in rows], output, CSV_COLUMNS)
-    elif suffix == ".xlsx":
-        _write_xlsx(rows, output)
-    else:
+    if suffix not in (".csv", ".json", ".xlsx"):
         raise InputError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
+    with atomic_output(output) as tmp:  # a failure leaves no partial file
+        if suffix == ".csv":
+            write_indicator_csv(list(rows), tmp)
+        elif suffix == ".json":
+            write_table([_as_dict(r) for r in rows], tmp, CSV_COLUMNS)
+        else:
+            _write_xlsx(rows, tmp)
 
 
 def _write_xlsx(rows: Sequence[Indicator], output: Path) -> None:
@@ -293,8 +293,10 @@ def export(
     with user_errors():
         store = open_store()
         rows = _in_time_order(store.indicators(period=_period(period)))
+        if output.suffix.lower() not in (".csv", ".json", ".xlsx"):
+            raise InputError(f"unsupported output type '{output.suffix}': use .csv, .xlsx or .json")
+        store.audit(DEFAULT_WHO, "export indicators", f"{len(rows)} rows to {output.name}")  # audit first
         write_indicators(rows, output)
-        store.audit(DEFAULT_WHO, "export indicators", f"{len(rows)} rows to {output.name}")
         console.print(f"wrote {len(rows)} indicator rows to {output}", highlight=False)
 
 

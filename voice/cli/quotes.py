@@ -185,23 +185,26 @@ def export(
 
     By default the export is fit to leave the officers' hands: quote text redacted
     ([name], [school], [place] ...), speakers coarsened where a group is small, no officer
-    names (docs/PRIVACY.md). ``--unredacted`` keeps the text as stored and exact speakers. Either
-    way ids are this installation's keyed export ids and speakers carry no names.
+    names (docs/PRIVACY.md). ``--unredacted`` keeps the text as stored. Either way ids are this
+    installation's keyed export ids and speakers carry no names. The export is written to the
+    audit log first; when that fails nothing is written.
     """
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
         store = open_store()
         rows = quote_rows(store, period=period, source=source, label=label)
-        if unredacted:
-            write_table(rows, output, QUOTE_COLUMNS)
-        else:
+        columns = QUOTE_COLUMNS
+        if not unredacted:
             from voice.privacy import PUBLIC_ROLE, protect_rows
 
             rows = protect_rows(rows, PUBLIC_ROLE)
-            write_table(rows, output, [c for c in REDACTED_COLUMNS if not rows or c in rows[0]])
+            columns = [c for c in REDACTED_COLUMNS if not rows or c in rows[0]]
+        if output.suffix.lower() not in (".csv", ".xlsx", ".json"):
+            raise ValueError(f"unsupported output type '{output.suffix}': use .csv, .xlsx or .json")
         kind = "UNREDACTED" if unredacted else "redacted"
-        store.audit(by, "export", f"{len(rows)} quotes ({kind}) to {output.name}")
+        store.audit(by, "export", f"{len(rows)} quotes ({kind}) to {output.name}")  # first: no file unaudited
+        write_table(rows, output, columns)
         console.print(f"wrote {len(rows)} quotes ({kind}) to {output}")
 
 

@@ -48,8 +48,9 @@ def appendix(
     "What's not so good?" by the label people gave them (newest human tag), each as “text”
     Female, 15. The model's unchecked proposals are left out unless --include-proposals is
     given; then each is marked "(proposed by the model, not checked)" (label_by "model proposal"
-    in a table). Names, schools and places are redacted (voice.redact); counts
-    under 5 show as "<5" and attributions shared by fewer than 5 quotes are coarsened
+    in a table). Names, schools and places are redacted (voice.privacy); counts under 5 show as
+    "<5" (and one more count, or the total, where "<5" could be worked out by subtraction) and
+    attributions shared by fewer than 5 of the quotes shown are coarsened
     (docs/PRIVACY.md). .md and
     .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
     export is written to the audit log.
@@ -72,9 +73,9 @@ def appendix(
                 "(see `voice quotes --period ...`; --include-proposals adds the model's proposals)"
             )
         transform = load_redactor([i.quote.text for i in items])
-        from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count
+        from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count, protect_counts
 
-        coarse = coarsen_attributions(store.quotes(periods=periods), PUBLIC_ROLE)
+        coarse = coarsen_attributions([i.quote for i in items], PUBLIC_ROLE)  # the quotes shown
         built = export_appendix(
             store,
             items,
@@ -83,13 +84,14 @@ def appendix(
             text_transform=transform,
             attribution=lambda q: coarse.get(q.id, ""),
             count_text=lambda n: format_count(n, PUBLIC_ROLE),
+            counts_text=lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE),
             periods=periods,
             classes=classes,
             title=title,
             with_counts=counts,
         )
         console.print(
-            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str, built.n_proposed)}, "
+            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str, proposed=built.n_proposed)}, "
             f"redacted) to {output}",
             highlight=False,
         )

@@ -94,6 +94,7 @@ def themes(
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
     Prints per theme: size, good / unsure / not so good, change against the previous quarter,
     keywords and representative quotes with attribution, then an overview in plain sentences.
+    Each output over the store is written to the audit log before it is printed.
     """
     with user_errors():
         if input is not None:
@@ -185,11 +186,20 @@ def _themes_store(  # type: ignore[no-untyped-def]
             previous = themes_for_period(store, prev, who=by, starters=False)
     labels = store.current_tags()
     if unredacted:
-        summaries = summarise(result, quotes, labels, previous, count_formatter=count)
+        protect = None
+        if count is _suppress:  # --suppress: the same rule as the redacted output, splits included
+            from voice.privacy import protect_counts
+
+            protect = lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE)  # noqa: E731
+        summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
+    kind = "UNREDACTED" if unredacted else "redacted"
+    store.audit(  # before anything is printed: an output the audit log cannot record is not made
+        by, "export", f"themes of {period or 'all periods'}: {len(summaries)} themes ({kind}) as {fmt.value}"
+    )
     if fmt is ThemeFormat.json:
         exact = ("size", "counts", "previous", "change", "share", "extra")
         payload = {

@@ -119,7 +119,7 @@ def _is_voice_row(row: Indicator) -> bool:
     return row.indicator.lower().startswith(VOICE_ROW_NAME.lower())
 
 
-def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard:  # type: ignore[no-untyped-def]
+def build_dashboard(store: Store, period: str, count_formatter=str, counts_text=None) -> Dashboard:  # type: ignore[no-untyped-def]
     """The dashboard for ``period``.
 
     Args:
@@ -127,6 +127,9 @@ def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard
         period: the quarter shown, e.g. ``2017/18 Q1``.
         count_formatter: formats quote counts of the voice row (the app passes the
             small-number rule for roles other than officers).
+        counts_text: formats the voice row's split and total together (counts -> texts, the
+            total under "total": ``voice.privacy.protect_counts``), so no hidden count can be
+            worked out from the others; a share is shown only beside an exact count and total.
     """
     all_rows = store.indicators()
     periods = _quarters(all_rows, store.periods())
@@ -145,7 +148,7 @@ def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard
         trend = [series[r.key].get(p) for p in periods]
         links = linked_sources(r, sources)
         if _is_voice_row(r):
-            rows.append(_voice_row(r, voice, periods, period, count_formatter, sources))
+            rows.append(_voice_row(r, voice, periods, period, count_formatter, sources, counts_text))
             continue
         rows.append(
             DashboardRow(
@@ -167,7 +170,7 @@ def build_dashboard(store: Store, period: str, count_formatter=str) -> Dashboard
     v = voice.get(period)
     if not any(row.is_voice for row in rows) and v is not None and (v.n_tagged or v.n_proposed):
         template = Indicator(indicator=VOICE_ROW_NAME, period=period, key="voice")
-        rows.append(_voice_row(template, voice, periods, period, count_formatter, sources))
+        rows.append(_voice_row(template, voice, periods, period, count_formatter, sources, counts_text))
     return Dashboard(period, periods, rows, voice)
 
 
@@ -178,6 +181,7 @@ def _voice_row(  # type: ignore[no-untyped-def]
     period: str,
     count_formatter,
     sources: Sequence[str],
+    counts_text=None,  # type: ignore[no-untyped-def]
 ) -> DashboardRow:
     """The "Feedback from families ..." row: people's tags counted, the model's proposals apart."""
     v = voice.get(period)
@@ -186,12 +190,21 @@ def _voice_row(  # type: ignore[no-untyped-def]
     def hidden(n: int) -> bool:
         return suppress and 0 < n < config.SMALL_NUMBER_THRESHOLD
 
+    def texts(x: VoiceIndicator) -> dict[str, str]:
+        if counts_text is not None:
+            return dict(counts_text(x.counts, x.n_tagged))
+        return {**{k: count_formatter(n) for k, n in x.counts.items()}, "total": count_formatter(x.n_tagged)}
+
+    def exact(x: VoiceIndicator, k: str) -> bool:
+        t = texts(x)
+        return t["total"] == str(x.n_tagged) and t[k] == str(x.counts[k]) and not hidden(x.counts[k])
+
     trend = [
         round(100 * voice[p].share_good, 1)
         if p in voice
         and voice[p].share_good is not None
         and not hidden(voice[p].n_tagged)
-        and not hidden(voice[p].n_good)
+        and exact(voice[p], "good")
         else None
         for p in periods
     ]
@@ -208,13 +221,12 @@ def _voice_row(  # type: ignore[no-untyped-def]
         count = " · ".join(x for x in (f"{count_formatter(v.n_tagged)} tagged by people", proposed) if x)
         direction, rag = "", None
     else:
+        shown = texts(v)
         value = " · ".join(
-            f"{name} <{config.SMALL_NUMBER_THRESHOLD}"
-            if hidden(v.counts[k])
-            else f"{name} {round(100 * (v.shares[k] or 0))}%"
+            f"{name} {round(100 * (v.shares[k] or 0))}%" if exact(v, k) else f"{name} {shown[k]}"
             for k, name in (("good", "good"), ("unsure", "unsure"), ("not_so_good", "not so good"))
         )
-        count = " · ".join(x for x in (f"{count_formatter(v.n_tagged)} tagged by people", proposed) if x)
+        count = " · ".join(x for x in (f"{shown['total']} tagged by people", proposed) if x)
         direction = ARROWS.get(v.direction or "", v.direction or "")
         rag = v.rag
     return DashboardRow(

@@ -12,13 +12,16 @@ May import: ``voice.records``, ``voice.config``, ``voice.errors`` only.
 """
 
 from ._disclosure import (
+    COMPLEMENT,
     HIDDEN_WORD,
     PUBLIC_ROLE,
     SUPPRESSED,
+    TOTAL,
     age_band,
     coarsen_attributions,
     format_count,
     identifier_words,
+    protect_counts,
     protect_rows,
     scrub_words,
     share_text,
@@ -61,6 +64,7 @@ from ._users import (
 
 __all__ = [
     "ANNOTATED",
+    "COMPLEMENT",
     "HIDDEN_WORD",
     "HOLDOUT",
     "KINDS",
@@ -75,6 +79,7 @@ __all__ = [
     "SCRUTINY",
     "SPLITS",
     "SUPPRESSED",
+    "TOTAL",
     "Gazetteers",
     "LabelledSentence",
     "LocalNames",
@@ -103,6 +108,7 @@ __all__ = [
     "load_redactor",
     "parse_annotated",
     "parse_annotated_line",
+    "protect_counts",
     "protect_rows",
     "redact_text",
     "redact_texts",

@@ -5,6 +5,9 @@ Rules (docs/PRIVACY.md):
 - **Counts**: a count from 1 to 4 is shown as ``<5`` (:data:`voice.config.SMALL_NUMBER_THRESHOLD`);
   0 stays 0. Officers see exact counts.
 - **Shares**: a share whose part or whole is 1-4 is not shown as a percentage ("<5 of 12").
+- **Rows of counts with a total** (:func:`protect_counts`): when one count is "<5", at least
+  one more (the next smallest, as "5+") or the total is hidden, so no "<5" can be worked out
+  by subtraction.
 - **Attribution** ("Female, 15"): among the quotes being shown, grouped by period, an
   attribution shared by fewer than 5 quotes is coarsened one level at a time until at least 5
   quotes share it: exact → age band ("young person, 13–15") → broad group ("child or young
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from voice.config import SMALL_NUMBER_THRESHOLD
 from voice.privacy._speaker import safe_speaker, speaker_of
@@ -74,6 +77,81 @@ def share_text(part: int, total: int, role: str) -> str:
         if is_small(part):
             return f"{SUPPRESSED} of {total}"
     return f"{part} of {total} ({round(100 * part / total)}%)"
+
+
+COMPLEMENT = f"{SMALL_NUMBER_THRESHOLD}+"
+"""A count of 5 or more hidden so that a "<5" beside it cannot be worked out by subtraction."""
+TOTAL = "total"
+"""The key of the total in :func:`protect_counts`' answer."""
+
+
+def protect_counts(
+    counts: Mapping[str, int], total: int | None = None, role: str = PUBLIC_ROLE
+) -> dict[str, str]:
+    """A row of counts and its total as ``role`` may see them, each as text; the total under :data:`TOTAL`.
+
+    Officers see every number. For anyone else counts of 1-4 are ``"<5"`` and, wherever the
+    numbers shown would still give a hidden count back by subtraction ("18 quotes: 7 good,
+    8 don't know, <5 not so good"), more is hidden (complementary suppression): the next
+    smallest count shown, as ``"5+"``, then the total, until every hidden small count could
+    be at least two values. ``total`` defaults to the sum of ``counts``; when it is larger, the
+    difference is treated as one more (unshown) count that is protected the same way.
+    """
+    check_role(role)
+    if TOTAL in counts:
+        raise ValueError(f"a count cannot be called {TOTAL!r}")
+    values = dict(counts)
+    whole = sum(values.values()) if total is None else total
+    if any(v < 0 for v in values.values()) or whole < sum(values.values()):
+        raise ValueError(f"invalid counts {values} of {whole}")
+    if role == OFFICER:
+        return {**{k: str(v) for k, v in values.items()}, TOTAL: str(whole)}
+    rest = whole - sum(values.values())
+    shown: dict[str, str] = {k: SUPPRESSED if is_small(v) else str(v) for k, v in values.items()}
+    total_text = SUPPRESSED if is_small(whole) else str(whole)
+    while _derivable(values, shown, rest, whole, total_text):
+        candidates = [k for k, v in values.items() if shown[k] == str(v) and v > 0]
+        if candidates:
+            shown[min(candidates, key=lambda k: (values[k], list(values).index(k)))] = COMPLEMENT
+        elif total_text == str(whole):
+            total_text = COMPLEMENT
+        else:  # pragma: no cover - with the total hidden nothing can be subtracted
+            break
+    return {**shown, TOTAL: total_text}
+
+
+_UNBOUNDED = float("inf")
+
+
+def _bounds(text: str, exact: int) -> tuple[float, float]:
+    """What a reader knows of a number from its text."""
+    if text == SUPPRESSED:
+        return 1, SMALL_NUMBER_THRESHOLD - 1
+    if text == COMPLEMENT:
+        return SMALL_NUMBER_THRESHOLD, _UNBOUNDED
+    return exact, exact
+
+
+def _derivable(
+    values: Mapping[str, int], shown: Mapping[str, str], rest: int, whole: int, total_text: str
+) -> bool:
+    """Whether a hidden small count (or the unshown rest) has only one value that fits what is shown."""
+    cells = [(_bounds(shown[k], v), is_small(v)) for k, v in values.items() if shown[k] != str(v)]
+    if rest:
+        cells.append(((0, _UNBOUNDED), is_small(rest)))
+    low_total, high_total = _bounds(total_text, whole)
+    exact_part = sum(v for k, v in values.items() if shown[k] == str(v))
+    low_sum, high_sum = low_total - exact_part, high_total - exact_part  # the hidden cells add up to this
+    for i, ((low, high), small) in enumerate(cells):
+        if not small:
+            continue
+        others_low = sum(b[0] for j, (b, _) in enumerate(cells) if j != i)
+        others_high = sum(b[1] for j, (b, _) in enumerate(cells) if j != i)
+        can_low = max(low, low_sum - others_high)
+        can_high = min(high, high_sum - others_low)
+        if can_high - can_low < 1:  # one value (or none) fits: the count can be worked out
+            return True
+    return False
 
 
 def age_band(age: int) -> str:

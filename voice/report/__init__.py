@@ -20,7 +20,15 @@ from ._appendix import (
     export_appendix,
     select_quotes,
 )
-from ._tables import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, safe_cell, write_table
+from ._tables import (
+    QUOTE_COLUMNS,
+    REDACTED_COLUMNS,
+    atomic_output,
+    quote_rows,
+    safe_cell,
+    write_bytes_atomically,
+    write_table,
+)
 
 __all__ = [
     "EXPORT_SUFFIXES",
@@ -31,6 +39,7 @@ __all__ = [
     "appendix_docx",
     "appendix_markdown",
     "appendix_table",
+    "atomic_output",
     "audit_export",
     "build_appendix",
     "counts_line",
@@ -39,5 +48,6 @@ __all__ = [
     "quote_rows",
     "safe_cell",
     "select_quotes",
+    "write_bytes_atomically",
     "write_table",
 ]

@@ -17,7 +17,7 @@ per source, optional theme sections inside it, the class headings of
 its attribution, and counts. Privacy is the caller's: every quote text goes through
 ``text_transform`` (the redactor) and every attribution through ``attribution`` (small-number
 coarsening; by default the speaker without names, :func:`voice.privacy.safe_speaker`).
-:func:`export_appendix` writes a file and an audit entry; the app calls
+:func:`export_appendix` commits an audit entry and then writes the file; the app calls
 :func:`appendix_markdown` / :func:`appendix_docx` / :func:`appendix_table` for downloads and
 :func:`audit_export` when one is made.
 """
@@ -36,7 +36,7 @@ from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
 from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
-from voice.report._tables import quote_row, write_table
+from voice.report._tables import quote_row, write_bytes_atomically, write_table
 from voice.store import Store
 
 REPORT_CLASSES: tuple[str, ...] = tuple(LABEL_HEADINGS)
@@ -79,6 +79,8 @@ PROPOSED_MARK = "(proposed by the model, not checked)"
 
 TextTransform = Callable[[str], str]
 Attribution = Callable[[Quote], str]
+CountsText = Callable[[Mapping[str, int], int], Mapping[str, str]]
+"""Counts and their total -> their texts, the total under "total" (``voice.privacy.protect_counts``)."""
 
 
 def _same(text: str) -> str:
@@ -167,6 +169,11 @@ class Appendix:
     classes: tuple[str, ...]
     sections: list[AppendixSection]
     count_text: Callable[[int], str] = str
+    counts_text: CountsText | None = None
+
+    def counts_line(self, counts: Mapping[str, int], proposed: int = 0) -> str:
+        """One counts line of this appendix ("9 quotes tagged by people: 2 good, ...")."""
+        return counts_line(counts, self.classes, self.count_text, self.counts_text, proposed)
 
     @property
     def counts(self) -> Counter:
@@ -273,6 +280,7 @@ def build_appendix(
     theme_order: Sequence[str] | None = None,
     count_text: Callable[[int], str] = str,
     subtitles: Mapping[str, str] = SOURCE_SUBTITLES,
+    counts_text: CountsText | None = None,
 ) -> Appendix:
     """Arrange chosen quotes in the seed appendix's structure.
 
@@ -286,6 +294,8 @@ def build_appendix(
         show_themes: a theme section per theme inside each source.
         theme_order: the order of theme sections (default: largest first).
         count_text: formats counts (e.g. "<5" below the small-number threshold).
+        counts_text: formats each counts line as a whole (complementary suppression); when
+            given it is used instead of ``count_text``.
         subtitles: the line under each source heading.
     """
     wanted = [c for c in REPORT_CLASSES if c in set(classes)]
@@ -320,6 +330,7 @@ def build_appendix(
         classes=tuple(wanted),
         sections=sections,
         count_text=count_text,
+        counts_text=counts_text,
     )
 
 
@@ -341,20 +352,30 @@ def _theme_groups(
 
 
 def counts_line(
-    counts: Mapping[str, int], classes: Sequence[str], count_text: Callable[[int], str], proposed: int = 0
+    counts: Mapping[str, int],
+    classes: Sequence[str],
+    count_text: Callable[[int], str],
+    counts_text: CountsText | None = None,
+    proposed: int = 0,
 ) -> str:
     """ "9 quotes tagged by people: 2 good, 3 don't know, 4 not so good", saying whose labels.
 
-    With ``proposed`` quotes labelled only by the model: "9 quotes (7 tagged by people, 2
-    proposed by the model, not checked): ...".
+    ``counts_text`` formats the row as a whole (no hidden count by subtraction). With
+    ``proposed`` quotes labelled only by the model: "9 quotes (7 tagged by people, 2 proposed by
+    the model, not checked): ...".
     """
-    total = sum(counts.get(c, 0) for c in classes)
-    parts = ", ".join(f"{count_text(counts.get(c, 0))} {CLASS_WORDS[c]}" for c in classes)
-    noun = "quote" if count_text(total) == "1" else "quotes"  # "<5 quotes", never "<5 quote"
+    row = {c: counts.get(c, 0) for c in classes}
+    total = sum(row.values())
+    if counts_text is not None:
+        texts = dict(counts_text(row, total))
+    else:
+        texts = {**{c: count_text(n) for c, n in row.items()}, "total": count_text(total)}
+    parts = ", ".join(f"{texts[c]} {CLASS_WORDS[c]}" for c in classes)
+    noun = "quote" if texts["total"] == "1" else "quotes"  # "<5 quotes", never "<5 quote"
     if not proposed:
-        return f"{count_text(total)} {noun} tagged by people: {parts}"
+        return f"{texts['total']} {noun} tagged by people: {parts}"
     whose = f"{count_text(total - proposed)} tagged by people, {count_text(proposed)} proposed by the model"
-    return f"{count_text(total)} {noun} ({whose}, not checked): {parts}"
+    return f"{texts['total']} {noun} ({whose}, not checked): {parts}"
 
 
 def quoted(entry: AppendixEntry) -> str:
@@ -412,7 +433,7 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
 
 def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
     """A counts line of the appendix, with its full stop."""
-    return counts_line(counts, appendix.classes, appendix.count_text, proposed) + "."
+    return appendix.counts_line(counts, proposed) + "."
 
 
 def _group_counts(group: AppendixGroup) -> Counter:
@@ -543,23 +564,26 @@ def export_appendix(
     with_counts: bool = True,
     **options,  # type: ignore[no-untyped-def]
 ) -> Appendix:
-    """Write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json) and audit it.
+    """Audit, then write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json).
 
-    ``text_transform`` has no default here: an export to a file must say how it is redacted.
-    ``options`` are :func:`build_appendix`'s.
+    The file is rendered in memory, the audit row is committed, and only then is the file
+    written (atomically: a temporary file renamed into place). If the audit cannot be written
+    (:class:`voice.errors.StoreError`) nothing is written. ``text_transform`` has no default
+    here: an export to a file must say how it is redacted. ``options`` are
+    :func:`build_appendix`'s.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
     appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".md":
-        path.write_text(render_markdown(appendix, with_counts), encoding="utf-8")
+        data = render_markdown(appendix, with_counts).encode("utf-8")
     elif suffix == ".docx":
-        path.write_bytes(render_docx(appendix, with_counts))
+        data = render_docx(appendix, with_counts)
     else:
         chosen = [i for i in items if i.label in appendix.classes]
-        write_table(table_rows(chosen, text_transform, attribution), path, TABLE_COLUMNS)
+        data = appendix_table(chosen, suffix, text_transform, attribution)
     audit_export(store, who, appendix, f"{suffix.lstrip('.')} ({path.name})", appendix.total)
+    write_bytes_atomically(path, data)
     return appendix

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from voice.errors import InputError
@@ -100,12 +103,47 @@ def quote_rows(
     return rows
 
 
+@contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that becomes ``path`` only if the block succeeds.
+
+    The temporary file has ``path``'s suffix and mode 0600; on any error it is removed, so a
+    failed export leaves neither a partial file nor an old file half-overwritten.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomically(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through :func:`atomic_output`."""
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
 def write_table(rows: Sequence[dict], path: str | Path, columns: Sequence[str] | None = None) -> Path:
-    """Write rows to .csv, .xlsx or .json by the file's suffix, formulas neutralised."""
+    """Write rows to .csv, .xlsx or .json by the file's suffix, formulas neutralised, atomically."""
     path = Path(path)
     columns = list(columns or (rows[0].keys() if rows else QUOTE_COLUMNS))
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix not in (".csv", ".xlsx", ".json"):
+        raise InputError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
+    with atomic_output(path) as tmp:
+        _write_table(rows, tmp, columns)
+    return path
+
+
+def _write_table(rows: Sequence[dict], path: Path, columns: list) -> None:
+    suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("w", newline="", encoding="utf-8-sig") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
@@ -126,9 +164,6 @@ def write_table(rows: Sequence[dict], path: str | Path, columns: Sequence[str] |
             json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str),
             encoding="utf-8",
         )
-    else:
-        raise InputError(f"unsupported output type '{suffix}': use .csv, .xlsx or .json")
-    return path
 
 
 def _plain(value: object) -> object:

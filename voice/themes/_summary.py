@@ -112,6 +112,7 @@ def summarise(
     count_formatter: Callable[[int], str] = str,
     text_transform: Callable[[str], str] = _identity,
     max_quotes: int = 3,
+    counts_text: Callable[[Mapping[str, int], int], Mapping[str, str]] | None = None,
 ) -> list[ThemeSummary]:
     """One summary per theme with quotes (or with quotes in the previous period), largest first.
 
@@ -123,6 +124,9 @@ def summarise(
         count_formatter: how counts are written (small-number suppression: ``lambda n: "<5" ...``).
         text_transform: applied to quote texts, labels and keywords (redaction).
         max_quotes: representative quotes per theme (the result holds up to 3).
+        counts_text: formats a theme's class split and size together, the size under "total"
+            (``voice.privacy.protect_counts``: no hidden count by subtraction); when given it
+            is used instead of ``count_formatter`` for the split and the size.
     """
     from voice.privacy import safe_speaker  # attribution: gender, role and age, never a name
 
@@ -149,12 +153,21 @@ def summarise(
         keywords = tuple(text_transform(k) for k in theme.keywords)
         change = None if prev_n is None else theme.size - prev_n
         change_text = _change_text(theme.size, prev_n, count_formatter)
-        count_texts = {c: count_formatter(n) for c, n in counts.items()}
+        if counts_text is not None:
+            texts = dict(counts_text(counts, theme.size))
+            count_texts, size_text = {c: texts[c] for c in counts}, texts["total"]
+        else:
+            count_texts, size_text = (
+                {c: count_formatter(n) for c, n in counts.items()},
+                count_formatter(theme.size),
+            )
+        if prev_n is not None and size_text != str(theme.size):  # a hidden size has no change beside it
+            change_text = "change not shown (small numbers)"
         summary = ThemeSummary(
             theme_id=theme.id,
             label=label,
             size=theme.size,
-            size_text=count_formatter(theme.size),
+            size_text=size_text,
             share=theme.size / answered,
             counts=counts,
             count_texts=count_texts,
@@ -163,7 +176,7 @@ def summarise(
             change_text=change_text,
             keywords=keywords,
             quotes=tuple(reps),
-            sentence=_sentence(theme.size, counts, change_text, keywords, reps, count_formatter),
+            sentence=_sentence(size_text, counts, count_texts, change_text, keywords, reps),
             pinned=theme.pinned,
             edited=theme.edited,
             mostly=_mostly(counts),
@@ -178,17 +191,17 @@ def _plural(n: int, fmt: Callable[[int], str], word: str) -> str:
 
 
 def _sentence(
-    size: int,
+    size_text: str,
     counts: Mapping[str, int],
+    count_texts: Mapping[str, str],
     change_text: str,
     keywords: Sequence[str],
     reps: Sequence[RepresentativeQuote],
-    fmt: Callable[[int], str],
 ) -> str:
     parts = [
-        f"{fmt(counts[c])} {_SPOKEN[c]}" for c in ("not_so_good", "good", "unsure", "untagged") if counts[c]
+        f"{count_texts[c]} {_SPOKEN[c]}" for c in ("not_so_good", "good", "unsure", "untagged") if counts[c]
     ]
-    text = _plural(size, fmt, "quote") + (f" ({', '.join(parts)})" if parts else "")
+    text = f"{size_text} quote{'' if size_text == '1' else 's'}" + (f" ({', '.join(parts)})" if parts else "")
     if change_text:
         text += f", {change_text}"
     text += "."
@@ -228,7 +241,7 @@ def overview(
             f"{when}, {_plural(in_themes, fmt, 'quote')} fell into {len(shown)} "
             f"theme{'s' if len(shown) != 1 else ''}."
         )
-        largest = "; ".join(f"{s.label} ({fmt(s.size)}, {s.mostly})" for s in shown[:max_themes])
+        largest = "; ".join(f"{s.label} ({s.size_text}, {s.mostly})" for s in shown[:max_themes])
         text += f" The largest: {largest}."
     moved = [s for s in summaries if s.change and not s.change_text.startswith("change not shown")]
     if moved:
@@ -297,11 +310,18 @@ def summarise_for_role(
 ) -> list[ThemeSummary]:
     """:func:`summarise` as ``role`` may see it outside the tagging page (docs/PRIVACY.md).
 
-    Quote texts are redacted for every role; counts follow the small-number rule and
-    attributions are coarsened for everyone but officers; words the redactor removes from the
+    Quote texts are redacted for every role; counts follow the small-number rule (with
+    complementary suppression of each theme's split) and attributions are coarsened among the
+    representative quotes shown, for everyone but officers; words the redactor removes from the
     quotes are hidden from labels, keywords and sentences (:func:`for_audience`).
     """
-    from voice.privacy import coarsen_attributions, format_count, identifier_words, redact_texts
+    from voice.privacy import (
+        coarsen_attributions,
+        format_count,
+        identifier_words,
+        protect_counts,
+        redact_texts,
+    )
 
     texts = [q.text for q in quotes]
     redact_texts(texts)  # one batch; the redactor keeps them for the single lookups below
@@ -312,5 +332,9 @@ def summarise_for_role(
         previous,
         count_formatter=lambda n: format_count(n, role),
         text_transform=lambda t: redact_texts([t])[0],
+        counts_text=lambda counts, total: protect_counts(counts, total, role),
     )
-    return for_audience(summaries, coarsen_attributions(quotes, role), identifier_words(texts))
+    by_id = {q.id: q for q in quotes}
+    shown = [by_id[r.quote_id] for s in summaries for r in s.quotes if r.quote_id in by_id]
+    # attributions are coarsened among the quotes shown together (the summaries' examples)
+    return for_audience(summaries, coarsen_attributions(shown, role), identifier_words(texts))

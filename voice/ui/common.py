@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import streamlit as st
 
@@ -64,9 +65,16 @@ _DEMO_READY: set[str] = set()
 
 
 def get_store() -> Store:
-    """The council's store; in demo mode the demo's own database, filled on first start."""
+    """The council's store; in demo mode the demo's own database, filled on first start.
+
+    Called first on every page run, it also points this run's embedding and logit caches at
+    the demo's own folder in demo mode (``config.use_cache_dir``), so the demo never writes
+    into the council's caches.
+    """
     if not config.demo_mode():
+        config.use_cache_dir(None)
         return _open_store(config.settings().db_url)
+    config.use_cache_dir(config.demo_cache_dir())
     url = config.demo_db_url()
     store = _open_store(url)
     if url not in _DEMO_READY:
@@ -82,11 +90,18 @@ def _load_model(model_dir: str, home: str):  # type: ignore[no-untyped-def]
     return load_model(model_dir)
 
 
+def models_root() -> Path | None:
+    """Where learned corrections are saved: the demo's own folder in demo mode, else the
+    council's (None: ``$VOICE_HOME/models``)."""
+    return config.demo_models_dir() if config.demo_mode() else None
+
+
 def get_model():  # type: ignore[no-untyped-def]
-    """The active classifier (the council's learned copy when there is one)."""
+    """The active classifier: the learned copy (the council's, or the demo's own in demo mode)
+    when there is one, else the shipped model."""
     from voice.classify import active_model_dir
 
-    return _load_model(str(active_model_dir()), str(config.settings().home))
+    return _load_model(str(active_model_dir(models_root=models_root())), str(config.settings().home))
 
 
 def redact_texts(texts: Sequence[str]) -> list[str]:
@@ -154,8 +169,20 @@ def format_count(n: int) -> str:
     return format_count_for(role(), n)
 
 
+def protect_counts_for(who_role: str, counts: Mapping[str, int], total: int | None = None) -> dict[str, str]:
+    """A row of counts and its total (key "total") as text for ``who_role``, none derivable."""
+    from voice.privacy import protect_counts as protect
+
+    return protect(counts, total, who_role)
+
+
+def protect_counts(counts: Mapping[str, int], total: int | None = None) -> dict[str, str]:
+    """A row of counts and its total for this user's role (complementary suppression)."""
+    return protect_counts_for(role(), counts, total)
+
+
 def attributions(quotes: Sequence[Quote]) -> dict[str, str]:
-    """Attributions as this user may see them (coarsened when a group is small)."""
+    """Attributions as this user may see them, coarsened among exactly the ``quotes`` shown."""
     from voice.privacy import coarsen_attributions
 
     return coarsen_attributions(quotes, role())
@@ -169,7 +196,7 @@ def speaker(quote: Quote) -> str:
 
 
 def public_attributions(quotes: Sequence[Quote]) -> dict[str, str]:
-    """Attributions for anything that leaves the app: always coarsened, whoever exports."""
+    """Attributions for anything that leaves the app: coarsened among the ``quotes`` it holds."""
     from voice.privacy import coarsen_attributions
 
     return coarsen_attributions(quotes, PUBLIC_ROLE)

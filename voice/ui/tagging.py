@@ -7,7 +7,7 @@ import streamlit as st
 from voice.classify import QueueItem, tagging_queue
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import user_name
+from voice.ui.common import models_root, user_name
 
 TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
 """Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
@@ -48,7 +48,7 @@ def _learn(store: Store, model) -> None:  # type: ignore[no-untyped-def]
 
     with st.spinner("Learning from your tag…"):
         try:
-            learn_corrections(store, model)
+            learn_corrections(store, model, models_root())  # the demo learns into its own folder
         except ModelError as exc:
             st.warning(f"Tag saved, but the model was not updated: {exc}")
 

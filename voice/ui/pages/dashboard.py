@@ -34,7 +34,9 @@ with right:
     )
 
 with st.spinner("Building the dashboard…"):
-    board = build_dashboard(store, period, count_formatter=common.format_count).filter_rag(rags)
+    board = build_dashboard(
+        store, period, count_formatter=common.format_count, counts_text=common.protect_counts
+    ).filter_rag(rags)
 
 if not board.rows:
     common.empty_state(

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from voice.errors import StoreError
 from voice.records import LABEL_HEADINGS
 from voice.report import (
     REPORT_CLASSES,
@@ -20,7 +21,8 @@ from voice.ui.themes.panel import public_theme_labels
 st.title("Report builder")
 st.caption(
     "Choose quotes for the “Voice of the Child” appendix. Every export is redacted and small groups' "
-    "attributions are coarsened, whoever builds it; each download is recorded in the audit log."
+    "attributions are coarsened, whoever builds it; each download is recorded in the audit log before "
+    "the file is made."
 )
 store = common.get_store()
 periods_all = sorted(store.periods(), reverse=True)
@@ -83,7 +85,7 @@ if not items:
 
 quotes = [i.quote for i in items]
 redacted = dict(zip([q.id for q in quotes], common.redact_texts([q.text for q in quotes]), strict=True))
-coarse = common.public_attributions(store.quotes(periods=periods))
+coarse = common.public_attributions(quotes)  # among the quotes in this table
 every = st.toggle("Tick every quote (as the seed appendix does)", value=not representative, key="report_all")
 preselect = {q.id for q in quotes} if every or not representative else representative
 table = pd.DataFrame(
@@ -130,46 +132,65 @@ def transform(text: str, _lookup={q.text: redacted[q.id] for q in quotes}) -> st
     return _lookup.get(text) or common.redact_texts([text])[0]
 
 
+exported = common.public_attributions([i.quote for i in picked])  # among the quotes exported
 options = {
     "text_transform": transform,
-    "attribution": lambda q: coarse.get(q.id, ""),
+    "attribution": lambda q: exported.get(q.id, ""),
     "periods": periods,
     "classes": classes,
     "show_themes": show_themes,
-    "count_text": lambda n: common.format_count_for("report_writer", n),
+    "count_text": lambda n: common.format_count_for(common.PUBLIC_ROLE, n),
+    "counts_text": lambda counts, total: common.protect_counts_for(common.PUBLIC_ROLE, counts, total),
 }
 markdown = appendix_markdown(picked, **options)
 title = default_title([i.quote.source for i in picked], periods)
 who = common.user_name()
-
-
-def _audited(what: str) -> None:
-    audit_export(store, who, None, f"{what} ('{title}')", len(picked))
-
+slug = "voice-appendix-" + "-".join(p.replace("/", "-").replace(" ", "") for p in periods)
+attribution = options["attribution"]
+FORMATS = {  # label -> (suffix, mime, build): a file is built only after the audited click
+    "Word (DOCX)": (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        lambda: appendix_docx(picked, **options),
+    ),
+    "Markdown": ("md", "text/markdown", lambda: markdown.encode("utf-8")),
+    "Quotes CSV": ("csv", "text/csv", lambda: appendix_table(picked, "csv", transform, attribution)),
+    "Quotes XLSX": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        lambda: appendix_table(picked, "xlsx", transform, attribution),
+    ),
+}
 
 st.subheader("Downloads")
-d1, d2, d3, d4 = st.columns(4)
-slug = "voice-appendix-" + "-".join(p.replace("/", "-").replace(" ", "") for p in periods)
-d1.download_button(
-    "Word (DOCX)",
-    appendix_docx(picked, **options),
-    f"{slug}.docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    on_click=_audited,
-    args=("docx",),
-    icon=":material/description:",
-)
-d2.download_button("Markdown", markdown, f"{slug}.md", mime="text/markdown", on_click=_audited, args=("md",))
-attribution = options["attribution"]
-TABLE_MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-for column, (fmt, mime) in zip((d3, d4), TABLE_MIME.items(), strict=True):
-    column.download_button(
-        f"Quotes {fmt.upper()}",
-        appendix_table(picked, fmt, transform, attribution),
-        f"{slug}.{fmt}",
+st.caption("Each download is recorded in the audit log when it is prepared; nothing is offered before.")
+chosen_format = st.radio("Format", list(FORMATS), horizontal=True, key="report_format")
+suffix, mime, build = FORMATS[chosen_format]
+# what the prepared file was made from: any change drops it, so a stale file is never offered
+choice = (tuple(periods), tuple(sources), tuple(classes), show_themes, tuple(sorted(picked_ids)), suffix, who)
+prepared = st.session_state.get("report_prepared")
+if prepared is not None and prepared[0] != choice:
+    st.session_state.pop("report_prepared", None)
+    prepared = None
+if st.button("Prepare download", key="report_prepare", icon=":material/description:"):
+    data = build()
+    try:
+        audit_export(store, who, None, f"{suffix} ('{title}')", len(picked))  # committed first
+    except StoreError as exc:
+        st.error(f"Nothing was exported: the audit log could not record it ({exc}).")
+    else:
+        prepared = (choice, data)
+        st.session_state["report_prepared"] = prepared
+if prepared is not None:
+    st.download_button(
+        f"Download {chosen_format}",
+        prepared[1],
+        f"{slug}.{suffix}",
         mime=mime,
-        on_click=_audited,
-        args=(fmt,),
+        on_click="ignore",
+        key="report_download",
+        type="primary",
+        icon=":material/download:",
     )
 st.subheader("Preview")
 with st.container(border=True):

@@ -40,12 +40,17 @@ def _shown(n: int) -> bool:
     return exact or not 0 < n < common.small_number_threshold()
 
 
+def _charted(text: str, n: int) -> bool:
+    """A count is charted only where its text shows it exactly (not "<5", not hidden as "5+")."""
+    return exact or text == str(n)
+
+
 split = [
     {"theme": s.label, "class": LABEL_HEADINGS.get(c, "Not tagged yet"), "quotes": s.counts.get(c, 0)}
     for s in summaries
-    if _shown(s.size)
+    if _charted(s.size_text, s.size)
     for c in ("good", "unsure", "not_so_good", "untagged")
-    if _shown(s.counts.get(c, 0))
+    if _charted(s.count_texts.get(c, "0"), s.counts.get(c, 0))
 ]
 browse = common.can("view_quotes")  # scrutiny members see summaries and representative quotes only
 tab_names = ["Themes", "Map of quotes", "All quotes of a theme"] if browse else ["Themes", "Map of themes"]
@@ -68,9 +73,9 @@ with tab_list:
 with tab_map:
     quotes = {q.id: q for q in store.quotes(period=period)}
     labels = {s.theme_id: s.label for s in summaries}  # as this user may see them
-    sizes = {s.theme_id: s.size for s in summaries}
-    sizes[OTHER] = len(result.other)
-    ids = [q for q in result.coords if q in quotes and _shown(sizes.get(result.assignment.get(q, OTHER), 0))]
+    mapped = {s.theme_id: _charted(s.size_text, s.size) for s in summaries}  # a dot count gives the size
+    mapped[OTHER] = _shown(len(result.other))
+    ids = [q for q in result.coords if q in quotes and mapped.get(result.assignment.get(q, OTHER), True)]
     shown = dict(zip(ids, common.display_texts([quotes[i] for i in ids]), strict=True))
     points = pd.DataFrame(
         [

@@ -42,25 +42,38 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
             "Tag quotes on the Tag page to fill this row.",
         )
         return
+
+    def texts(x) -> dict[str, str]:  # type: ignore[no-untyped-def]
+        """The period's split as this user may see it: no hidden count by subtraction."""
+        return common.protect_counts(x.counts, x.n_tagged)
+
     if not shown(v.n_tagged):
         common.empty_state(
             f"Fewer than {common.small_number_threshold()} quotes tagged by people for {board.period}."
         )
         return
+    now = texts(v)
+    total_shown = now["total"] == str(v.n_tagged)
     cols = st.columns(4)
     for col, label in zip(cols, CLASS_ORDER, strict=False):
-        count = common.format_count(v.counts[label])
-        share = f"{v.shares[label] or 0:.0%}" if shown(v.counts[label]) else f"{count} quotes"
+        count = now[label]
+        exact_share = total_shown and count == str(
+            v.counts[label]
+        )  # a share of a known total gives the count
+        share = f"{v.shares[label] or 0:.0%}" if exact_share else f"{count} quotes"
         col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes tagged by people")
-    cols[3].metric(
-        "Quotes tagged by people", common.format_count(v.n_tagged), v.direction or "", delta_color="off"
-    )
+    cols[3].metric("Quotes tagged by people", now["total"], v.direction or "", delta_color="off")
+
+    def charted(x, c: str) -> bool:  # type: ignore[no-untyped-def]
+        t = texts(x)
+        return t["total"] == str(x.n_tagged) and t[c] == str(x.counts[c])
+
     rows = [
         {"period": p, "class": LABEL_HEADINGS[c], "share": x.shares[c] or 0}
         for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
         if x.n_tagged and shown(x.n_tagged)
         for c in CLASS_ORDER
-        if shown(x.counts[c])
+        if charted(x, c)
     ]
     chart = (
         alt.Chart(pd.DataFrame(rows))
@@ -165,12 +178,15 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
             if n:
                 relevant.append((n, s))
         relevant.sort(key=lambda pair: -pair[0])
+        by_id = {q.id: q for q in store.quotes(period=board.period)}
+        examples = [q.quote_id for _, s in relevant[:4] for q in s.quotes[:2] if q.quote_id in by_id]
+        who = common.attributions([by_id[qid] for qid in examples])  # among the quotes shown here
         for n, s in relevant[:4]:
             st.markdown(
                 f"**{common.md_escape(s.label)}** — {common.format_count(n)} of these quotes, {s.mostly}"
             )
             for q in s.quotes[:2]:
-                common.quote_card(q.text, q.attribution)
+                common.quote_card(q.text, who.get(q.quote_id, ""))
         if not relevant:
             common.empty_state("These quotes are not in any theme yet.")
 
