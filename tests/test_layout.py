@@ -1,4 +1,5 @@
-"""The layout holds: layering contracts (import-linter), module sizes, no flat families, a light CLI, types."""
+"""The layout holds: layering contracts (import-linter), module sizes, no flat families, a light CLI,
+types."""
 
 from __future__ import annotations
 

@@ -90,8 +90,8 @@ def appendix(
             title=title,
             with_counts=counts,
         )
+        line = counts_line(built.counts, built.classes, str, proposed=built.n_proposed)
         console.print(
-            f"wrote {built.title!r} ({counts_line(built.counts, built.classes, str, proposed=built.n_proposed)}, "
-            f"redacted) to {output}",
+            f"wrote {built.title!r} ({line}, redacted) to {output}",
             highlight=False,
         )
