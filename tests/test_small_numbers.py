@@ -116,9 +116,9 @@ def test_appendix_counts_line_uses_complementary_suppression():
     items = [_item("good", i) for i in range(7)] + [_item("unsure", i) for i in range(8)]
     items += [_item("not_so_good", i) for i in range(3)]
     md = appendix_markdown(items, counts_text=lambda c, t: protect_counts(c, t, PUBLIC_ROLE))
-    assert "18 quotes: 5+ good, 8 don't know, <5 not so good." in md
+    assert "18 quotes tagged by people: 5+ good, 8 don't know, <5 not so good." in md
     assert "7 good" not in md
-    assert "18 quotes: 7 good, 8 don't know, 3 not so good." in appendix_markdown(items)
+    assert "18 quotes tagged by people: 7 good, 8 don't know, 3 not so good." in appendix_markdown(items)
 
 
 def test_attribution_is_coarsened_among_the_quotes_shown_not_the_period(voice_home: Path, monkeypatch):
@@ -189,6 +189,6 @@ def test_dashboard_voice_row_shows_no_share_that_gives_a_hidden_count(store: Sto
         counts_text=lambda c, t: protect_counts(c, t, PUBLIC_ROLE),
     )
     row = next(r for r in public.rows if r.is_voice)
-    assert row.value == "good 5+ · unsure 44% · not so good <5" and row.count == "18 quotes"
+    assert row.value == "good 5+ · unsure 44% · not so good <5" and row.count == "18 tagged by people"
     officer = next(r for r in build_dashboard(store, P).rows if r.is_voice)
     assert officer.value == "good 39% · unsure 44% · not so good 17%"

@@ -135,7 +135,8 @@ def test_no_export_carries_a_name_from_the_speaker_field(voice_home: Path, tmp_p
     assert {r["speaker"] for r in raw} == {"15", "Female, 14", "Mum"}
     assert {r["age"] for r in raw} == {"15", "14", ""}
     themed = {q["attribution"] for t in json.loads(out["themes json"])["themes"] for q in t["quotes"]}
-    assert themed and themed <= {"15", "Female, 14", "Mum"}
+    # a theme shows a few example quotes: attributions are coarsened among those shown ("" when too few)
+    assert themed and themed <= {"", "15", "Female, 14", "Mum"}
     # the database keeps the speaker as written, for officers' own commands
     r = run("quotes", "--format", "csv")
     assert "Olivia Bennett" in r.stdout
