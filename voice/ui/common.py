@@ -9,12 +9,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from voice import config
 from voice.records import Quote
 from voice.store import Store
+
+if TYPE_CHECKING:
+    from voice.classify import VoiceModel
 
 RAG_COLOURS = {"R": ("#b00020", "Red"), "A": ("#a15c00", "Amber"), "G": ("#1b6e20", "Green")}
 """Badge colours with white text (contrast ≥ 4.5:1); the letter is always shown too."""
@@ -76,13 +80,13 @@ def get_store() -> Store:
 
 
 @st.cache_resource(show_spinner="Loading the classifier…")
-def _load_model(model_dir: str, home: str):  # type: ignore[no-untyped-def]
+def _load_model(model_dir: str, home: str) -> VoiceModel:
     from voice.classify import load_model
 
     return load_model(model_dir)
 
 
-def get_model():  # type: ignore[no-untyped-def]
+def get_model() -> VoiceModel:
     """The active classifier (the council's learned copy when there is one)."""
     from voice.classify import active_model_dir
 
