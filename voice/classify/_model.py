@@ -24,10 +24,11 @@ import json
 import platform
 import shutil
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -35,7 +36,10 @@ from voice import config
 from voice.classify._estimator import CLASSES, FEATURE_SETS, MAX_ITER, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
 from voice.errors import ModelError
-from voice.records import HUMAN, MODEL, Tag, normalise_text
+from voice.records import HUMAN, MODEL, ProgressCallback, Tag, normalise_text
+
+if TYPE_CHECKING:
+    from voice.store import Store
 
 CORRECTION_WEIGHT = 5.0
 """A council's own human tag counts as much as five corpus rows (see docs/CLASSIFIER.md)."""
@@ -92,7 +96,7 @@ def corpus_training_set() -> TrainingSet:
     return data
 
 
-def human_corrections(store, corpus: TrainingSet) -> TrainingSet:  # type: ignore[no-untyped-def]
+def human_corrections(store: Store, corpus: TrainingSet) -> TrainingSet:
     """Each stored quote's current human label, excluding labels copied from source documents
     whose text is already in ``corpus`` (the training set the corrections are added to)."""
     corpus_texts = {normalise_text(t) for t in corpus.texts}
@@ -132,7 +136,7 @@ class VoiceModel:
         self,
         texts: Sequence[str],
         questions: Sequence[str | None] | None = None,
-        progress: Callable[[int, int], None] | None = None,
+        progress: ProgressCallback | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Labels and calibrated probabilities (columns in ``CLASSES`` order)."""
         from voice.embed import default_embedder
@@ -166,9 +170,9 @@ def train_model(
     data: TrainingSet,
     name: str = config.DEFAULT_MODEL_NAME,
     features: tuple[str, ...] = FEATURE_SETS,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
     fine_tune: bool = False,
-    fine_tune_progress: Callable[[int, int], None] | None = None,
+    fine_tune_progress: ProgressCallback | None = None,
 ) -> VoiceModel:
     """Embed the training texts and fit the classifier (optionally fine-tuning MiniLM too)."""
     from voice.embed import default_embedder
@@ -352,7 +356,9 @@ def active_model_dir(name: str = config.DEFAULT_MODEL_NAME, models_root: Path | 
     return local if (local / "meta.json").exists() else shipped_model_dir(name)
 
 
-def learn_corrections(store, model: VoiceModel | None = None, models_root: Path | None = None) -> VoiceModel:  # type: ignore[no-untyped-def]
+def learn_corrections(
+    store: Store, model: VoiceModel | None = None, models_root: Path | None = None
+) -> VoiceModel:
     """Update the active model with every human tag in the store and save the learned copy
     under ``models_root`` (default: the council's, see :func:`local_model_dir`)."""
     model = model or load_model(active_model_dir(models_root=models_root))
@@ -369,7 +375,7 @@ def learn_corrections(store, model: VoiceModel | None = None, models_root: Path 
     return model
 
 
-def propose_labels(store, model: VoiceModel, progress: Callable[[int, int], None] | None = None) -> int:  # type: ignore[no-untyped-def]
+def propose_labels(store: Store, model: VoiceModel, progress: ProgressCallback | None = None) -> int:
     """Store the model's proposal (a model tag) for every quote no person has tagged and this
     model version has not proposed yet; returns how many were added."""
     current = store.current_tags()

@@ -7,10 +7,15 @@ decision weights). The smaller the gap, the more a person's tag teaches the mode
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voice.records import HUMAN, Quote
+from voice.records import HUMAN, Quote, Tag
+
+if TYPE_CHECKING:
+    from voice.classify._model import VoiceModel
+    from voice.store import Store
 
 
 @dataclass(frozen=True)
@@ -32,8 +37,13 @@ def margins(proba: np.ndarray, decision_weights: np.ndarray | None = None) -> np
     return top2[:, 1] - top2[:, 0]
 
 
-def tagging_queue(  # type: ignore[no-untyped-def]
-    store, model, period: str | None = None, *, current: dict | None = None, stored: list | None = None
+def tagging_queue(
+    store: Store,
+    model: VoiceModel,
+    period: str | None = None,
+    *,
+    current: dict[str, Tag] | None = None,
+    stored: list[Quote] | None = None,
 ) -> list[QueueItem]:
     """Quotes without a human tag, most useful first, each with the model's proposal.
 

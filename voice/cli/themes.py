@@ -7,9 +7,10 @@ import hashlib
 import json
 import sys
 import time
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -31,6 +32,9 @@ from voice.cli._util import (
 from voice.errors import InputError
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
+
+if TYPE_CHECKING:
+    from voice.themes import ThemeSummary
 
 THEME_COLUMNS = ("theme_id", "theme_label", "representative")
 
@@ -157,8 +161,14 @@ def _themes_file(input: Path, output: Path | None) -> None:
     )
 
 
-def _themes_store(  # type: ignore[no-untyped-def]
-    period, fmt: ThemeFormat, count, rebuild: bool, starters: bool, by: str, unredacted: bool = False
+def _themes_store(
+    period: str | None,
+    fmt: ThemeFormat,
+    count: Callable[[int], str],
+    rebuild: bool,
+    starters: bool,
+    by: str,
+    unredacted: bool = False,
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE, export_id
@@ -214,7 +224,8 @@ def _themes_store(  # type: ignore[no-untyped-def]
                 for s in summaries
             ],
         }
-        for theme in payload["themes"]:  # quotes leave with this installation's keyed ids
+        themes: list[dict] = payload["themes"]  # type: ignore[assignment]  # built just above
+        for theme in themes:  # quotes leave with this installation's keyed ids
             for q in theme["quotes"]:
                 q["quote_id"] = export_id(q["quote_id"])
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
@@ -240,11 +251,11 @@ def _themes_store(  # type: ignore[no-untyped-def]
         console.print(text)
 
 
-def _flags(s) -> str:  # type: ignore[no-untyped-def]
+def _flags(s: ThemeSummary) -> str:
     return (" pinned" if s.pinned else "") + (" edited" if s.edited else "")
 
 
-def markdown_report(summaries, overview_text: str, period: str | None) -> str:  # type: ignore[no-untyped-def]
+def markdown_report(summaries: Sequence[ThemeSummary], overview_text: str, period: str | None) -> str:
     """Theme summaries as Markdown: the overview, then one section per theme with its quotes."""
     lines = [f"# Themes, {period or 'all periods'}", "", overview_text, ""]
     for s in summaries:

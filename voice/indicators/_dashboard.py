@@ -8,7 +8,7 @@ tests check it without a browser.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from voice import config
@@ -119,7 +119,12 @@ def _is_voice_row(row: Indicator) -> bool:
     return row.indicator.lower().startswith(VOICE_ROW_NAME.lower())
 
 
-def build_dashboard(store: Store, period: str, count_formatter=str, counts_text=None) -> Dashboard:  # type: ignore[no-untyped-def]
+def build_dashboard(
+    store: Store,
+    period: str,
+    count_formatter: Callable[[int], str] = str,
+    counts_text: Callable[[Mapping[str, int], int], Mapping[str, str]] | None = None,
+) -> Dashboard:
     """The dashboard for ``period``.
 
     Args:
@@ -174,14 +179,14 @@ def build_dashboard(store: Store, period: str, count_formatter=str, counts_text=
     return Dashboard(period, periods, rows, voice)
 
 
-def _voice_row(  # type: ignore[no-untyped-def]
+def _voice_row(
     r: Indicator,
     voice: dict[str, VoiceIndicator],
     periods: Sequence[str],
     period: str,
-    count_formatter,
+    count_formatter: Callable[[int], str],
     sources: Sequence[str],
-    counts_text=None,  # type: ignore[no-untyped-def]
+    counts_text: Callable[[Mapping[str, int], int], Mapping[str, str]] | None = None,
 ) -> DashboardRow:
     """The "Feedback from families ..." row: people's tags counted, the model's proposals apart."""
     v = voice.get(period)
@@ -199,15 +204,13 @@ def _voice_row(  # type: ignore[no-untyped-def]
         t = texts(x)
         return t["total"] == str(x.n_tagged) and t[k] == str(x.counts[k]) and not hidden(x.counts[k])
 
-    trend = [
-        round(100 * voice[p].share_good, 1)
-        if p in voice
-        and voice[p].share_good is not None
-        and not hidden(voice[p].n_tagged)
-        and exact(voice[p], "good")
-        else None
-        for p in periods
-    ]
+    def share(p: str) -> float | None:
+        vi = voice.get(p)
+        if vi is None or vi.share_good is None or hidden(vi.n_tagged) or not exact(vi, "good"):
+            return None
+        return round(100 * vi.share_good, 1)
+
+    trend = [share(p) for p in periods]
     proposed = (
         f"proposed by the model, not yet checked: {count_formatter(v.n_proposed)}"
         if v is not None and v.n_proposed

@@ -320,7 +320,7 @@ def _count(labels: Sequence[str | None]) -> tuple[dict[str, int], int]:
     """Counts per class and the number of untagged entries; unknown labels raise."""
     counter = Counter(label or None for label in labels)
     untagged = counter.pop(None, 0)
-    unknown = sorted(set(counter) - set(LABELS))
+    unknown = sorted({label for label in counter if label is not None} - set(LABELS))
     if unknown:
         raise InputError(f"unknown label(s) {unknown}: use one of {', '.join(LABELS)}")
     return {c: counter.get(c, 0) for c in TEXT_ORDER}, untagged

@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from voice.errors import VoiceError
 from voice.ingest.fields import (
@@ -154,7 +155,8 @@ def _check_text(head: bytes, name: str) -> None:
 
 def _utf8_lines(path: Path, name: str, warnings: list[str]) -> Iterator[str]:
     """Lines as UTF-8; a line that is not UTF-8 is read as Windows-1252 and reported."""
-    fallback, first = 0, []
+    fallback = 0
+    first: list[str] = []
     with path.open("rb") as fh:
         for line_no, raw in enumerate(fh, start=1):
             if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -486,7 +488,7 @@ def _parse_row(
 ) -> tuple[Quote | None, str | None, list[RowError]]:
     errors: list[RowError] = []
 
-    def check(column: str, parse, raw: str):  # type: ignore[no-untyped-def]
+    def check(column: str, parse: Callable[[Any], Any], raw: object) -> Any:
         try:
             return parse(raw)
         except ValueError as exc:

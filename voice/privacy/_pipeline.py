@@ -29,7 +29,7 @@ _NLP_LOCK = threading.Lock()
 _NLP: dict[str, object] = {}
 
 
-def load_pipeline():  # type: ignore[no-untyped-def]
+def load_pipeline():
     """The offline spaCy pipeline with only the parts redaction needs (tok2vec + NER), loaded once.
 
     Raises ``MissingPipeline`` when the pipeline package is not installed.
@@ -49,9 +49,7 @@ def load_pipeline():  # type: ignore[no-untyped-def]
         return _NLP["nlp"]
 
 
-def entity_finds(  # type: ignore[no-untyped-def]
-    text: str, doc, g: Gazetteers, names: frozenset[str]
-) -> list[_Find]:
+def entity_finds(text: str, doc, g: Gazetteers, names: frozenset[str]) -> list[_Find]:
     """The identifiers among spaCy's entities in ``doc`` (``text`` parsed); ``names`` are the
     known first names. School-like organisations become schools; other organisations are
     returned as kind "org", kept by the redactor only when they contain another identifier."""

@@ -113,12 +113,12 @@ class Redactor:
             if self.use_ner:
                 nlp = load_pipeline()
                 with _NLP_LOCK:
-                    docs = list(nlp.pipe(missing, batch_size=batch_size))  # type: ignore[attr-defined]
+                    docs = list(nlp.pipe(missing, batch_size=batch_size))
             for text, doc in zip(missing, docs, strict=True):
                 found[text] = self._apply(text, self._find(text, doc))
         with self._lock:
-            for text, red in found.items():
-                self._cache[text] = red
+            for text, redaction in found.items():
+                self._cache[text] = redaction
                 if len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
             out = []
@@ -135,7 +135,7 @@ class Redactor:
 
     # -- finding ----------------------------------------------------------------------------
 
-    def _find(self, text: str, doc) -> list[RedactedSpan]:  # type: ignore[no-untyped-def]
+    def _find(self, text: str, doc) -> list[RedactedSpan]:
         if not text.strip():
             return []
         finds: list[_Find] = []

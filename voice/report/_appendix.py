@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
@@ -481,26 +482,26 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
     return buffer.getvalue()
 
 
-def appendix_markdown(  # type: ignore[no-untyped-def]
+def appendix_markdown(
     items: Sequence[ReportQuote],
     *,
     text_transform: TextTransform = _same,
     attribution: Attribution = plain_attribution,
     with_counts: bool = True,
-    **options,
+    **options: Any,
 ) -> str:
     """Build and render as Markdown; further ``options`` are :func:`build_appendix`'s."""
     built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
     return render_markdown(built, with_counts)
 
 
-def appendix_docx(  # type: ignore[no-untyped-def]
+def appendix_docx(
     items: Sequence[ReportQuote],
     *,
     text_transform: TextTransform = _same,
     attribution: Attribution = plain_attribution,
     with_counts: bool = True,
-    **options,
+    **options: Any,
 ) -> bytes:
     """Build and render as DOCX bytes; further ``options`` are :func:`build_appendix`'s."""
     built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
@@ -562,7 +563,7 @@ def export_appendix(
     text_transform: TextTransform,
     attribution: Attribution = plain_attribution,
     with_counts: bool = True,
-    **options,  # type: ignore[no-untyped-def]
+    **options: Any,
 ) -> Appendix:
     """Audit, then write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json).
 

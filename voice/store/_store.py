@@ -55,12 +55,12 @@ def _quote_row(q: Quote, at: datetime) -> dict:
     return row
 
 
-def _row_to_quote(row) -> Quote:  # type: ignore[no-untyped-def]
+def _row_to_quote(row) -> Quote:
     m = row._mapping
     return Quote(**{f.name: m[f.name] for f in dataclasses.fields(Quote)})
 
 
-def _row_to_tag(row) -> Tag:  # type: ignore[no-untyped-def]
+def _row_to_tag(row) -> Tag:
     m = row._mapping
     return Tag(
         quote_id=m["quote_id"],
@@ -399,7 +399,7 @@ _NOTE_KEY = ("text", "period", "source_document")
 _INDICATOR_KEY = ("key", "period", "source_document")
 
 
-def _insert_if_new(conn: Connection, table: Table):  # type: ignore[no-untyped-def]
+def _insert_if_new(conn: Connection, table: Table):
     """INSERT that skips rows whose primary key is already stored (another session's import)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -423,7 +423,7 @@ def _insert_new(conn: Connection, table: Table, rows: Sequence[dict], key: Seque
     return added
 
 
-def _eq(column, value):  # type: ignore[no-untyped-def]
+def _eq(column, value):
     return column.is_(None) if value is None else column == value
 
 

@@ -61,7 +61,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _row_to_theme(row) -> StoredTheme:  # type: ignore[no-untyped-def]
+def _row_to_theme(row) -> StoredTheme:
     m = row._mapping
     return StoredTheme(
         id=m["id"],
@@ -76,7 +76,7 @@ def _row_to_theme(row) -> StoredTheme:  # type: ignore[no-untyped-def]
     )
 
 
-def _log(conn, who: str, action: str, theme_id: str | None, detail: dict) -> None:  # type: ignore[no-untyped-def]
+def _log(conn, who: str, action: str, theme_id: str | None, detail: dict) -> None:
     conn.execute(
         insert(theme_edits_table),
         [{"at": _now(), "who": who, "action": action, "theme_id": theme_id, "detail": json.dumps(detail)}],
@@ -169,7 +169,7 @@ def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredThe
     return get_theme(store, theme_id)
 
 
-def _theme_row(  # type: ignore[no-untyped-def]
+def _theme_row(
     theme_id: str,
     label: str,
     now,

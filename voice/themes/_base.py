@@ -10,15 +10,16 @@ missing method before any work is done.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
 
 from voice.embed import EMBEDDING_DIM, Embedder, unit_rows
+from voice.records import ProgressCallback
 
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while texts are embedded."""
+Progress = ProgressCallback
+"""Called as ``progress(done, total)`` while texts are embedded (:data:`voice.records.ProgressCallback`)."""
 
 
 def centre(vectors: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -38,6 +39,10 @@ from voice.themes._reduce import GuidedReducer
 from voice.themes._represent import CentreDiversePicker
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
 from voice.themes._text import is_non_answer
+
+if TYPE_CHECKING:
+    from voice.store import Store
+    from voice.store._themes import Membership, StoredTheme
 
 __all__ = [
     "NON_ANSWER",
@@ -413,7 +418,7 @@ def _theme(
 
 
 def themes_for_period(
-    store,  # type: ignore[no-untyped-def]
+    store: Store,
     period: str | None,
     embedder: Embedder | None = None,
     who: str = "system",
@@ -421,7 +426,7 @@ def themes_for_period(
     starters: bool = True,
     rebuild: bool = False,
     progress: Progress | None = None,
-    **steps,  # type: ignore[no-untyped-def]
+    **steps: Any,
 ) -> ThemeResult:
     """Themes of a store's quotes for one period (None: every period), keeping human edits.
 
@@ -468,7 +473,12 @@ def themes_for_period(
     return result
 
 
-def _anchors(saved, members, everything, embedder: Embedder) -> list[Anchor]:  # type: ignore[no-untyped-def]
+def _anchors(
+    saved: Sequence[StoredTheme],
+    members: Mapping[str, Membership],
+    everything: Mapping[str, Quote],
+    embedder: Embedder,
+) -> list[Anchor]:
     """Anchors for saved themes: seed phrases as examples, centred on seeds and members (all periods)."""
     seeds_of = {t.id: list(t.seed_phrases) for t in saved}
     members_of: dict[str, list[str]] = {t.id: [] for t in saved}

@@ -154,7 +154,9 @@ class OutOfFoldGuide:
         for f, guide in enumerate(self._guides):
             rows = np.flatnonzero(folds == f)
             if len(rows):
-                out[np.ix_(rows, [col[c] for c in guide.categories])] = guide.transform(embeddings[rows])
+                out[np.ix_(rows, np.array([col[c] for c in guide.categories], dtype=np.intp))] = (
+                    guide.transform(embeddings[rows])
+                )
         return out
 
 

@@ -12,7 +12,7 @@ _NLP_LOCK = threading.Lock()
 _NLP: dict[str, object] = {}
 
 
-def lemma_nlp():  # type: ignore[no-untyped-def]
+def lemma_nlp():
     """spaCy's blank English pipeline with the lookup lemmatizer (spacy-lookups-data), loaded once."""
     with _NLP_LOCK:
         if "nlp" not in _NLP:

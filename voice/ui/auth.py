@@ -17,7 +17,11 @@ def _demo_sidebar() -> None:
     roles = list(ROLE_NAMES)
     current = st.session_state.get("role", "officer")
     chosen = st.sidebar.selectbox(
-        "See the app as", roles, index=roles.index(current), format_func=ROLE_NAMES.get, key="demo_role"
+        "See the app as",
+        roles,
+        index=roles.index(current),
+        format_func=lambda role: ROLE_NAMES[role],
+        key="demo_role",
     )
     st.session_state["role"] = chosen
     st.session_state["user"] = f"demo user ({chosen})"

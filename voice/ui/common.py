@@ -10,12 +10,16 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from voice import config
 from voice.records import Quote
 from voice.store import Store
+
+if TYPE_CHECKING:
+    from voice.classify import VoiceModel
 
 RAG_COLOURS = {"R": ("#b00020", "Red"), "A": ("#a15c00", "Amber"), "G": ("#1b6e20", "Green")}
 """Badge colours with white text (contrast ≥ 4.5:1); the letter is always shown too."""
@@ -84,7 +88,7 @@ def get_store() -> Store:
 
 
 @st.cache_resource(show_spinner="Loading the classifier…")
-def _load_model(model_dir: str, home: str):  # type: ignore[no-untyped-def]
+def _load_model(model_dir: str, home: str) -> VoiceModel:
     from voice.classify import load_model
 
     return load_model(model_dir)
@@ -96,7 +100,7 @@ def models_root() -> Path | None:
     return config.demo_models_dir() if config.demo_mode() else None
 
 
-def get_model():  # type: ignore[no-untyped-def]
+def get_model() -> VoiceModel:
     """The active classifier: the learned copy (the council's, or the demo's own in demo mode)
     when there is one, else the shipped model."""
     from voice.classify import active_model_dir

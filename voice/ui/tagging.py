@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice.classify import QueueItem, tagging_queue
+from voice.classify import QueueItem, VoiceModel, tagging_queue
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
 from voice.ui.common import models_root, user_name
@@ -22,7 +22,7 @@ def queue_changed() -> None:
     st.session_state["tag_epoch"] = _epoch() + 1
 
 
-def queue_for(store: Store, model, period: str | None) -> tuple[list[QueueItem], int]:  # type: ignore[no-untyped-def]
+def queue_for(store: Store, model: VoiceModel, period: str | None) -> tuple[list[QueueItem], int]:
     """The queue (most useful first, skipped quotes last) and how many quotes people have tagged.
 
     Recomputed only after a tag, an undo or an import in this session (the model changes then).
@@ -43,7 +43,7 @@ def queue_for(store: Store, model, period: str | None) -> tuple[list[QueueItem],
     return ordered, cached[2]
 
 
-def _learn(store: Store, model) -> None:  # type: ignore[no-untyped-def]
+def _learn(store: Store, model: VoiceModel) -> None:
     from voice.classify import ModelError, learn_corrections
 
     with st.spinner("Learning from your tag…"):
@@ -53,7 +53,7 @@ def _learn(store: Store, model) -> None:  # type: ignore[no-untyped-def]
             st.warning(f"Tag saved, but the model was not updated: {exc}")
 
 
-def save_tag(store: Store, model, quote: Quote, label: str, accepted: bool) -> Tag:  # type: ignore[no-untyped-def]
+def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag:
     """Store a person's tag (append-only), remember it for undo, and let the model learn."""
     note = "accepted the proposal" if accepted else "corrected the proposal"
     tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
@@ -64,7 +64,7 @@ def save_tag(store: Store, model, quote: Quote, label: str, accepted: bool) -> T
     return tag
 
 
-def undo_last(store: Store, model) -> None:  # type: ignore[no-untyped-def]
+def undo_last(store: Store, model: VoiceModel) -> None:
     """Undo this session's last tag: an "undo" row is appended, so the history keeps both."""
     stack = st.session_state.get("undo_stack", [])
     if not stack:

@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from voice.records import Indicator
 
@@ -73,7 +74,9 @@ def _csv_row(row: dict[str, str], line_no: int, result: IndicatorReadResult) -> 
         for column in missing:
             result.warnings.append(f"{where}, column '{column}': required value is empty")
         return
-    values = {n: _csv_cell(n, row.get(n) or "", where, result) for n in CSV_COLUMNS if n in row}
+    values: dict[str, Any] = {
+        n: _csv_cell(n, row.get(n) or "", where, result) for n in CSV_COLUMNS if n in row
+    }
     values["key"] = values.get("key") or indicator_key(str(values["indicator"]))
     result.rows.append(Indicator(**values, line_no=line_no))
 

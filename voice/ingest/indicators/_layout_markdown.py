@@ -129,7 +129,7 @@ def _md_row(
     if cell("latest_period") and not _looks_like_period(cell("latest_period")):
         _warn(result, line_no, f"not a period: latest period {cell('latest_period')!r}")
     direction = normalise_direction(cell("trend"))
-    extra = {k: cell(k) for k in ("frequency",) if cell(k)}
+    extra: dict[str, str | float] = {k: cell(k) for k in ("frequency",) if cell(k)}
     if parsed.bracket_percent is not None:
         extra["bracket_percent"] = parsed.bracket_percent
     return Indicator(

@@ -76,7 +76,7 @@ class ParsedValue(NamedTuple):
 
     value: float | None
     unit: str | None
-    count: float | None
+    count: float | None  # type: ignore[assignment]  # a public field name; it shadows tuple.count on purpose
     bracket_percent: float | None
     text: str
     ok: bool

@@ -24,6 +24,8 @@ with left:
     quote_periods = set(store.periods())
     with_quotes = [p for p in periods if p in quote_periods]
     period = common.period_picker(periods, key="dashboard_period", default=next(iter(with_quotes), None))
+if period is None:  # only without periods, stopped above
+    st.stop()
 with right:
     rags = st.multiselect(
         "Show RAG",

@@ -1,10 +1,12 @@
 """Report builder (report writers): pick redacted quotes and export the appendix in the seed style."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from voice.errors import StoreError
-from voice.records import LABEL_HEADINGS
+from voice.records import LABEL_HEADINGS, Quote
 from voice.report import (
     REPORT_CLASSES,
     appendix_docx,
@@ -42,7 +44,10 @@ sources_all = store.sources()
 sources = c2.multiselect("Sources", sources_all, placeholder="All sources")
 c3, c4 = st.columns(2)
 classes = c3.multiselect(
-    "Headings", list(REPORT_CLASSES), default=list(REPORT_CLASSES), format_func=LABEL_HEADINGS.get
+    "Headings",
+    list(REPORT_CLASSES),
+    default=list(REPORT_CLASSES),
+    format_func=lambda c: LABEL_HEADINGS.get(c, c),
 )
 show_themes = c4.toggle("Group by theme", value=False, disabled=len(periods) != 1)
 include_proposals = st.checkbox(
@@ -127,15 +132,25 @@ if not picked:
     st.stop()
 
 
-def transform(text: str, _lookup={q.text: redacted[q.id] for q in quotes}) -> str:  # noqa: B006
+_lookup = {q.text: redacted[q.id] for q in quotes}
+
+
+def transform(text: str) -> str:
     """The redacted text of a chosen quote."""
     return _lookup.get(text) or common.redact_texts([text])[0]
 
 
 exported = common.public_attributions([i.quote for i in picked])  # among the quotes exported
-options = {
+
+
+def attribution(q: Quote) -> str:
+    """The attribution an exported quote carries (coarsened among the quotes exported)."""
+    return exported.get(q.id, "")
+
+
+options: dict[str, Any] = {
     "text_transform": transform,
-    "attribution": lambda q: exported.get(q.id, ""),
+    "attribution": attribution,
     "periods": periods,
     "classes": classes,
     "show_themes": show_themes,
@@ -146,7 +161,6 @@ markdown = appendix_markdown(picked, **options)
 title = default_title([i.quote.source for i in picked], periods)
 who = common.user_name()
 slug = "voice-appendix-" + "-".join(p.replace("/", "-").replace(" ", "") for p in periods)
-attribution = options["attribution"]
 FORMATS = {  # label -> (suffix, mime, build): a file is built only after the audited click
     "Word (DOCX)": (
         "docx",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 import voice.store as theme_store
 from voice import config
 from voice.store import Store
-from voice.themes import ThemeResult
+from voice.themes import ThemeResult, ThemeSummary
 from voice.ui.common import display_texts, md_escape, pick_many, pick_one, user_name
 from voice.ui.themes.cache import bump_edits
 
@@ -18,7 +20,9 @@ def _done(message: str) -> None:
     st.rerun()
 
 
-def edit_panel(store: Store, result: ThemeResult, summaries, period: str | None) -> None:  # type: ignore[no-untyped-def]
+def edit_panel(
+    store: Store, result: ThemeResult, summaries: Sequence[ThemeSummary], period: str | None
+) -> None:
     """Forms for the theme edits; a re-run of themes keeps every one of them."""
     st.subheader("Edit themes")
     st.caption("Edits are kept when themes are recomputed with new quotes; all are in the audit log.")

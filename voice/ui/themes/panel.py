@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from voice.indicators import Dashboard
+from voice.indicators import Dashboard, VoiceIndicator
 from voice.ingest.fields import period_sort_key, previous_period
 from voice.records import LABEL_HEADINGS, Quote
 from voice.store import Store
 from voice.ui import common
+
+if TYPE_CHECKING:
+    from voice.themes import ThemeResult, ThemeSummary
 
 CLASS_ORDER = ["good", "unsure", "not_so_good"]
 CLASS_SCALE = alt.Scale(
@@ -43,7 +47,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         )
         return
 
-    def texts(x) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    def texts(x: VoiceIndicator) -> dict[str, str]:
         """The period's split as this user may see it: no hidden count by subtraction."""
         return common.protect_counts(x.counts, x.n_tagged)
 
@@ -64,7 +68,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes tagged by people")
     cols[3].metric("Quotes tagged by people", now["total"], v.direction or "", delta_color="off")
 
-    def charted(x, c: str) -> bool:  # type: ignore[no-untyped-def]
+    def charted(x: VoiceIndicator, c: str) -> bool:
         t = texts(x)
         return t["total"] == str(x.n_tagged) and t[c] == str(x.counts[c])
 
@@ -123,7 +127,9 @@ def quotes_of(store: Store, period: str | None, sources: Sequence[str] = ()) -> 
     return [q for q in quotes if q.source in sources] if sources else quotes
 
 
-def theme_summaries(store: Store, result, period: str | None, previous=None):  # type: ignore[no-untyped-def]
+def theme_summaries(
+    store: Store, result: ThemeResult, period: str | None, previous: ThemeResult | None = None
+) -> tuple[list[ThemeSummary], str]:
     """The period's theme summaries and overview as this user may see them.
 
     Quotes are redacted for everyone (only the tagging page shows them as given), and theme
@@ -139,7 +145,7 @@ def theme_summaries(store: Store, result, period: str | None, previous=None):  #
     return summaries, overview(summaries, period, result, count_formatter=common.format_count)
 
 
-def public_theme_labels(store: Store, result, period: str | None) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -> dict[str, str]:
     """Theme id -> label fit to leave the app (identifying words hidden), for exports."""
     from voice.privacy import scrub_words
 
@@ -191,7 +197,9 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
             common.empty_state("These quotes are not in any theme yet.")
 
 
-def theme_quotes_table(store: Store, result, summaries, quotes: dict[str, Quote]) -> None:  # type: ignore[no-untyped-def]
+def theme_quotes_table(
+    store: Store, result: ThemeResult, summaries: Sequence[ThemeSummary], quotes: dict[str, Quote]
+) -> None:
     """Drill down: every quote of one theme, as this user may see it."""
     names = {s.theme_id: s.label for s in summaries}
     chosen = common.pick_one("Theme", names, key="drill_theme")
