@@ -1,7 +1,7 @@
 """Hostile and broken input through the real CLI: a clear message naming file, row and problem,
 exit code 1, no traceback, nothing stored half-way and nothing already stored lost.
 
-(tests/test_cli_foundation.py already covers bad rows, Windows-1252 curly quotes, UTF-8 BOM,
+(tests/cli/test_cli_foundation.py already covers bad rows, Windows-1252 curly quotes, UTF-8 BOM,
 XLSX input, a missing file and an unsupported suffix; this is the rest of the matrix.)
 """
 

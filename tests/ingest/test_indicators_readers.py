@@ -28,7 +28,7 @@ from voice.ingest.indicators import (
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import Indicator
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "corpus" / "seeds"
 GOLDEN = json.loads((ROOT / "tests" / "fixtures" / "indicators_golden.json").read_text("utf-8"))
 EXAMPLE_CSV = ROOT / "corpus" / "examples" / "indicators.csv"
