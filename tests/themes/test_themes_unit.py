@@ -472,3 +472,18 @@ def test_pinning_again_updates_seeds_and_starters_are_idempotent(store, fake):
     first = theme_store.seed_starter_themes(store, "officer")
     assert len(first) == 7  # "feeling safe" was already pinned
     assert theme_store.seed_starter_themes(store, "officer") == []
+
+
+def test_class_splits_count_peoples_tags_only(fake):
+    """A theme's split never counts the model's proposals as anyone's judgement (#15)."""
+    from voice.records import HUMAN, MODEL, Tag
+    from voice.themes import build_themes, summarise
+
+    quotes = [Quote(text=f"the meetings were long {i}", source="S", period="2017/18 Q1") for i in range(6)]
+    result = build_themes(quotes, embedder=fake)
+    labels = {q.id: Tag(quote_id=q.id, label="good", who="model", origin=MODEL) for q in quotes}
+    labels[quotes[0].id] = Tag(quote_id=quotes[0].id, label="not_so_good", who="alice", origin=HUMAN)
+    summaries = summarise(result, quotes, labels)
+    total = {c: sum(s.counts[c] for s in summaries) for c in ("good", "not_so_good", "untagged")}
+    assert total == {"good": 0, "not_so_good": 1, "untagged": len(quotes) - 1 - len(result.non_answers)}
+    assert all("good" not in s.sentence.replace("not so good", "") for s in summaries)

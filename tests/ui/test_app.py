@@ -521,5 +521,4 @@ def test_a_first_start_stopped_half_way_is_completed(tmp_path: Path, monkeypatch
     ensure_demo(Store(config.demo_db_url()))  # loaded, but stopped before the proposals
     at = open_app("themes", role="scrutiny")
     assert not at.exception
-    assert any(t.origin == MODEL for t in db(home).current_tags().values())
-    assert "mostly not yet tagged" not in all_text(at)
+    assert any(t.origin == MODEL for t in db(home).current_tags().values())  # the proposals were made

@@ -12,14 +12,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from voice.records import Quote
+from voice.records import MODEL, Quote
 
 if TYPE_CHECKING:
     from voice.themes._build import ThemeResult
 
 SPLIT_LABELS: tuple[str, ...] = ("good", "unsure", "not_so_good")
 """The order the label split is shown in."""
-_SPOKEN = {"good": "good", "unsure": "unsure", "not_so_good": "not so good", "untagged": "not tagged"}
+_SPOKEN = {
+    "good": "good",
+    "unsure": "unsure",
+    "not_so_good": "not so good",
+    "untagged": "not yet checked by a person",
+}
 
 
 def _identity(text: str) -> str:
@@ -64,8 +69,9 @@ class ThemeSummary:
 
 
 def _label(value: Any) -> str | None:
-    if value is None:
-        return None
+    """A person's label for a quote: a plain label, or a Tag that is not a model proposal."""
+    if value is None or getattr(value, "origin", None) == MODEL:
+        return None  # the model's proposals are never counted as anyone's judgement
     return getattr(value, "label", value)
 
 
@@ -81,7 +87,7 @@ def _mostly(counts: Mapping[str, int]) -> str:
     if counts[top] * 2 > size:
         return f"mostly {_SPOKEN[top]}"
     if counts["untagged"] * 2 > size:
-        return "mostly not yet tagged"
+        return "mostly not yet checked by a person"
     return "mixed"
 
 

@@ -46,7 +46,11 @@ def _charted(text: str, n: int) -> bool:
 
 
 split = [
-    {"theme": s.label, "class": LABEL_HEADINGS.get(c, "Not tagged yet"), "quotes": s.counts.get(c, 0)}
+    {
+        "theme": s.label,
+        "class": LABEL_HEADINGS.get(c, "Not checked by a person yet"),
+        "quotes": s.counts.get(c, 0),
+    }
     for s in summaries
     if _charted(s.size_text, s.size)
     for c in ("good", "unsure", "not_so_good", "untagged")

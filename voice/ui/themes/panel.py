@@ -11,7 +11,7 @@ import streamlit as st
 
 from voice.indicators import Dashboard, VoiceIndicator
 from voice.ingest.fields import period_sort_key, previous_period
-from voice.records import LABEL_HEADINGS, Quote
+from voice.records import LABEL_HEADINGS, MODEL, Quote, Tag
 from voice.store import Store
 from voice.ui import common
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 CLASS_ORDER = ["good", "unsure", "not_so_good"]
 CLASS_SCALE = alt.Scale(
-    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), "Not tagged yet"],
+    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), "Not checked by a person yet"],
     range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9"],
 )
 
@@ -37,14 +37,12 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     if v is not None and v.n_proposed:
         st.caption(
             f"Proposed by the model, not yet checked: {common.format_count(v.n_proposed)} quotes "
-            "(not counted below, nor in the RAG, until a person checks them on the Tag page)."
+            "(not counted below, nor in the RAG, until a Children's Rights officer checks them)."
         )
     if v is None or not v.n_tagged:
         why = " No RAG: only people's tags are rated." if v is not None and v.n_proposed else ""
-        common.empty_state(
-            f"No quotes tagged by people for {board.period}.{why}",
-            "Tag quotes on the Tag page to fill this row.",
-        )
+        hint = "Tag quotes on the Tag page to fill this row." if common.can("tag") else ""
+        common.empty_state(f"No quotes tagged by people for {board.period}.{why}", hint)
         return
 
     def texts(x: VoiceIndicator) -> dict[str, str]:
@@ -197,6 +195,15 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
             common.empty_state("These quotes are not in any theme yet.")
 
 
+def _whose_label(tag: Tag | None) -> str:
+    """A quote's label saying whose it is: a person's tag as the heading, a proposal marked."""
+    if tag is None:
+        return ""
+    if tag.origin == MODEL:
+        return f"{LABEL_HEADINGS[tag.label]} (proposed by the model, not checked)"
+    return LABEL_HEADINGS[tag.label]
+
+
 def theme_quotes_table(
     store: Store, result: ThemeResult, summaries: Sequence[ThemeSummary], quotes: dict[str, Quote]
 ) -> None:
@@ -214,7 +221,7 @@ def theme_quotes_table(
         {
             "quote": text,
             "attribution": shown.get(q.id, ""),
-            "label": LABEL_HEADINGS[current[q.id].label] if q.id in current else "",
+            "label": _whose_label(current.get(q.id)),
             "source": q.source or "",
         }
         for q, text in zip(members, common.display_texts(members), strict=True)
