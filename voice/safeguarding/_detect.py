@@ -1,10 +1,25 @@
-"""The concern detector (interface; a first rule set to be replaced by the measured detector)."""
+"""The concern detector: rules, similarity to curated disclosures, and a small classifier head.
+
+``detect_concerns(texts)`` runs the rules alone (no model, thousands of quotes a second).
+``detect_concerns(texts, embedder=default_embedder())`` adds the two embedding parts: a quote is
+also flagged when the similarity part and the classifier both flag it. Every cue names its kind,
+what matched and the sentence it matched in. docs/SAFEGUARDING.md "The detector" gives the figures.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voice.embed import Embedder
+
+from ._classifier import Head, load_head
+from ._lexicon import SELF_HARM
+from ._negation import ongoing, resolution, sentences
+from ._rules import rule_hits
+from ._similar import ExampleIndex, Nearest
 
 CONCERN_KINDS: tuple[str, ...] = (
     "physical abuse",
@@ -20,6 +35,9 @@ CONCERN_KINDS: tuple[str, ...] = (
 )
 """The kinds of harm a flag names (Working Together to Safeguard Children's categories, widened)."""
 
+PARTS: tuple[str, ...] = ("rule", "similar", "classifier")
+"""The detector's parts, as named in ``ConcernCue.source``."""
+
 
 @dataclass(frozen=True)
 class ConcernCue:
@@ -30,6 +48,8 @@ class ConcernCue:
     sentence: str
     source: str = "rule"
     """``rule`` (lexicon), ``similar`` (near a curated example disclosure) or ``classifier``."""
+    score: float = 1.0
+    """How strongly this part points to harm, 0-1."""
 
 
 @dataclass(frozen=True)
@@ -50,26 +70,106 @@ class Concern:
         return "; ".join(f'{c.kind}: "{c.cue}" in "{c.sentence}"' for c in self.cues)
 
 
-_FIRST_RULES: tuple[tuple[str, str], ...] = (
-    (
-        "self-harm or suicidal thoughts",
-        r"\b(kill myself|want(ed)? to die|hurt(ing)? myself|cut(ting)? myself)\b",
-    ),
-    ("physical abuse", r"\b(hits|hit me|beats|beat me|kicks me)\b"),
-    ("sexual abuse", r"\btouch(es|ed)? me\b"),
-    ("exploitation or grooming", r"\b(keep (it|this) (a )?secret|sends? me (photos|pictures))\b"),
-    ("going missing", r"\b(ran away|run away|went missing)\b"),
-)
+@dataclass
+class _Models:
+    """The embedding parts, built once per embedder."""
+
+    embedder: Embedder
+    head: Head
+    index: ExampleIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = ExampleIndex(self.embedder)
 
 
-def detect_concerns(texts: Sequence[str]) -> list[Concern | None]:
-    """One result per text: a ``Concern`` when it may disclose harm, else None."""
-    out: list[Concern | None] = []
-    for text in texts:
-        cues = []
-        for kind, pattern in _FIRST_RULES:
-            m = re.search(pattern, text, flags=re.IGNORECASE)
-            if m:
-                cues.append(ConcernCue(kind, m.group(0), text.strip()))
-        out.append(Concern(tuple(cues), 1.0) if cues else None)
+_MODELS: dict[int, _Models] = {}
+
+
+def _models(embedder: Embedder, head: Head | None) -> _Models:
+    key = id(embedder)
+    if head is not None:
+        return _Models(embedder, head)
+    if key not in _MODELS or _MODELS[key].embedder is not embedder:
+        _MODELS[key] = _Models(embedder, load_head())
+    return _MODELS[key]
+
+
+def _resolved_away(text: str, sentence: str, kind: str) -> bool:
+    """Whether a cue of ``kind`` in ``sentence`` is dropped because the quote says it is over."""
+    return kind != SELF_HARM and resolution(text) is not None and not ongoing(sentence)
+
+
+def _rule_cues(text: str) -> list[ConcernCue]:
+    return [ConcernCue(h.kind, h.cue, h.sentence, "rule", h.strength) for h in rule_hits(text)]
+
+
+def _embed_unique(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    unique = list(dict.fromkeys(texts))
+    if not unique:
+        return {}
+    vecs = embedder.embed(unique)
+    return dict(zip(unique, vecs, strict=True))
+
+
+def cues_by_part(
+    texts: Sequence[str], embedder: Embedder | None = None, head: Head | None = None
+) -> list[dict[str, list[ConcernCue]]]:
+    """For each text, the cues of each part (``rule``; with an embedder also ``similar`` and
+    ``classifier``). ``detect_concerns`` combines them; ``voice evaluate-concerns`` scores each."""
+    out: list[dict[str, list[ConcernCue]]] = [{"rule": _rule_cues(t)} for t in texts]
+    if embedder is None:
+        return out
+    models = _models(embedder, head)
+    split = [sentences(t) or [t.strip()] for t in texts]
+    vectors = _embed_unique(embedder, [s for ss in split for s in ss] + [t.strip() for t in texts])
+    for text, sents, parts in zip(texts, split, out, strict=True):
+        sent_vecs = np.vstack([vectors[s] for s in sents])
+        near: list[Nearest] = models.index.nearest(sent_vecs)
+        similar = []
+        for sentence, nb in zip(sents, near, strict=True):
+            if nb.similarity < models.head.min_similarity or nb.margin < models.head.margin:
+                continue
+            if _resolved_away(text, sentence, nb.kind):
+                continue
+            similar.append(
+                ConcernCue(
+                    nb.kind, f'like "{nb.example}" ({nb.similarity:.2f})', sentence, "similar", nb.similarity
+                )
+            )
+        parts["similar"] = similar
+        whole = float(models.head.probability(vectors[text.strip()][None, :])[0])
+        sent_p = models.head.probability(sent_vecs)
+        best = int(np.argmax(sent_p))
+        sentence, kind = sents[best], near[best].kind
+        if max(whole, float(sent_p[best])) >= models.head.threshold and not _resolved_away(
+            text, sentence, kind
+        ):
+            p = max(whole, float(sent_p[best]))
+            parts["classifier"] = [ConcernCue(kind, f"classifier {p:.2f}", sentence, "classifier", p)]
+        else:
+            parts["classifier"] = []
     return out
+
+
+def combine(found: dict[str, list[ConcernCue]]) -> list[ConcernCue]:
+    """The cues that raise a flag: every rule cue, and the embedding cues when both embedding
+    parts agree (similarity alone or the classifier alone flags too much ordinary feedback)."""
+    cues = list(found.get("rule", []))
+    if found.get("similar") and found.get("classifier"):
+        cues += found["similar"] + found["classifier"]
+    return cues
+
+
+def detect_concerns(texts: Sequence[str], *, embedder: Embedder | None = None) -> list[Concern | None]:
+    """One result per text: a ``Concern`` when it may disclose harm, else None.
+
+    Without ``embedder`` only the rules run (no model; tens of thousands of quotes a minute). With
+    one (``voice.embed.default_embedder()``) a quote is also flagged when its sentences are both
+    near a curated disclosure and scored as one by the classifier head. A flag is for a person to
+    read, never a decision.
+    """
+    results: list[Concern | None] = []
+    for found in cues_by_part(texts, embedder):
+        cues = combine(found)
+        results.append(Concern(tuple(cues), round(max(c.score for c in cues), 3)) if cues else None)
+    return results

@@ -1,0 +1,207 @@
+"""Measuring the detector on ``corpus/safeguarding/labelled.csv``, and training its head.
+
+``evaluate`` scores each part alone (rules, similarity, classifier) and combined, overall, per
+kind and per origin (real quotes / written pattern tests), and lists every miss with its source.
+``train_head`` fits the classifier head and picks the similarity thresholds on the ``tune``
+split only (plus the curated examples); the ``holdout`` split is never read by it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voice import config
+from voice.embed import Embedder
+from voice.errors import InputError
+
+from ._classifier import Head, fit_logistic
+from ._detect import CONCERN_KINDS, PARTS, combine, cues_by_part
+from ._negation import sentences
+from ._similar import ExampleIndex, training_examples
+
+LABELLED_PATH = config.CORPUS_DIR / "safeguarding" / "labelled.csv"
+SPLITS = ("tune", "holdout", "all")
+_COLUMNS = ("id", "text", "label", "kind", "origin", "source", "split")
+
+
+@dataclass(frozen=True)
+class LabelledQuote:
+    """One row of the labelled set."""
+
+    id: str
+    text: str
+    concern: bool
+    kind: str
+    origin: str
+    source: str
+    split: str
+
+
+def load_labelled(path: Path = LABELLED_PATH, split: str = "all") -> list[LabelledQuote]:
+    """The rows of a labelled CSV in ``split``; ``InputError`` naming the file and row when malformed."""
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}: use tune, holdout or all")
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
+        rows = []
+        for n, r in enumerate(reader, start=2):
+            if r["label"] not in ("concern", "none"):
+                raise InputError(f"{path}, row {n}: label must be 'concern' or 'none', not {r['label']!r}")
+            if r["label"] == "concern" and r["kind"] not in CONCERN_KINDS:
+                raise InputError(f"{path}, row {n}: unknown kind {r['kind']!r}")
+            if r["split"] not in ("tune", "holdout"):
+                raise InputError(f"{path}, row {n}: split must be 'tune' or 'holdout', not {r['split']!r}")
+            if split in ("all", r["split"]):
+                rows.append(
+                    LabelledQuote(
+                        r["id"],
+                        r["text"],
+                        r["label"] == "concern",
+                        r["kind"],
+                        r["origin"],
+                        r["source"],
+                        r["split"],
+                    )
+                )
+    return rows
+
+
+def _scores(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float | int]:
+    tp = sum(g and p for g, p in zip(gold, pred, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, pred, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, pred, strict=True))
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n": len(gold),
+        "concerns": tp + fn,
+        "flagged": tp + fp,
+        "recall": round(recall, 3),
+        "precision": round(precision, 3),
+        "f1": round(f1, 3),
+    }
+
+
+def evaluate_detector(
+    rows: Sequence[LabelledQuote], embedder: Embedder | None = None, head: Head | None = None
+) -> dict:
+    """Recall, precision and F1 per part, both embedding parts agreeing, and combined, per
+    origin and per kind; the combined detector's misses and false flags."""
+    found = cues_by_part([r.text for r in rows], embedder, head)
+    parts = [p for p in PARTS if embedder is not None or p == "rule"]
+    preds = {p: [bool(f.get(p)) for f in found] for p in parts}
+    if embedder is not None:
+        preds["similar+classifier"] = [bool(f.get("similar") and f.get("classifier")) for f in found]
+    preds["combined"] = [bool(combine(f)) for f in found]
+    gold = [r.concern for r in rows]
+    groups = {"all": list(range(len(rows)))}
+    for origin in ("real", "written"):
+        groups[origin] = [i for i, r in enumerate(rows) if r.origin == origin]
+    by_part = {
+        name: {g: _scores([gold[i] for i in idx], [pred[i] for i in idx]) for g, idx in groups.items()}
+        for name, pred in preds.items()
+    }
+    combined = preds["combined"]
+    by_kind = {}
+    for kind in CONCERN_KINDS:
+        idx = [i for i, r in enumerate(rows) if r.concern and r.kind == kind]
+        if idx:
+            hits = sum(combined[i] for i in idx)
+            by_kind[kind] = {"concerns": len(idx), "found": hits, "recall": round(hits / len(idx), 3)}
+    misses = [
+        {"id": r.id, "kind": r.kind, "origin": r.origin, "text": r.text, "source": r.source}
+        for r, p in zip(rows, combined, strict=True)
+        if r.concern and not p
+    ]
+    false_flags = [
+        {
+            "id": r.id,
+            "origin": r.origin,
+            "text": r.text,
+            "reasons": "; ".join(f"{c.source} {c.kind}: {c.cue}" for c in combine(f)),
+        }
+        for r, p, f in zip(rows, combined, found, strict=True)
+        if p and not r.concern
+    ]
+    return {
+        "parts": parts,
+        "by_part": by_part,
+        "by_kind": by_kind,
+        "misses": misses,
+        "false_flags": false_flags,
+    }
+
+
+def _similarity_features(rows: Sequence[LabelledQuote], index: ExampleIndex, embedder: Embedder):
+    per_row = []
+    for r in rows:
+        sents = sentences(r.text) or [r.text.strip()]
+        per_row.append([(n.similarity, n.margin) for n in index.nearest(embedder.embed(sents))])
+    return per_row
+
+
+def _pick_similarity(per_row, gold: Sequence[bool]) -> tuple[float, float]:
+    """The (min_similarity, margin) with the best F1 on the tune rows, recall >= 0.6 preferred."""
+    best: tuple[float, float, float] = (-1.0, 0.5, 0.0)
+    for t in np.arange(0.30, 0.66, 0.025):
+        for m in np.arange(-0.05, 0.16, 0.025):
+            pred = [any(s >= t and g >= m for s, g in sents) for sents in per_row]
+            sc = _scores(gold, pred)
+            key = float(sc["f1"]) + (0.1 if float(sc["recall"]) >= 0.6 else 0.0)
+            if key > best[0]:
+                best = (key, float(t), float(m))
+    return round(best[1], 3), round(best[2], 3)
+
+
+def train_head(rows: Sequence[LabelledQuote], embedder: Embedder, folds: int = 5) -> Head:
+    """Fit the head on tune rows + curated examples; thresholds from cross-validation on tune rows."""
+    tune = [r for r in rows if r.split == "tune"]
+    ex_texts, ex_labels = training_examples()
+    x_rows = embedder.embed([r.text for r in tune])
+    y_rows = np.array([int(r.concern) for r in tune])
+    x_ex = embedder.embed(list(ex_texts))
+    y_ex = np.array(ex_labels)
+    oof = np.zeros(len(tune))
+    order = np.arange(len(tune))
+    for k in range(folds):
+        test = order[k::folds]
+        train = np.setdiff1d(order, test)
+        w, b = fit_logistic(np.vstack([x_rows[train], x_ex]), np.concatenate([y_rows[train], y_ex]))
+        oof[test] = 1 / (1 + np.exp(-(x_rows[test] @ w + b)))
+    gold = [bool(v) for v in y_rows]
+    best = (0.0, 0.5)
+    for t in np.arange(0.2, 0.9, 0.02):
+        sc = _scores(gold, [bool(p >= t) for p in oof])
+        if float(sc["f1"]) > best[0]:
+            best = (float(sc["f1"]), float(t))
+    w, b = fit_logistic(np.vstack([x_rows, x_ex]), np.concatenate([y_rows, y_ex]))
+    index = ExampleIndex(embedder)
+    min_sim, margin = _pick_similarity(_similarity_features(tune, index, embedder), gold)
+    return Head(
+        weights=w,
+        bias=b,
+        threshold=round(best[1], 3),
+        min_similarity=min_sim,
+        margin=margin,
+        embedding_version=embedder.version,
+        trained_on={
+            "tune_rows": len(tune),
+            "curated_examples": len(ex_texts),
+            "cross_validated_f1": round(best[0], 3),
+            "data": "corpus/safeguarding/labelled.csv (split=tune only) + voice/safeguarding/_examples.py",
+        },
+    )
+
+
+def metrics_json(result: dict, split: str, data: Path) -> dict:
+    """The evaluation as a JSON-ready document (what ``-o metrics.json`` writes)."""
+    return {"data": str(data), "split": split, **result}
