@@ -16,6 +16,7 @@ from voice.cli import privacy  # noqa: F401
 from voice.cli import report  # noqa: F401
 from voice.cli import themes  # noqa: F401
 from voice.cli import indicators  # noqa: F401
+from voice.cli import concerns  # noqa: F401
 
 # isort: on
 from voice.cli._util import app
