@@ -162,6 +162,30 @@ BCRYPT_ROUNDS = 12
 """bcrypt cost factor for stored password hashes."""
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
+
+# -- safeguarding flags (docs/SAFEGUARDING.md) ---------------------------------------------
+CONCERN_OUTCOMES: tuple[str, ...] = (
+    "referred to the front door / MASH",
+    "already known to the service",
+    "not a concern",
+    "keep out of reports",
+    "other (see note)",
+)
+"""What an officer may record after reading a flagged quote (matched case-insensitively). Edit here
+to use the local procedure's wording; any outcome not in :data:`CONCERN_KEEP_OUT_OUTCOMES`
+returns the quote to themes, counts and reports."""
+CONCERN_KEEP_OUT_OUTCOMES: tuple[str, ...] = ("keep out of reports",)
+"""Outcomes that keep a reviewed quote out of every theme, count, export and report for good."""
+CONCERN_NOTE_REQUIRED: tuple[str, ...] = ("other (see note)",)
+"""Outcomes that need a note saying what was done."""
+SAFEGUARDING_PROCEDURE = (
+    "Follow your local safeguarding children partnership's procedures: if a child may be at risk of "
+    "harm, speak to your Designated Safeguarding Lead today and, where they agree, refer to the "
+    "children's social care front door (MASH). If a child is in immediate danger, call 999. "
+    "Record what you did here."
+)
+"""Shown beside every flag. Replace with the local wording (for example "Follow the Leicestershire
+Safeguarding Children Partnership procedures: ..."), here or with ``VOICE_SAFEGUARDING_PROCEDURE``."""
 """How long a write waits for another program's write lock on the SQLite file before giving up."""
 
 
@@ -233,6 +257,11 @@ def use_offline_models() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+def safeguarding_procedure() -> str:
+    """The procedure text shown beside a flag: ``VOICE_SAFEGUARDING_PROCEDURE``, else the default."""
+    return os.environ.get("VOICE_SAFEGUARDING_PROCEDURE", "").strip() or SAFEGUARDING_PROCEDURE
 
 
 def demo_mode() -> bool:

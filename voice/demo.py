@@ -11,7 +11,8 @@ What a new user sees on first start (``voice demo``, the app's first page):
   ``config.DEMO_TAGGER`` (human origin; :func:`voice.model.human_corrections` skips them, so the
   model never learns from them), and synthetic indicator rows that fill the seed series.
 
-Every step skips what is already stored, so loading twice adds nothing.
+Every step skips what is already stored, so loading twice adds nothing. The quotes are screened
+for possible disclosures of harm as they are stored (:func:`voice.safeguarding.screen_store`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from voice import config
 from voice.indicators import import_indicator_file
 from voice.ingest.quote_file import read_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
+from voice.safeguarding import screen_store
 from voice.store import Store
 
 DEMO_QUOTES = config.DEMO_DIR / "demo_quotes.csv"
@@ -66,6 +68,8 @@ class DemoSummary:
     demo_indicator_rows: int = 0
     demo_indicators_added: int = 0
     untagged_periods: tuple[str, ...] = ()
+    concerns_flagged: int = 0
+    """Quotes newly flagged as possibly disclosing harm (held for an officer's review)."""
 
     @property
     def quotes_added(self) -> int:
@@ -135,6 +139,7 @@ def load_demo(
     added = store.add_quotes(parsed.quotes, tags, who=who)
     summary.demo_quotes_read, summary.demo_tags_read = len(parsed.quotes), len(tags)
     summary.demo_quotes_added, summary.demo_tags_added = added.quotes_added, added.tags_added
+    summary.concerns_flagged = len(screen_store(store, who=who).flagged)
     if progress:
         progress(len(seeds) + 1, steps, f"demo indicators {DEMO_INDICATORS.name}")
     indicators = import_indicator_file(store, DEMO_INDICATORS, who)

@@ -156,3 +156,39 @@ def propose_store_labels(store: Store, model: VoiceModel) -> None:
         console.print("nothing to classify: every quote has a human tag or this model's tag")
         return
     console.print(f"tagged {added} quotes as model proposals ({model.version})")
+
+
+def screen_and_say(store: Store, who: str = DEFAULT_WHO, thorough: bool = False) -> None:
+    """Screen the stored quotes the detector has not read yet; say how many may disclose harm.
+
+    The rules run at once as quotes arrive; ``thorough`` also runs the detector's embedding parts
+    (loads the sentence model: used by ``voice concerns`` and ``voice classify``).
+    """
+    from voice.safeguarding import screen_store
+
+    embedder = None
+    if thorough:
+        from voice.embed import default_embedder
+
+        embedder = default_embedder()
+    result = screen_store(store, who=who, embedder=embedder)
+    if result.flagged:
+        n = len(result.flagged)
+        err.print(
+            f"safeguarding: {n} quote{'s' if n != 1 else ''} may disclose harm: flagged for an officer "
+            "to read now, and held out of themes, counts and reports until reviewed (`voice concerns`)",
+            highlight=False,
+        )
+
+
+def warn_file_concerns(texts: Sequence[str], name: str) -> None:
+    """For a file that is not stored (``voice classify FILE``): name each row that may disclose harm."""
+    from voice.safeguarding import detect_concerns
+
+    for i, concern in enumerate(detect_concerns(texts)):
+        if concern is not None:
+            err.print(
+                f"safeguarding: {name}, row {i + 2} may disclose harm ({', '.join(concern.kinds)}): "
+                "put it in front of a named officer now (docs/SAFEGUARDING.md)",
+                highlight=False,
+            )

@@ -26,7 +26,9 @@ from voice.cli._util import (
     progress_bar,
     progress_callback,
     propose_store_labels,
+    screen_and_say,
     user_errors,
+    warn_file_concerns,
 )
 from voice.errors import InputError
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
@@ -99,7 +101,9 @@ def classify(
     with user_errors():
         model = load_model()
         if input is None:
-            propose_store_labels(open_store(), model)
+            store = open_store()
+            screen_and_say(store, thorough=True)  # every part of the detector, the model is loaded
+            propose_store_labels(store, model)
             return
         if output is None:
             raise InputError("give -o OUTPUT when classifying a file (or no INPUT to classify the store)")
@@ -111,6 +115,7 @@ def classify(
         texts = [str(r.get("text") or "").strip() for r in rows]
         questions = [str(r.get("question") or "").strip() or None for r in rows]
         keep = [i for i, t in enumerate(texts) if t]
+        warn_file_concerns(texts, input.name)
         for i, t in enumerate(texts):
             if not t:
                 err.print(f"warning: {input.name}, row {i + 2}: empty text, no label given")

@@ -17,6 +17,7 @@ from voice.cli._util import (
     print_rows,
     progress_bar,
     propose_store_labels,
+    screen_and_say,
     user_errors,
 )
 from voice.errors import NotFoundError
@@ -44,6 +45,7 @@ def import_seed(
                 raise FileNotFoundError(f"{path}: no such file")
             appendix = read_seed_appendix(path)
             result = store.add_quotes(appendix.quotes, appendix.tags, who="import-seed")
+            screen_and_say(store, who="import-seed")
             notes_added = store.add_notes(appendix.notes)
             labelled = len({t.quote_id for t in appendix.tags})
             untagged = len(appendix.quotes) - labelled
@@ -83,6 +85,7 @@ def import_file(
                 path, source, period, by, progress=lambda n: bar.update(task, completed=n)
             )
             result = store.add_quote_batches(parsed, who=by or DEFAULT_WHO)  # streamed, all rows or none
+        screen_and_say(store, who=by or DEFAULT_WHO)
         for warning in parsed.warnings:
             err.print(f"warning: {warning}", highlight=False)
         console.print(
@@ -228,7 +231,7 @@ def demo(
     with user_errors():
         store = open_store()
         console.print(f"database: {store.url}")
-        summary = load_demo(store, who="demo")
+        summary = load_demo(store, who="demo")  # screens what it stores (docs/SAFEGUARDING.md)
         for s in summary.seeds:
             console.print(
                 f"  {s.name}: {s.quotes_found} quotes found ({s.quotes_added} added), "
@@ -240,6 +243,12 @@ def demo(
             f"{DEMO_INDICATORS.name}: {summary.demo_indicator_rows} indicator rows "
             f"({summary.demo_indicators_added} added)"
         )
+        if summary.concerns_flagged:
+            err.print(
+                f"safeguarding: {summary.concerns_flagged} quotes may disclose harm: held for an officer's "
+                "review (`voice concerns`)",
+                highlight=False,
+            )
         if classify:
             from voice.classify import load_model
 

@@ -3,8 +3,10 @@
 ``detect_concerns`` flags quotes that may disclose abuse, neglect, domestic abuse, self-harm or
 suicidal thoughts, exploitation and grooming, going missing, being unsafe where they live, or
 severe bullying, with the reasons (which cue, which sentence). It is a flag for a named officer,
-never a decision (docs/SAFEGUARDING.md). ``evaluate_detector`` measures it on the labelled set in
-``corpus/safeguarding/`` (``voice evaluate-concerns``); ``train_head`` refits its classifier head.
+never a decision (docs/SAFEGUARDING.md). ``screen_quotes`` / ``screen_store`` run it on quotes as
+they are stored and keep the flags (``voice.store``); ``review_flag`` records an officer's review.
+``evaluate_detector`` measures it on the labelled set in ``corpus/safeguarding/`` (``voice
+evaluate-concerns``); ``train_head`` refits its classifier head.
 
 May import: ``voice.embed``, ``voice.store``, ``voice.records``, ``voice.config``, ``voice.errors``.
 """
@@ -18,6 +20,16 @@ from ._evaluate import (
     metrics_json,
     train_head,
 )
+from ._flags import (
+    ScreenResult,
+    concern_outcomes,
+    detector_version,
+    match_outcome,
+    procedure_text,
+    review_flag,
+    screen_quotes,
+    screen_store,
+)
 
 __all__ = [
     "CONCERN_KINDS",
@@ -26,9 +38,17 @@ __all__ = [
     "Concern",
     "ConcernCue",
     "LabelledQuote",
+    "ScreenResult",
+    "concern_outcomes",
     "detect_concerns",
+    "detector_version",
     "evaluate_detector",
     "load_labelled",
+    "match_outcome",
     "metrics_json",
+    "procedure_text",
+    "review_flag",
+    "screen_quotes",
+    "screen_store",
     "train_head",
 ]

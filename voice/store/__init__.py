@@ -1,12 +1,27 @@
 """Persistence: the SQLAlchemy tables and every read and write of them (quotes, append-only tags,
-notes, indicators, the audit log, saved themes and their edit log). The only package that talks SQL.
+notes, indicators, the audit log, saved themes and their edit log, safeguarding flags and reviews).
+The only package that talks SQL.
 
 ``_tables`` defines the tables, ``_engine`` opens the database, ``_store`` holds the ``Store``
-class, ``_themes`` the saved themes and their edits.
+class, ``_themes`` the saved themes and their edits, ``_concerns`` the safeguarding screens,
+flags and reviews.
 
 May import: ``voice.config``, ``voice.records``, ``voice.errors``.
 """
 
+from ._concerns import (
+    ConcernFlag,
+    ConcernReason,
+    ConcernReview,
+    ConcernSummary,
+    FlaggedQuote,
+    add_concern_review,
+    concern_summary,
+    flagged_quotes,
+    record_screening,
+    unreviewed_concern_ids,
+    unscreened_quotes,
+)
 from ._engine import normalise_url
 from ._store import Store, StoreError, current_tags
 from ._themes import (
@@ -24,19 +39,30 @@ from ._themes import (
 )
 
 __all__ = [
+    "ConcernFlag",
+    "ConcernReason",
+    "ConcernReview",
+    "ConcernSummary",
+    "FlaggedQuote",
     "Store",
     "StoreError",
+    "add_concern_review",
+    "concern_summary",
     "current_tags",
     "edit_log",
+    "flagged_quotes",
     "memberships",
     "merge_themes",
     "move_quote",
     "normalise_url",
     "pin_theme",
+    "record_screening",
     "rename_theme",
     "reset_model_themes",
     "save_run",
     "seed_starter_themes",
     "split_theme",
     "stored_themes",
+    "unreviewed_concern_ids",
+    "unscreened_quotes",
 ]

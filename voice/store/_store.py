@@ -28,6 +28,8 @@ from voice.store._engine import explain, make_engine
 from voice.store._tables import (
     INDICATOR_FIELDS,
     audit_table,
+    concern_flags_table,
+    concern_reviews_table,
     indicators_table,
     notes_table,
     quotes_table,
@@ -271,9 +273,18 @@ class Store:
         period: str | None = None,
         source: str | None = None,
         periods: Sequence[str] | None = None,
+        *,
+        include_held: bool = False,
     ) -> list[Quote]:
-        """Stored quotes, oldest first, optionally filtered by period(s) and source."""
+        """Stored quotes, oldest first, optionally filtered by period(s) and source.
+
+        Quotes held for a safeguarding review (:meth:`held_quote_ids`) are left out unless
+        ``include_held``: every theme, count, chart, export and report reads quotes here, so a
+        flagged quote reaches none of them until an officer has reviewed it (docs/SAFEGUARDING.md).
+        """
         stmt = select(quotes_table).order_by(quotes_table.c.created_at, quotes_table.c.id)
+        if not include_held:
+            stmt = stmt.where(quotes_table.c.id.not_in(_held_ids()))
         if period:
             stmt = stmt.where(quotes_table.c.period == period)
         if periods:
@@ -288,17 +299,27 @@ class Store:
         with self.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(quotes_table)) or 0)
 
-    def periods(self) -> list[str]:
-        """The distinct quote periods, in order."""
+    def periods(self, *, include_held: bool = False) -> list[str]:
+        """The distinct quote periods, in order (of quotes not held, unless ``include_held``)."""
+        stmt = select(quotes_table.c.period).distinct()
+        if not include_held:
+            stmt = stmt.where(quotes_table.c.id.not_in(_held_ids()))
         with self.connect() as conn:
-            rows = conn.scalars(select(quotes_table.c.period).distinct())
-            return sorted(p for p in rows if p)
+            return sorted(p for p in conn.scalars(stmt) if p)
 
-    def sources(self) -> list[str]:
-        """The distinct quote sources, in order."""
+    def sources(self, *, include_held: bool = False) -> list[str]:
+        """The distinct quote sources, in order (of quotes not held, unless ``include_held``)."""
+        stmt = select(quotes_table.c.source).distinct()
+        if not include_held:
+            stmt = stmt.where(quotes_table.c.id.not_in(_held_ids()))
         with self.connect() as conn:
-            rows = conn.scalars(select(quotes_table.c.source).distinct())
-            return sorted(s for s in rows if s)
+            return sorted(s for s in conn.scalars(stmt) if s)
+
+    def held_quote_ids(self) -> set[str]:
+        """Quotes held for a safeguarding review: flagged and not yet reviewed, or kept out by the
+        newest review. :meth:`quotes`, :meth:`periods` and :meth:`sources` leave them out."""
+        with self.connect() as conn:
+            return set(conn.scalars(_held_ids().distinct()))
 
     def tag_history(self, quote_id: str) -> list[Tag]:
         """Every tag of one quote, oldest first."""
@@ -373,6 +394,14 @@ class Store:
             stmt = stmt.limit(limit)
         with self.connect() as conn:
             return [{**r._mapping, "at": _utc(r._mapping["at"])} for r in conn.execute(stmt)]
+
+
+def _held_ids():
+    """SELECT of the held quote ids: a flag, and no review or a newest review that keeps it out."""
+    reviews = concern_reviews_table
+    newest = select(func.max(reviews.c.id)).group_by(reviews.c.quote_id)
+    released = select(reviews.c.quote_id).where(reviews.c.id.in_(newest), reviews.c.keep_out.is_(False))
+    return select(concern_flags_table.c.quote_id).where(concern_flags_table.c.quote_id.not_in(released))
 
 
 def current_tags(tags: Iterable[Tag]) -> dict[str, Tag]:

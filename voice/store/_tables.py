@@ -1,5 +1,6 @@
-"""The SQLAlchemy tables: quotes, append-only tags, notes, indicators, the audit log, and the
-saved themes with their members and edit log. One ``MetaData``: opening a store creates them all.
+"""The SQLAlchemy tables: quotes, append-only tags, notes, indicators, the audit log, the
+saved themes with their members and edit log, and the safeguarding screens, flags and reviews.
+One ``MetaData``: opening a store creates them all.
 """
 
 from __future__ import annotations
@@ -145,4 +146,39 @@ theme_edits_table = Table(
     Column("action", String(40), nullable=False),
     Column("theme_id", String(40)),
     Column("detail", Text),
+)
+
+# Safeguarding flags (voice/store/_concerns.py). All three are append-only: nothing is updated or
+# deleted, and the newest review of a quote decides where it stands.
+concern_screens_table = Table(
+    "concern_screens",
+    metadata,
+    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), primary_key=True),
+    Column("detector_version", String(100), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+concern_flags_table = Table(
+    "concern_flags",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), nullable=False, index=True),
+    Column("kinds", Text, nullable=False),
+    Column("reasons", Text, nullable=False),
+    Column("score", Float),
+    Column("detector_version", String(100), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("quote_id", "detector_version", name="uq_concern_flag"),
+)
+
+concern_reviews_table = Table(
+    "concern_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("quote_id", String(32), ForeignKey(quotes_table.c.id), nullable=False, index=True),
+    Column("outcome", Text, nullable=False),
+    Column("keep_out", Boolean, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
 )

@@ -21,6 +21,9 @@ GENDERS = ["", "Female", "Male", "Non-binary", "Parent", "Carer", "Young person"
 def add_quote_form(store: Store) -> None:
     """A form for one quote: text, speaker gender and age, source, period."""
     st.subheader("Add one quote")
+    flash = st.session_state.pop("concern_flash", None)
+    if flash:
+        st.warning(flash, icon=":material/warning:")
     sources = store.sources()
     with st.form("add_quote", clear_on_submit=True):
         text = st.text_area("What they said", max_chars=10_000)
@@ -56,6 +59,7 @@ def add_quote_form(store: Store) -> None:
         imported_from="typed in the app",
     )
     result = store.add_quotes([quote], who=user_name())
+    _screen(store, [quote])
     if result.quotes_added:
         st.success(f"Added. It is in the tagging queue now (id {quote.id}).")
         queue_changed()
@@ -98,8 +102,24 @@ def upload_quotes(store: Store) -> None:
     )
     if st.button(f"Import {len(parsed.quotes)} quotes", type="primary", key="confirm_upload"):
         result = store.add_quotes(parsed.quotes, parsed.tags, who=user_name())
+        _screen(store, parsed.quotes)
         st.success(
             f"Added {result.quotes_added} quotes and {result.tags_added} tags "
             f"({result.already_stored} already stored) from {md_escape(uploaded.name)}."
         )
         queue_changed()
+
+
+def _screen(store: Store, quotes: list[Quote]) -> None:
+    """Screen the quotes just stored. When any may disclose harm, run the page again so that the
+    tagging queue shows it at the top, with a warning above this form."""
+    from voice.safeguarding import screen_quotes
+
+    flagged = len(screen_quotes(store, quotes, who=user_name()).flagged)
+    if flagged:
+        st.session_state["concern_flash"] = (
+            f"{flagged} quote{'s' if flagged != 1 else ''} just added may disclose harm: stored, kept out "
+            "of every theme, count and report, and put at the top of the Tagging queue for you to read now."
+        )
+        queue_changed()
+        st.rerun()

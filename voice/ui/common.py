@@ -77,13 +77,30 @@ def get_store() -> Store:
     """
     if not config.demo_mode():
         config.use_cache_dir(None)
-        return _open_store(config.settings().db_url)
+        return _screened_once(_open_store(config.settings().db_url))
     config.use_cache_dir(config.demo_cache_dir())
     url = config.demo_db_url()
     store = _open_store(url)
     if url not in _DEMO_READY:
         _fill_demo(store)
         _DEMO_READY.add(url)
+    return _screened_once(store)
+
+
+_SCREENED: set[str] = set()
+
+
+def _screened_once(store: Store) -> Store:
+    """Once per process, screen quotes stored before screening existed (docs/SAFEGUARDING.md)."""
+    if store.url not in _SCREENED:
+        from voice.errors import VoiceError
+        from voice.safeguarding import screen_store
+
+        try:
+            screen_store(store, who="app")
+            _SCREENED.add(store.url)
+        except VoiceError:  # a locked database: tried again on the next page run
+            pass
     return store
 
 

@@ -5,12 +5,14 @@ import streamlit as st
 
 from voice.indicators import build_dashboard, dashboard_periods
 from voice.ui import common
+from voice.ui.concerns import concern_notice
 from voice.ui.themes.panel import linked_themes_panel, voice_summary_panel
 
 st.title("Performance dashboard")
 st.caption("Indicators as in the quarterly dashboard, with the voice of children and families beside them.")
 
 store = common.get_store()
+concern_notice(store)  # officers only: flagged quotes waiting for a review
 periods = dashboard_periods(store)
 if not periods:
     common.empty_state(

@@ -5,6 +5,7 @@ import streamlit as st
 from voice.records import LABEL_HEADINGS, LABELS
 from voice.ui import common
 from voice.ui.add_quotes import add_quote_form, upload_quotes
+from voice.ui.concerns import concern_first
 from voice.ui.tagging import TAG_KEYS, queue_for, save_tag, undo_last
 
 st.title("Tag quotes")
@@ -14,6 +15,7 @@ model = common.get_model()
 tab_queue, tab_add = st.tabs(["Tagging queue", "Add quotes"])
 
 with tab_queue:
+    concern_first(store)  # a quote that may disclose harm comes before everything else
     periods = ["All periods", *sorted(store.periods(), reverse=True)]
     period = st.selectbox("Period", periods, key="tag_period")
     queue, done = queue_for(store, model, None if period == "All periods" else period)

@@ -19,15 +19,17 @@ def bump_edits() -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _themes(url: str, period: str | None, n_quotes: int, n_edits: int) -> ThemeResult:
+def _themes(url: str, period: str | None, n_quotes: int, n_edits: int, held: tuple[str, ...]) -> ThemeResult:
     from voice.ui.common import get_store
 
     return themes_for_period(get_store(), period, who="app")
 
 
 def period_themes(store: Store, period: str | None) -> ThemeResult:
-    """The period's themes (saved edits and pins kept). Recomputed when quotes or edits change."""
+    """The period's themes (saved edits and pins kept). Recomputed when quotes or edits change, or
+    when a quote is held for or released from a safeguarding review."""
     newest = edit_log(store, limit=1)
     n_edits = newest[0]["id"] if newest else 0
     with st.spinner(f"Grouping the quotes of {period or 'all periods'} into themes…"):
-        return _themes(store.url, period, store.count_quotes(), n_edits + edits_epoch())
+        held = tuple(sorted(store.held_quote_ids()))
+        return _themes(store.url, period, store.count_quotes(), n_edits + edits_epoch(), held)
