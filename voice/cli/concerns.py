@@ -1,8 +1,8 @@
 """``voice concerns [review | history]``: quotes that may disclose harm, for a named officer.
 
 The listing screens any stored quote the detector has not read yet, then shows one row per
-flagged quote and a line saying how many wait and for how long. ``screen_and_say`` (in ``_util``) is what every
-command that stores quotes calls right after storing them (docs/SAFEGUARDING.md).
+flagged quote and a line saying how many wait and for how long. ``screen_and_say`` (in ``_util``)
+is what every command that stores quotes calls right after storing them (docs/SAFEGUARDING.md).
 """
 
 from __future__ import annotations
