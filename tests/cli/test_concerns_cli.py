@@ -85,7 +85,7 @@ def test_a_disclosure_is_flagged_at_once_and_listed_with_its_reasons(
     row = rows[0]
     assert row["text"] == DISCLOSURE and row["status"] == "not yet reviewed"
     assert row["kinds"] == "physical abuse, exploitation or grooming"
-    assert 'physical abuse: "hits" in "' in row["reasons"] and '"keep it a secret"' in row["reasons"]
+    assert 'physical abuse: "hits me" in "' in row["reasons"] and '"keep it a secret"' in row["reasons"]
     assert row["flagged_at"] and not row["reviewed_by"]
     r = run("concerns")
     assert "1 not yet reviewed, oldest 0 days" in r.output

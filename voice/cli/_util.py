@@ -158,11 +158,11 @@ def propose_store_labels(store: Store, model: VoiceModel) -> None:
     console.print(f"tagged {added} quotes as model proposals ({model.version})")
 
 
-def screen_and_say(store: Store, who: str = DEFAULT_WHO, thorough: bool = False) -> None:
+def screen_and_say(store: Store, who: str = DEFAULT_WHO, thorough: bool = True) -> None:
     """Screen the stored quotes the detector has not read yet; say how many may disclose harm.
 
-    The rules run at once as quotes arrive; ``thorough`` also runs the detector's embedding parts
-    (loads the sentence model: used by ``voice concerns`` and ``voice classify``).
+    Every part of the detector runs (``thorough``: the rules and the embedding parts, which load
+    the sentence model): recall comes first. ``thorough=False`` runs the rules alone.
     """
     from voice.safeguarding import screen_store
 

@@ -102,7 +102,7 @@ def classify(
         model = load_model()
         if input is None:
             store = open_store()
-            screen_and_say(store, thorough=True)  # every part of the detector, the model is loaded
+            screen_and_say(store)  # quotes stored before screening existed are read now
             propose_store_labels(store, model)
             return
         if output is None:

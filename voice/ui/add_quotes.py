@@ -113,9 +113,10 @@ def upload_quotes(store: Store) -> None:
 def _screen(store: Store, quotes: list[Quote]) -> None:
     """Screen the quotes just stored. When any may disclose harm, run the page again so that the
     tagging queue shows it at the top, with a warning above this form."""
+    from voice.embed import default_embedder
     from voice.safeguarding import screen_quotes
 
-    flagged = len(screen_quotes(store, quotes, who=user_name()).flagged)
+    flagged = len(screen_quotes(store, quotes, who=user_name(), embedder=default_embedder()).flagged)
     if flagged:
         st.session_state["concern_flash"] = (
             f"{flagged} quote{'s' if flagged != 1 else ''} just added may disclose harm: stored, kept out "

@@ -93,11 +93,12 @@ _SCREENED: set[str] = set()
 def _screened_once(store: Store) -> Store:
     """Once per process, screen quotes stored before screening existed (docs/SAFEGUARDING.md)."""
     if store.url not in _SCREENED:
+        from voice.embed import default_embedder
         from voice.errors import VoiceError
         from voice.safeguarding import screen_store
 
-        try:
-            screen_store(store, who="app")
+        try:  # every part of the detector: recall first
+            screen_store(store, who="app", embedder=default_embedder())
             _SCREENED.add(store.url)
         except VoiceError:  # a locked database: tried again on the next page run
             pass
