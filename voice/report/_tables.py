@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from voice.errors import InputError
+from voice.files import replacing
 from voice.privacy import export_id, speaker_of
 from voice.records import Quote, Tag
 from voice.store import Store
@@ -107,20 +106,12 @@ def quote_rows(
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """A temporary file beside ``path`` that becomes ``path`` only if the block succeeds.
 
-    The temporary file has ``path``'s suffix and mode 0600; on any error it is removed, so a
-    failed export leaves neither a partial file nor an old file half-overwritten.
+    The temporary file has ``path``'s suffix and mode 0600 (folders created for it 0700); on any
+    error it is removed, so a failed export leaves neither a partial file nor an old file
+    half-overwritten (:func:`voice.files.replacing`).
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with replacing(path) as tmp:
         yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_bytes_atomically(path: str | Path, data: bytes) -> Path:

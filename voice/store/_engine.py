@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
-from voice import config
+from voice import config, files
 from voice.errors import StoreError
 from voice.store._tables import metadata
 
@@ -72,6 +72,23 @@ def explain(exc: DBAPIError) -> str:
     return detail
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a SQLite file 0600 in a 0700 folder before SQLite opens it (its -wal and -shm files
+    then get the same mode), and tighten an existing one left readable by older versions."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///file:"):
+        return
+    try:
+        database = make_url(url).database
+    except ArgumentError:
+        return
+    if not database or database == ":memory:":
+        return
+    path = Path(database).expanduser()
+    files.private_dir(path.parent, tighten=path.parent == config.settings().home)
+    files.private_file(path)
+    files.tighten_sqlite(path)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for ``url`` (default: the configured one), creating the schema.
 
@@ -79,8 +96,7 @@ def make_engine(url: str | None = None) -> Engine:
         StoreError: the URL is not valid, its driver is missing, or the database cannot be opened.
     """
     url = normalise_url(url or config.settings().db_url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite_file(url)
     try:
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except ArgumentError as exc:
