@@ -7,7 +7,7 @@ import streamlit as st
 from voice.classify import QueueItem, VoiceModel, tagging_queue
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import models_root, user_name
+from voice.ui.common import model_saved, models_root, user_name
 
 TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
 """Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
@@ -51,6 +51,8 @@ def _learn(store: Store, model: VoiceModel) -> None:
             learn_corrections(store, model, models_root())  # the demo learns into its own folder
         except ModelError as exc:
             st.warning(f"Tag saved, but the model was not updated: {exc}")
+            return
+    model_saved()
 
 
 def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag:
