@@ -22,8 +22,8 @@ EXAMPLE = ROOT / "corpus" / "examples" / "quotes.csv"
 
 def _voice(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "VOICE_HOME": str(home), "PYTHONPATH": str(ROOT)}
-    for name in ("VOICE_DB_URL", "VOICE_USERS_FILE", "VOICE_CACHE_DIR", "VOICE_MODEL_DIR", "VOICE_LOCAL_NAMES"):
-        env.pop(name, None)
+    for name in ("DB_URL", "USERS_FILE", "CACHE_DIR", "MODEL_DIR", "LOCAL_NAMES"):
+        env.pop(f"VOICE_{name}", None)
     done = subprocess.run(
         [sys.executable, "-m", "voice.cli", *args],
         env=env,
@@ -54,7 +54,7 @@ def test_everything_voice_writes_is_owner_only_under_umask_022(tmp_path: Path) -
     home = tmp_path / "home"
     out = tmp_path / "exports" / "q3"  # folders Voice creates for an export are 0700 too
     _voice(home, "import", str(EXAMPLE))
-    _voice(home, "users", "add", "alice", "--role", "officer", "--password-stdin", stdin="correct horse battery\n")
+    _voice(home, "users", "add", "alice", "--role", "officer", "--password-stdin", stdin="a long password\n")
     quote_id = json.loads(_voice(home, "quotes", "--format", "json").stdout)[0]["id"]
     _voice(home, "tag", quote_id, "good", "--by", "alice")  # learns: model + embedding cache
     for suffix in (".csv", ".xlsx", ".json"):
@@ -106,9 +106,8 @@ def test_sqlite_wal_and_shm_files_are_owner_only(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
-    assert {"voice.db-wal", "voice.db-shm", "cache/embeddings.sqlite-wal", "cache/embeddings.sqlite-shm"} <= set(
-        found
-    ), found
+    wanted = {"voice.db-wal", "voice.db-shm", "cache/embeddings.sqlite-wal", "cache/embeddings.sqlite-shm"}
+    assert wanted <= set(found), found
     assert set(found.values()) == {oct(0o600)}, found
 
 
