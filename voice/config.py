@@ -161,6 +161,18 @@ MIN_PASSWORD_LENGTH = 10
 BCRYPT_ROUNDS = 12
 """bcrypt cost factor for stored password hashes."""
 
+# -- spreadsheet limits (docs/SECURITY.md, voice/ingest/_xlsx_limits.py) ----------------------
+XLSX_MAX_ROWS = 200_000
+"""Most rows an XLSX quote file may have or declare (twice the largest import measured)."""
+XLSX_MAX_COLUMNS = 200
+"""Most columns an XLSX quote file may have or declare (a quote file uses nine)."""
+XLSX_MAX_UNPACKED_BYTES = 250_000_000
+"""Most XML an XLSX file may unpack to (a 100,000-quote file unpacks to about 40 MB)."""
+XLSX_MAX_SHARED_STRINGS_BYTES = 100_000_000
+"""Largest shared-string table (openpyxl holds it in memory whole)."""
+XLSX_MAX_PARTS = 1_000
+"""Most parts (files in the zip) an XLSX file may hold."""
+
 SQLITE_BUSY_TIMEOUT_S = 5.0
 """How long a write waits for another program's write lock on the SQLite file before giving up."""
 
