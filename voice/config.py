@@ -160,6 +160,16 @@ MIN_PASSWORD_LENGTH = 10
 """Shortest password `voice users add` accepts (bcrypt reads at most 72 bytes)."""
 BCRYPT_ROUNDS = 12
 """bcrypt cost factor for stored password hashes."""
+SESSION_IDLE_MINUTES = 30
+"""An app session unused this long is signed out (docs/SECURITY.md)."""
+SIGN_IN_FREE_FAILURES = 5
+"""Failed sign-ins for one user name before each further attempt must wait."""
+SIGN_IN_FREE_FAILURES_PER_ADDRESS = 20
+"""Failed sign-ins from one address (any user names) before each further attempt must wait."""
+SIGN_IN_FIRST_WAIT_S = 30.0
+"""The first wait; it doubles with each further failure ..."""
+SIGN_IN_MAX_WAIT_S = 900.0
+"""... up to this."""
 
 # -- spreadsheet limits (docs/SECURITY.md, voice/ingest/_xlsx_limits.py) ----------------------
 XLSX_MAX_ROWS = 200_000
