@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 from rich.console import Console
@@ -97,7 +97,14 @@ def user_errors() -> Iterator[None]:
 
 
 def _warning_printer(previous: Callable[..., None]) -> Callable[..., None]:
-    def show(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
         if issubclass(category, VoiceWarning):
             err.print("[yellow]Warning:[/yellow]", escape(str(message)), highlight=False)
         else:
