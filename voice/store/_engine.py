@@ -4,7 +4,6 @@ turning driver errors into one-line explanations.
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
@@ -38,10 +37,17 @@ def normalise_url(url: str) -> str:
 
 
 def _shown(url: str) -> str:
+    """``url`` as it may be printed: any password replaced by ``***``, also in a URL that is not
+    valid (``user:secret@host/db`` without a scheme)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
+        head, sep, tail = url.rpartition("@")  # user:password@host: the password ends at the last @
+        if not sep:
+            return url
+        scheme, dslash, credentials = head.rpartition("//")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{dslash}{user}:***@{tail}" if ":" in credentials else url
 
 
 def explain(exc: DBAPIError) -> str:
@@ -100,7 +106,8 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {_shown(url)!r} ({exc})") from None
+        detail = str(exc).replace(url, _shown(url))  # SQLAlchemy quotes the URL, password and all
+        raise StoreError(f"not a database URL: {_shown(url)!r} ({detail})") from None
     except ImportError as exc:
         raise StoreError(
             f"the database driver for {_shown(url)} is not installed ({exc.name}); "

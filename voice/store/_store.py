@@ -357,7 +357,14 @@ class Store:
 
         With ``conn`` (from :meth:`transaction`) the line is part of that transaction, stored
         with the change it records or not at all; without, it is written in a transaction of its own.
+
+        Raises:
+            InputError: ``who`` is empty or blank: every line names someone.
         """
+        if not (who or "").strip():
+            raise InputError(
+                "say who is doing this (--by NAME): the audit log records a name with every change"
+            )
         if conn is not None:
             conn.execute(
                 insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}]
