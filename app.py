@@ -13,7 +13,11 @@ from voice.privacy import can  # noqa: E402
 from voice.ui.auth import signed_in  # noqa: E402
 from voice.ui.common import role  # noqa: E402
 
-st.set_page_config(page_title="Voice", page_icon=":material/record_voice_over:", layout="wide")
+# A local image: a ":material/..." icon makes the browser fetch the favicon from fonts.gstatic.com,
+# and Voice makes no network calls (docs/SECURITY.md).
+st.set_page_config(
+    page_title="Voice", page_icon=str(config.PROJECT_ROOT / "voice" / "ui" / "icon.png"), layout="wide"
+)
 
 PAGES = [
     ("voice/ui/pages/dashboard.py", "Dashboard", ":material/dashboard:", "view_dashboard"),

@@ -241,3 +241,30 @@ def test_tables_offer_no_unaudited_csv_download(server: Served, browser) -> None
     page.wait_for_timeout(500)
     assert page.get_by_role("button", name="Download as CSV").count() == 0
     page.close()
+
+
+def test_no_request_leaves_the_machine(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    """Voice promises no network use: every request each page makes goes to the app itself
+    (the favicon included: a ":material/..." page icon is fetched from fonts.gstatic.com)."""
+    from urllib.parse import urlparse
+
+    requests: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.on("request", lambda request: requests.append(request.url))
+    for slug, heading in PAGES.items():
+        page = context.new_page()
+        page.goto(f"{server}/{slug}", timeout=120_000)
+        page.get_by_role("heading", name=heading).first.wait_for(timeout=120_000)
+        _settle(page)
+        page.close()
+    context.close()
+    assert any("/media/" in url for url in requests), "the page icon is served by the app"
+    outside = sorted(
+        {
+            url
+            for url in requests
+            if urlparse(url).scheme not in ("data", "blob")
+            and urlparse(url).hostname not in ("127.0.0.1", "localhost")
+        }
+    )
+    assert outside == []

@@ -160,6 +160,28 @@ MIN_PASSWORD_LENGTH = 10
 """Shortest password `voice users add` accepts (bcrypt reads at most 72 bytes)."""
 BCRYPT_ROUNDS = 12
 """bcrypt cost factor for stored password hashes."""
+SESSION_IDLE_MINUTES = 30
+"""An app session unused this long is signed out (docs/SECURITY.md)."""
+SIGN_IN_FREE_FAILURES = 5
+"""Failed sign-ins for one user name before each further attempt must wait."""
+SIGN_IN_FREE_FAILURES_PER_ADDRESS = 20
+"""Failed sign-ins from one address (any user names) before each further attempt must wait."""
+SIGN_IN_FIRST_WAIT_S = 30.0
+"""The first wait; it doubles with each further failure ..."""
+SIGN_IN_MAX_WAIT_S = 900.0
+"""... up to this."""
+
+# -- spreadsheet limits (docs/SECURITY.md, voice/ingest/_xlsx_limits.py) ----------------------
+XLSX_MAX_ROWS = 200_000
+"""Most rows an XLSX quote file may have or declare (twice the largest import measured)."""
+XLSX_MAX_COLUMNS = 200
+"""Most columns an XLSX quote file may have or declare (a quote file uses nine)."""
+XLSX_MAX_UNPACKED_BYTES = 250_000_000
+"""Most XML an XLSX file may unpack to (a 100,000-quote file unpacks to about 40 MB)."""
+XLSX_MAX_SHARED_STRINGS_BYTES = 100_000_000
+"""Largest shared-string table (openpyxl holds it in memory whole)."""
+XLSX_MAX_PARTS = 1_000
+"""Most parts (files in the zip) an XLSX file may hold."""
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
 

@@ -16,7 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
-from voice import config
+from voice import config, files
 from voice.records import ProgressCallback
 
 EMBEDDING_VERSION = "all-MiniLM-L6-v2@gt-0.1.0"
@@ -97,7 +97,9 @@ class EmbeddingCache:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path else config.cache_dir() / "embeddings.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        files.private_dir(self.path.parent, tighten=path is None)  # Voice's own cache folder
+        files.private_file(self.path)
+        files.tighten_sqlite(self.path)
         self._lock = threading.Lock()
         with self._connect() as conn:
             conn.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, dim INTEGER, vec BLOB)")

@@ -20,6 +20,7 @@ __all__ = [
     "StoreError",
     "UsersError",
     "VoiceError",
+    "VoiceWarning",
 ]
 
 
@@ -58,3 +59,10 @@ class UsersError(VoiceError, ValueError):
 
 class MissingPipeline(VoiceError, RuntimeError):
     """A language pipeline Voice needs (spaCy's English model) is not installed."""
+
+
+class VoiceWarning(UserWarning):
+    """A problem Voice worked around (a damaged learned model, say), explained in one line.
+
+    The command line prints it as one ``Warning:`` line and the app with ``st.warning``.
+    """

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voice import config
+from voice import config, files
 from voice.errors import InputError
 from voice.records import ProgressCallback
 
@@ -186,19 +186,22 @@ class FineTunedEncoder:
         """Write the trained weights (float16 safetensors) and ``encoder.json``."""
         from safetensors.torch import save_file
 
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
+        out = files.private_dir(directory)
         if "digest" in self.meta and all((out / f).exists() for f in ENCODER_FILES):
-            saved = json.loads((out / "encoder.json").read_text(encoding="utf-8"))
+            try:
+                saved = json.loads((out / "encoder.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                saved = {}
             if saved.get("digest") == self.meta["digest"]:
                 return out  # the same weights are there already (a correction changes only the head)
         state = dict(self.module.named_parameters())
         half = _torch().float16
         tensors = {n: state[n].detach().to(dtype=half).contiguous() for n in _saved_names(self.module)}
-        save_file(tensors, str(out / "encoder.safetensors"))
-        digest = hashlib.sha256((out / "encoder.safetensors").read_bytes()).hexdigest()
+        with files.replacing(out / "encoder.safetensors") as tmp:  # crash-safe, owner-only
+            save_file(tensors, str(tmp))
+            digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
         self.meta["digest"] = digest
-        (out / "encoder.json").write_text(json.dumps(self.meta, indent=2) + "\n", encoding="utf-8")
+        files.write_private_text(out / "encoder.json", json.dumps(self.meta, indent=2) + "\n")
         return out
 
     @classmethod

@@ -22,7 +22,8 @@ import csv
 import hashlib
 import json
 import platform
-import shutil
+import time
+import warnings
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,14 +33,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voice import config
+from voice import config, files
 from voice.classify._estimator import CLASSES, FEATURE_SETS, MAX_ITER, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
-from voice.errors import ModelError
+from voice.errors import ModelError, VoiceWarning
 from voice.records import HUMAN, MODEL, ProgressCallback, Tag, normalise_text
 
 if TYPE_CHECKING:
     from voice.store import Store
+
+SAVED_FILES = ("weights.npz", "vocab.json", "train.json", *ENCODER_FILES)
+"""The files ``meta.json`` lists with their SHA-256 (``meta["files"]``), written before it."""
+STALE_TEMP_S = 600.0
+"""Temporary files of a save killed half-way are removed by a later save after this long."""
 
 CORRECTION_WEIGHT = 5.0
 """A council's own human tag counts as much as five corpus rows (see docs/CLASSIFIER.md)."""
@@ -224,9 +230,15 @@ def _meta(name: str, data: TrainingSet, features: tuple[str, ...]) -> dict:
 
 
 def save_model(model: VoiceModel, directory: str | Path) -> Path:
-    """Write arrays + JSON (no pickle) to ``directory``."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    """Write arrays + JSON (no pickle) to ``directory``, crash-safe and owner-only.
+
+    Each file is written to a private temporary file beside it, flushed to disk and renamed into
+    place, so a save killed at any moment never leaves a partial file; ``meta.json`` comes last
+    and records every other file's SHA-256, so a directory whose files come from two saves is
+    recognised as damaged on loading (:func:`load_model`).
+    """
+    directory = files.private_dir(directory)
+    _remove_stale_temporaries(directory)
     clf = model.classifier
     vocab = list(clf.vectorizer_.get_feature_names_out()) if "tfidf" in clf.features else []
     arrays = {
@@ -242,13 +254,14 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
         "memory_labels": clf.memory_labels_,
         "encoder_temperature": np.array([clf.encoder_temperature_]),
     }
-    np.savez_compressed(directory / "weights.npz", **arrays)
+    with files.replacing(directory / "weights.npz") as tmp:
+        np.savez_compressed(tmp, **arrays)
     if clf.encoder_ is not None:
         clf.encoder_.save(directory)
     else:
         for f in ENCODER_FILES:
             (directory / f).unlink(missing_ok=True)
-    (directory / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    files.write_private_text(directory / "vocab.json", json.dumps(vocab))
     train = {
         "texts": model.train.texts,
         "labels": model.train.labels,
@@ -256,20 +269,73 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
         "weights": model.train.weights,
         "origins": model.train.origins,
     }
-    (directory / "train.json").write_text(json.dumps(train), encoding="utf-8")
-    (directory / "meta.json").write_text(json.dumps(model.meta, indent=2), encoding="utf-8")
+    files.write_private_text(directory / "train.json", json.dumps(train))
+    model.meta["files"] = {f: _sha256(directory / f) for f in SAVED_FILES if (directory / f).exists()}
+    files.write_private_text(directory / "meta.json", json.dumps(model.meta, indent=2))
     return directory
 
 
-def load_model(directory: str | Path | None = None) -> VoiceModel:
-    """Load a model directory (default: the council's updated copy if any, else the shipped one).
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Remove what a save killed half-way left (``.<name>.tmp.*``), once no save can still own it."""
+    for leftover in directory.glob(".*.tmp.*"):
+        try:
+            if time.time() - leftover.stat().st_mtime > STALE_TEMP_S:
+                leftover.unlink()
+        except OSError:
+            continue
+
+
+def _check_files(directory: Path, meta: dict) -> None:
+    """Raise ValueError when a file differs from what ``meta.json`` recorded (a save cut short)."""
+    for name, digest in (meta.get("files") or {}).items():
+        if name not in SAVED_FILES:
+            continue
+        if _sha256(directory / name) != digest:
+            raise ValueError(f"{name} does not match meta.json (a save was cut short)")
+
+
+def load_model(directory: str | Path | None = None, *, models_root: Path | None = None) -> VoiceModel:
+    """Load a model directory; without one, the active model (:func:`active_model_dir`).
+
+    A damaged learned copy (a save cut short, a file emptied) never blocks tagging: the shipped
+    model is loaded instead and a :class:`~voice.errors.VoiceWarning` says so in one line; the
+    next learned tag rewrites the copy whole. A directory given explicitly, ``VOICE_MODEL_DIR``
+    and the shipped model are loaded as they are.
 
     Raises:
         ModelError: with a one-line reason when files are missing or corrupt.
     """
-    directory = Path(directory) if directory else active_model_dir()
+    if directory:
+        return _load_dir(Path(directory))
+    active = active_model_dir(models_root=models_root)
+    try:
+        return _load_dir(active)
+    except ModelError as exc:
+        shipped = shipped_model_dir(active.name)
+        if config.settings().model_dir is not None or active == shipped:
+            raise
+        reason = exc.message.split("; run `voice train`")[0].removeprefix(f"model {active} ")
+        warnings.warn(
+            f"the learned model in {active} is damaged ({reason}): the shipped model is used "
+            "until the next tag relearns it",
+            VoiceWarning,
+            stacklevel=2,
+        )
+        return _load_dir(shipped)
+
+
+def _load_dir(directory: Path) -> VoiceModel:
     try:
         meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        _check_files(directory, meta)
         vocab = json.loads((directory / "vocab.json").read_text(encoding="utf-8"))
         train_raw = json.loads((directory / "train.json").read_text(encoding="utf-8"))
         with np.load(directory / "weights.npz", allow_pickle=False) as z:
@@ -279,8 +345,9 @@ def load_model(directory: str | Path | None = None) -> VoiceModel:
             f"model {directory} is incomplete: {Path(exc.filename).name} is missing (run `voice train`)"
         ) from None
     except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        detail = str(exc) if "meta.json" in str(exc) else type(exc).__name__
         raise ModelError(
-            f"model {directory} is corrupt ({type(exc).__name__}); run `voice train` to rebuild it"
+            f"model {directory} is corrupt ({detail}); run `voice train` to rebuild it"
         ) from None
     return _assemble(directory, meta, vocab, train_raw, arrays)
 
@@ -361,16 +428,17 @@ def learn_corrections(
 ) -> VoiceModel:
     """Update the active model with every human tag in the store and save the learned copy
     under ``models_root`` (default: the council's, see :func:`local_model_dir`)."""
-    model = model or load_model(active_model_dir(models_root=models_root))
+    model = model or load_model(models_root=models_root)
     corrections = human_corrections(store, model.train)
     model.learn(corrections)
     target = local_model_dir(model.name, models_root)
+    if models_root is None:
+        files.private_dir(target.parent, tighten=True)  # $VOICE_HOME/models: the council's own
     if not (target / "meta.json").exists():
-        target.mkdir(parents=True, exist_ok=True)
         for f in ("metrics.json",):
             src = shipped_model_dir(model.name) / f
             if src.exists():
-                shutil.copy(src, target / f)
+                files.write_private_bytes(target / f, src.read_bytes())
     save_model(model, target)
     return model
 

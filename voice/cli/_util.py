@@ -10,10 +10,11 @@ import csv
 import getpass
 import json
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import typer
 from rich.console import Console
@@ -22,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from voice import config
-from voice.errors import VoiceError
+from voice.errors import VoiceError, VoiceWarning
 from voice.ingest.quote_file import QuoteFileError
 from voice.report import safe_cell
 from voice.store import Store
@@ -86,7 +87,34 @@ def user_errors() -> Iterator[None]:
     Those are ``VoiceError``s, and a typed path that does not exist or may not be read
     (``FileNotFoundError``, ``PermissionError``). Anything else is a bug and keeps its traceback.
     The message is printed as it is: Rich markup in data (``[name]``, ``[/]``) is not interpreted.
+    A :class:`~voice.errors.VoiceWarning` (a problem worked around) is printed as one line.
     """
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", VoiceWarning)
+        warnings.showwarning = _warning_printer(warnings.showwarning)
+        with _errors_explained():
+            yield
+
+
+def _warning_printer(previous: Callable[..., None]) -> Callable[..., None]:
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if issubclass(category, VoiceWarning):
+            err.print("[yellow]Warning:[/yellow]", escape(str(message)), highlight=False)
+        else:
+            previous(message, category, filename, lineno, file, line)
+
+    return show
+
+
+@contextmanager
+def _errors_explained() -> Iterator[None]:
     try:
         yield
     except QuoteFileError as exc:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import VoiceError
+from voice.ingest._xlsx_limits import SpreadsheetTooBig, bounded_rows, check_xlsx
 from voice.ingest.fields import (
     parse_age,
     parse_date,
@@ -265,15 +266,20 @@ def _numbered_xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
     try:
+        check_xlsx(path)  # before openpyxl: spreadsheet bombs are refused in milliseconds
         wb = load_workbook(path, read_only=True, data_only=True)
+    except SpreadsheetTooBig as exc:
+        raise _fail(path.name, exc.message) from None
     except Exception as exc:  # openpyxl raises many types for a broken file
         with path.open("rb") as fh:
             hint = "" if fh.read(2) == b"PK" else " (if it is a CSV file, rename it to .csv)"
         raise _fail(path.name, f"not a readable XLSX file ({exc}){hint}") from None
     try:
         sheet = wb.worksheets[0]
-        for row_no, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for row_no, row in bounded_rows(sheet.iter_rows(values_only=True)):
             yield row_no, [("" if v is None else v) for v in row]
+    except SpreadsheetTooBig as exc:
+        raise _fail(path.name, exc.message) from None
     finally:
         wb.close()
 

@@ -5,8 +5,8 @@ Owns: the redactor (``_redact`` composing the word lists of ``_gazetteers``, the
 ``_patterns`` and spaCy's entities from ``_pipeline``; ``_spans`` holds what it returns), its
 evaluation on the labelled set (``_redact_eval``), small-number suppression and coarse
 attributions (``_disclosure``), the speaker without names (``_speaker``), the keyed ids every
-export carries (``_export_ids``), the users file with roles and sign-in (``_users``), and the
-redaction function every export must use (``_loader``).
+export carries (``_export_ids``), the users file with roles (``_users``), signing in with a
+back-off (``_signin``), and the redaction function every export must use (``_loader``).
 
 May import: ``voice.records``, ``voice.config``, ``voice.errors`` only.
 """
@@ -44,6 +44,7 @@ from ._redact_eval import (
     parse_annotated_line,
     score,
 )
+from ._signin import SignIn, SignInGuard, sign_in
 from ._spans import KINDS, MARKERS, RedactedSpan, Redaction
 from ._speaker import Speaker, safe_speaker, speaker_of
 from ._users import (
@@ -59,6 +60,7 @@ from ._users import (
     can,
     check_password,
     check_role,
+    normalise_username,
     sees_raw_text,
 )
 
@@ -86,6 +88,8 @@ __all__ = [
     "RedactedSpan",
     "Redaction",
     "Redactor",
+    "SignIn",
+    "SignInGuard",
     "Speaker",
     "UserStore",
     "UsersError",
@@ -106,6 +110,7 @@ __all__ = [
     "load_labelled",
     "load_pipeline",
     "load_redactor",
+    "normalise_username",
     "parse_annotated",
     "parse_annotated_line",
     "protect_counts",
@@ -117,5 +122,6 @@ __all__ = [
     "scrub_words",
     "sees_raw_text",
     "share_text",
+    "sign_in",
     "speaker_of",
 ]

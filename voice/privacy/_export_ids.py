@@ -20,6 +20,7 @@ from pathlib import Path
 
 from voice.config import settings
 from voice.errors import StoreError
+from voice.files import private_dir
 
 KEY_FILE = "export_key"
 KEY_BYTES = 32
@@ -36,7 +37,7 @@ def export_key_path() -> Path:
 
 def _create(path: Path) -> None:
     """Write a new key next to ``path`` and link it into place; a key already there wins."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent, tighten=path.parent == settings().home)
     fd, tmp = tempfile.mkstemp(prefix=".export_key.", dir=path.parent)
     try:
         os.fchmod(fd, 0o600)

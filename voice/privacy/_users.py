@@ -16,11 +16,13 @@ checking takes the same time whether or not the user exists.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import stat
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -28,7 +30,7 @@ from pathlib import Path
 
 import bcrypt
 
-from voice import config
+from voice import config, files
 from voice.errors import InputError, UsersError
 
 OFFICER = "officer"
@@ -186,18 +188,23 @@ class UserStore:
 
     def _save(self, users: list[dict]) -> None:
         _refuse_inside_repository(self.path)
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        files.private_dir(self.path.parent, tighten=self.path.parent == config.settings().home)
         payload = json.dumps({"version": 1, "users": users}, indent=2) + "\n"
-        fd, tmp = tempfile.mkstemp(prefix=".users-", dir=self.path.parent)
+        files.write_private_text(self.path, payload)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold ``<users file>.lock`` (an exclusive ``flock``) around a read-modify-write, so that
+        users added or removed at the same moment all take effect and none comes back."""
+        lock = self.path.with_name(self.path.name + ".lock")
+        _refuse_inside_repository(self.path)
+        files.private_dir(lock.parent)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
         try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(payload)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        os.chmod(self.path, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def permissions_problem(self) -> str | None:
         """A warning when the file can be read by other accounts, else None."""
@@ -227,25 +234,31 @@ class UserStore:
         name = normalise_username(username)
         check_role(role)
         password_hash = hash_password(password)
-        users = self._load()
-        existing = [u for u in users if u["username"] == name]
-        if existing and not replace:
-            raise UsersError(f"user {name!r} already exists (use --replace to change the password or role)")
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        created = existing[0].get("created_at", now) if existing else now
-        users = [u for u in users if u["username"] != name]
-        users.append({"username": name, "role": role, "password_hash": password_hash, "created_at": created})
-        self._save(sorted(users, key=lambda u: u["username"]))
+        with self._locked():
+            users = self._load()
+            existing = [u for u in users if u["username"] == name]
+            if existing and not replace:
+                raise UsersError(
+                    f"user {name!r} already exists (use --replace to change the password or role)"
+                )
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            created = existing[0].get("created_at", now) if existing else now
+            users = [u for u in users if u["username"] != name]
+            users.append(
+                {"username": name, "role": role, "password_hash": password_hash, "created_at": created}
+            )
+            self._save(sorted(users, key=lambda u: u["username"]))
         return User(name, role, created)
 
     def remove_user(self, username: str) -> User:
         """Remove a user; raises UsersError when there is none of that name."""
         name = (username or "").strip().lower()
-        users = self._load()
-        found = [u for u in users if u["username"] == name]
-        if not found:
-            raise UsersError(f"no user {name!r} in {self.path}")
-        self._save([u for u in users if u["username"] != name])
+        with self._locked():
+            users = self._load()
+            found = [u for u in users if u["username"] == name]
+            if not found:
+                raise UsersError(f"no user {name!r} in {self.path}")
+            self._save([u for u in users if u["username"] != name])
         return User(found[0]["username"], found[0]["role"], found[0].get("created_at", ""))
 
     def authenticate(self, username: str, password: str) -> User | None:

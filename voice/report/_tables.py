@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from voice import config
 from voice.errors import InputError
-from voice.privacy import export_id, speaker_of
+from voice.files import replacing
+from voice.privacy import export_id, export_key_path, speaker_of
 from voice.records import Quote, Tag
 from voice.store import Store
 
@@ -107,20 +107,45 @@ def quote_rows(
 def atomic_output(path: str | Path) -> Iterator[Path]:
     """A temporary file beside ``path`` that becomes ``path`` only if the block succeeds.
 
-    The temporary file has ``path``'s suffix and mode 0600; on any error it is removed, so a
-    failed export leaves neither a partial file nor an old file half-overwritten.
+    The temporary file has ``path``'s suffix and mode 0600 (folders created for it 0700); on any
+    error it is removed, so a failed export leaves neither a partial file nor an old file
+    half-overwritten (:func:`voice.files.replacing`).
+
+    Raises:
+        InputError: ``path`` is one of Voice's own files (the database and its -wal/-shm files,
+            the users file, the export key ...): an export never overwrites them.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    refuse_voice_files(path)
+    with replacing(path) as tmp:
         yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+
+def voice_files() -> list[Path]:
+    """Files Voice keeps for itself, which no export may overwrite."""
+    settings = config.settings()
+    found = [settings.users_file, export_key_path(), settings.local_names_file]
+    for url in (settings.db_url, config.demo_db_url()):
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
+            database = Path(url.removeprefix("sqlite:///").split("?")[0]).expanduser()
+            found += [Path(f"{database}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+    cache = config.cache_dir() / "embeddings.sqlite"
+    found += [
+        cache,
+        Path(f"{cache}-wal"),
+        Path(f"{cache}-shm"),
+        Path(f"{settings.users_file}.lock"),
+    ]
+    return found
+
+
+def refuse_voice_files(path: str | Path) -> None:
+    """Raise InputError when ``path`` is one of :func:`voice_files` (links and ``..`` resolved)."""
+    target = Path(path).expanduser().resolve()
+    for own in voice_files():
+        if own.expanduser().resolve() == target:
+            raise InputError(
+                f"{path}: that is one of Voice's own files ({own.name}); write the export elsewhere"
+            )
 
 
 def write_bytes_atomically(path: str | Path, data: bytes) -> Path:

@@ -4,14 +4,13 @@ turning driver errors into one-line explanations.
 
 from __future__ import annotations
 
-import re
 import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, ProgrammingError
 
-from voice import config
+from voice import config, files
 from voice.errors import StoreError
 from voice.store._tables import metadata
 
@@ -38,10 +37,17 @@ def normalise_url(url: str) -> str:
 
 
 def _shown(url: str) -> str:
+    """``url`` as it may be printed: any password replaced by ``***``, also in a URL that is not
+    valid (``user:secret@host/db`` without a scheme)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", url)
+        head, sep, tail = url.rpartition("@")  # user:password@host: the password ends at the last @
+        if not sep:
+            return url
+        scheme, dslash, credentials = head.rpartition("//")
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}{dslash}{user}:***@{tail}" if ":" in credentials else url
 
 
 def explain(exc: DBAPIError) -> str:
@@ -72,6 +78,23 @@ def explain(exc: DBAPIError) -> str:
     return detail
 
 
+def _private_sqlite_file(url: str) -> None:
+    """Create a SQLite file 0600 in a 0700 folder before SQLite opens it (its -wal and -shm files
+    then get the same mode), and tighten an existing one left readable by older versions."""
+    if not url.startswith("sqlite:///") or url.startswith("sqlite:///file:"):
+        return
+    try:
+        database = make_url(url).database
+    except ArgumentError:
+        return
+    if not database or database == ":memory:":
+        return
+    path = Path(database).expanduser()
+    files.private_dir(path.parent, tighten=path.parent == config.settings().home)
+    files.private_file(path)
+    files.tighten_sqlite(path)
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Create an engine for ``url`` (default: the configured one), creating the schema.
 
@@ -79,12 +102,12 @@ def make_engine(url: str | None = None) -> Engine:
         StoreError: the URL is not valid, its driver is missing, or the database cannot be opened.
     """
     url = normalise_url(url or config.settings().db_url)
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///file:"):
-        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite_file(url)
     try:
         engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
     except ArgumentError as exc:
-        raise StoreError(f"not a database URL: {_shown(url)!r} ({exc})") from None
+        detail = str(exc).replace(url, _shown(url))  # SQLAlchemy quotes the URL, password and all
+        raise StoreError(f"not a database URL: {_shown(url)!r} ({detail})") from None
     except ImportError as exc:
         raise StoreError(
             f"the database driver for {_shown(url)} is not installed ({exc.name}); "

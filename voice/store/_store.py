@@ -225,14 +225,17 @@ class Store:
         new_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
         return dataclasses.replace(tag, at=at, id=new_id)
 
-    def undo_tag(self, quote_id: str, who: str) -> Tag | None:
+    def undo_tag(self, quote_id: str, who: str, tag_id: int | None = None) -> Tag | None:
         """Withdraw the quote's newest standing human tag by appending an ``undo`` row.
 
         Nothing is deleted: the history keeps the tag and its undo. Returns the undo row, or
-        None when the quote has no human tag to undo.
+        None when the quote has no human tag to undo, or when ``tag_id`` is given and the
+        standing tag is another one (someone has tagged the quote since: theirs is not undone).
         """
         standing = current_tags(self.tag_history(quote_id)).get(quote_id)
         if standing is None or standing.origin != HUMAN:
+            return None
+        if tag_id is not None and standing.id != tag_id:
             return None
         undo = Tag(quote_id, standing.label, who=who, origin=UNDO, note=f"undoes tag {standing.id}")
         at = _now()
@@ -378,7 +381,14 @@ class Store:
 
         With ``conn`` (from :meth:`transaction`) the line is part of that transaction, stored
         with the change it records or not at all; without, it is written in a transaction of its own.
+
+        Raises:
+            InputError: ``who`` is empty or blank: every line names someone.
         """
+        if not (who or "").strip():
+            raise InputError(
+                "say who is doing this (--by NAME): the audit log records a name with every change"
+            )
         if conn is not None:
             conn.execute(
                 insert(audit_table), [{"at": _now(), "who": who, "action": action, "detail": detail}]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from voice import config
+from voice.errors import VoiceWarning
 from voice.records import Quote
 from voice.store import Store
 
@@ -106,10 +108,14 @@ def _screened_once(store: Store) -> Store:
 
 
 @st.cache_resource(show_spinner="Loading the classifier…")
-def _load_model(model_dir: str, home: str) -> VoiceModel:
+def _load_model(model_dir: str, home: str, root: str) -> tuple[VoiceModel, list[str]]:
+    """The active model and the warnings loading it gave (a damaged learned copy)."""
     from voice.classify import load_model
 
-    return load_model(model_dir)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", VoiceWarning)
+        model = load_model(models_root=Path(root) if root else None)
+    return model, [str(w.message) for w in caught if issubclass(w.category, VoiceWarning)]
 
 
 def models_root() -> Path | None:
@@ -120,10 +126,26 @@ def models_root() -> Path | None:
 
 def get_model() -> VoiceModel:
     """The active classifier: the learned copy (the council's, or the demo's own in demo mode)
-    when there is one, else the shipped model."""
+    when there is one, else the shipped model (also when the learned copy is damaged: then a
+    warning says so and tagging goes on)."""
+
+    model, problems = _cached_model()
+    for problem in problems:
+        st.warning(problem, icon=":material/warning:")
+    return model
+
+
+def _cached_model() -> tuple[VoiceModel, list[str]]:
     from voice.classify import active_model_dir
 
-    return _load_model(str(active_model_dir(models_root=models_root())), str(config.settings().home))
+    root = models_root()
+    return _load_model(str(active_model_dir(models_root=root)), str(config.settings().home), str(root or ""))
+
+
+def model_saved() -> None:
+    """Call after the model learned a tag and was saved whole: a damaged copy is repaired, so
+    its warning stops."""
+    _cached_model()[1].clear()
 
 
 def redact_texts(texts: Sequence[str]) -> list[str]:

@@ -7,7 +7,10 @@ import streamlit as st
 from voice.classify import QueueItem, VoiceModel, tagging_queue
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import models_root, user_name
+from voice.ui.common import md_escape, model_saved, models_root, user_name
+
+UNDO_NOTE = "undo_note"
+"""Session key of a message about an undo that was not made, shown on the next run."""
 
 TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
 """Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
@@ -51,13 +54,17 @@ def _learn(store: Store, model: VoiceModel) -> None:
             learn_corrections(store, model, models_root())  # the demo learns into its own folder
         except ModelError as exc:
             st.warning(f"Tag saved, but the model was not updated: {exc}")
+            return
+    model_saved()
 
 
 def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag:
     """Store a person's tag (append-only), remember it for undo, and let the model learn."""
     note = "accepted the proposal" if accepted else "corrected the proposal"
     tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
-    st.session_state.setdefault("undo_stack", []).append({"quote_id": quote.id, "label": label})
+    st.session_state.setdefault("undo_stack", []).append(
+        {"quote_id": quote.id, "label": label, "tag_id": tag.id, "text": quote.text}
+    )
     _learn(store, model)
     queue_changed()
     st.toast(f"Tagged: {label.replace('_', ' ')}", icon=":material/check:")
@@ -65,12 +72,25 @@ def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted
 
 
 def undo_last(store: Store, model: VoiceModel) -> None:
-    """Undo this session's last tag: an "undo" row is appended, so the history keeps both."""
+    """Undo this officer's last tag in this session: an "undo" row is appended, so the history
+    keeps both. Only that tag is withdrawn: if someone has tagged the quote since, nothing is
+    undone and the officer is told which quote."""
     stack = st.session_state.get("undo_stack", [])
     if not stack:
         return
     last = stack.pop()
-    store.undo_tag(last["quote_id"], who=user_name())
+    quote = f"“{md_escape(_short(last.get('text', '')))}”"
+    undone = store.undo_tag(last["quote_id"], who=user_name(), tag_id=last.get("tag_id"))
+    if undone is None:
+        st.session_state[UNDO_NOTE] = (  # shown by the page after its rerun
+            f"Not undone: someone else has tagged {quote} since your tag; their tag stands "
+            "(see the quote's history)."
+        )
+        return
     _learn(store, model)
     queue_changed()
-    st.toast("Last tag undone", icon=":material/undo:")
+    st.toast(f"Undone: your tag ({last['label'].replace('_', ' ')}) on {quote}", icon=":material/undo:")
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,7 +6,7 @@ from voice.records import LABEL_HEADINGS, LABELS
 from voice.ui import common
 from voice.ui.add_quotes import add_quote_form, upload_quotes
 from voice.ui.concerns import concern_first
-from voice.ui.tagging import TAG_KEYS, queue_for, save_tag, undo_last
+from voice.ui.tagging import TAG_KEYS, UNDO_NOTE, queue_for, save_tag, undo_last
 
 st.title("Tag quotes")
 store = common.get_store()
@@ -24,6 +24,8 @@ with tab_queue:
     c2.metric("Left to tag", len(queue))
     st.caption(f"Model: {model.version} (learns from every tag)")
 
+    if note := st.session_state.pop(UNDO_NOTE, None):
+        st.warning(note, icon=":material/info:")
     last = st.session_state.get("undo_stack", [])
     if last and st.button(
         f"Undo last tag ({LABEL_HEADINGS[last[-1]['label']]})", icon=":material/undo:", shortcut="z"
