@@ -80,3 +80,14 @@ def test_a_database_password_is_never_printed(
     assert result.exit_code == 1, result.output
     assert "s3cret-pw" not in result.output and "s3cret-pw" not in result.stderr
     assert "voice:***@" in result.stderr, result.stderr
+
+
+def test_import_refuses_a_blank_by(tmp_path, voice_home) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from voice.cli import app
+
+    f = tmp_path / "q.csv"
+    f.write_text("text\nthey listen to me\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["import", str(f), "--by", "  "])
+    assert r.exit_code == 1 and "--by: give the name" in r.stderr

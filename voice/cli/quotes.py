@@ -20,7 +20,7 @@ from voice.cli._util import (
     screen_and_say,
     user_errors,
 )
-from voice.errors import NotFoundError
+from voice.errors import InputError, NotFoundError
 from voice.ingest.fields import parse_label
 from voice.ingest.quote_file import stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
@@ -78,6 +78,8 @@ def import_file(
     collected_on. Re-importing the same file adds nothing. See corpus/examples/quotes.csv.
     """
     with user_errors():
+        if by is not None and not by.strip():
+            raise InputError("--by: give the name of the person the labels are attributed to")
         store = open_store()
         with progress_bar("importing") as bar:
             task = bar.add_task(f"importing {path.name} (rows)", total=None)
