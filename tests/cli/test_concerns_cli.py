@@ -178,15 +178,17 @@ def test_voice_themes_leaves_it_out_until_reviewed(imported: Path, voice_home: P
 def test_import_seed_and_demo_screen_every_quote_they_store(voice_home: Path) -> None:
     from conftest import seed
 
-    from voice.safeguarding import detector_version
+    from voice.embed import default_embedder
+    from voice.safeguarding import screening_version
     from voice.store import unscreened_quotes
 
+    every_part = screening_version(default_embedder())  # the rules and the embedding parts
     assert run("import-seed", seed("000")).exit_code == 0
-    assert unscreened_quotes(db(voice_home), detector_version()) == []
+    assert unscreened_quotes(db(voice_home), every_part) == []
     r = run("demo", "--no-classify")
     assert r.exit_code == 0, r.output
     store = db(voice_home)
-    assert store.count_quotes() > 300 and unscreened_quotes(store, detector_version()) == []
+    assert store.count_quotes() > 300 and unscreened_quotes(store, every_part) == []
 
 
 @pytest.mark.slow

@@ -233,7 +233,8 @@ def demo(
     with user_errors():
         store = open_store()
         console.print(f"database: {store.url}")
-        summary = load_demo(store, who="demo")  # screens what it stores (docs/SAFEGUARDING.md)
+        summary = load_demo(store, who="demo")  # screens what it stores with the rules
+        screen_and_say(store, who="demo")  # and with every part of the detector (docs/SAFEGUARDING.md)
         for s in summary.seeds:
             console.print(
                 f"  {s.name}: {s.quotes_found} quotes found ({s.quotes_added} added), "

@@ -29,6 +29,7 @@ from ._flags import (
     review_flag,
     screen_quotes,
     screen_store,
+    screening_version,
 )
 
 __all__ = [
@@ -50,5 +51,6 @@ __all__ = [
     "review_flag",
     "screen_quotes",
     "screen_store",
+    "screening_version",
     "train_head",
 ]
