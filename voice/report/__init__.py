@@ -7,18 +7,20 @@ May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config
 """
 
 from ._appendix import (
-    EXPORT_SUFFIXES,
     REPORT_CLASSES,
     ReportQuote,
+    build_appendix,
+    counts_line,
+    default_title,
+    select_quotes,
+)
+from ._export import (
+    EXPORT_SUFFIXES,
     appendix_docx,
     appendix_markdown,
     appendix_table,
     audit_export,
-    build_appendix,
-    counts_line,
-    default_title,
     export_appendix,
-    select_quotes,
 )
 from ._tables import (
     QUOTE_COLUMNS,

@@ -17,27 +17,21 @@ per source, optional theme sections inside it, the class headings of
 its attribution, and counts. Privacy is the caller's: every quote text goes through
 ``text_transform`` (the redactor) and every attribution through ``attribution`` (small-number
 coarsening; by default the speaker without names, :func:`voice.privacy.safe_speaker`).
-:func:`export_appendix` commits an audit entry and then writes the file; the app calls
-:func:`appendix_markdown` / :func:`appendix_docx` / :func:`appendix_table` for downloads and
-:func:`audit_export` when one is made.
+Rendering is in ``_render_markdown`` and ``_docx``; exports (audited, written atomically) in
+``_export``.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
 from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
 from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
-from voice.report._tables import quote_row, write_bytes_atomically, write_table
 from voice.store import Store
 
 REPORT_CLASSES: tuple[str, ...] = tuple(LABEL_HEADINGS)
@@ -389,49 +383,6 @@ def _mark(entry: AppendixEntry) -> str:
     return PROPOSED_MARK if entry.proposed else ""
 
 
-# -- rendering -----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
-
-
-def _md(text: str) -> str:
-    """Escape the characters Markdown would treat as formatting, HTML, maths or a link.
-
-    Square brackets stay readable ("[name]" markers); a link is broken at its "](".
-    """
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
-
-
-def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
-    """The appendix as Markdown (headings, one paragraph per quote)."""
-    lines = [f"# {_md(appendix.title)}", ""]
-    if with_counts:
-        lines += [_line(appendix, appendix.counts, appendix.n_proposed), ""]
-    if not appendix.sections:
-        lines += ["No quotes were chosen for this appendix.", ""]
-    for section in appendix.sections:
-        lines += [f"## {_md(section.heading)}", ""]
-        if section.subtitle:
-            lines += [_md(section.subtitle), ""]
-        if with_counts and len(appendix.sections) > 1:
-            lines += [_line(appendix, section.counts, section.n_proposed), ""]
-        for group in section.groups:
-            level = "###"
-            if group.heading is not None:
-                lines += [f"### {_md(group.heading)}", ""]
-                if with_counts:
-                    lines += [_line(appendix, _group_counts(group), group.n_proposed), ""]
-                level = "####"
-            for label in appendix.classes:
-                entries = group.entries.get(label, [])
-                if not entries:
-                    continue
-                lines += [f"{level} {_md(LABEL_HEADINGS[label])}", ""]
-                for entry in entries:
-                    lines += [_md(quoted(entry)), ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
     """A counts line of the appendix, with its full stop."""
     return appendix.counts_line(counts, proposed) + "."
@@ -439,152 +390,3 @@ def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
 
 def _group_counts(group: AppendixGroup) -> Counter:
     return Counter({label: len(entries) for label, entries in group.entries.items()})
-
-
-def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
-    """The appendix as a Word document: headings, each quote in italics with its attribution."""
-    from docx import Document
-
-    doc = Document()
-    doc.core_properties.title = appendix.title
-    doc.core_properties.author = "Voice"
-    doc.add_heading(appendix.title, level=0)
-    if with_counts:
-        doc.add_paragraph(_line(appendix, appendix.counts, appendix.n_proposed))
-    if not appendix.sections:
-        doc.add_paragraph("No quotes were chosen for this appendix.")
-    for section in appendix.sections:
-        doc.add_heading(section.heading, level=1)
-        if section.subtitle:
-            doc.add_paragraph().add_run(section.subtitle).bold = True
-        if with_counts and len(appendix.sections) > 1:
-            doc.add_paragraph(_line(appendix, section.counts, section.n_proposed))
-        for group in section.groups:
-            level = 2
-            if group.heading is not None:
-                doc.add_heading(group.heading, level=2)
-                if with_counts:
-                    doc.add_paragraph(_line(appendix, _group_counts(group), group.n_proposed))
-                level = 3
-            for label in appendix.classes:
-                entries = group.entries.get(label, [])
-                if not entries:
-                    continue
-                doc.add_heading(LABEL_HEADINGS[label], level=level)
-                for entry in entries:
-                    paragraph = doc.add_paragraph()
-                    paragraph.add_run(f"\u201c{' '.join(entry.text.split())}\u201d").italic = True
-                    for extra in (entry.attribution, _mark(entry)):
-                        if extra:
-                            paragraph.add_run(f" {extra}")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def appendix_markdown(
-    items: Sequence[ReportQuote],
-    *,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> str:
-    """Build and render as Markdown; further ``options`` are :func:`build_appendix`'s."""
-    built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    return render_markdown(built, with_counts)
-
-
-def appendix_docx(
-    items: Sequence[ReportQuote],
-    *,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> bytes:
-    """Build and render as DOCX bytes; further ``options`` are :func:`build_appendix`'s."""
-    built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    return render_docx(built, with_counts)
-
-
-def table_rows(
-    items: Sequence[ReportQuote],
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-) -> list[dict]:
-    """The chosen quotes as export rows (:data:`TABLE_COLUMNS`), text transformed."""
-    rows = []
-    for item in items:
-        tag = item.tag or Tag(item.quote.id, item.label, who="", origin="")
-        question = text_transform(item.quote.question) if item.quote.question else None
-        shown = replace(item.quote, text=text_transform(item.quote.text), question=question)
-        row = quote_row(shown, replace(tag, label=item.label))
-        row["attribution"] = attribution(item.quote)
-        row["theme"] = text_transform(item.theme) if item.theme else ""
-        row["label_by"] = "model proposal" if item.proposed else "person"
-        rows.append(row)
-    return rows
-
-
-def appendix_table(
-    items: Sequence[ReportQuote],
-    fmt: str,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-) -> bytes:
-    """The chosen quotes as CSV, XLSX or JSON bytes (formulas neutralised by voice.export)."""
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in ("csv", "xlsx", "json"):
-        raise InputError(f"unsupported table format '{fmt}': use csv, xlsx or json")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"quotes.{fmt}"
-        write_table(table_rows(items, text_transform, attribution), path, TABLE_COLUMNS)
-        return path.read_bytes()
-
-
-# -- exporting -----------------------------------------------------------------------------------
-
-EXPORT_SUFFIXES = (".md", ".docx", ".csv", ".xlsx", ".json")
-
-
-def audit_export(store: Store, who: str, appendix: Appendix | None, what: str, n_quotes: int) -> None:
-    """Record an export in the audit log: who, what and how many quotes."""
-    title = f" '{appendix.title}'" if appendix else ""
-    store.audit(who, "export", f"appendix{title}: {n_quotes} quotes as {what}")
-
-
-def export_appendix(
-    store: Store,
-    items: Sequence[ReportQuote],
-    path: str | Path,
-    who: str,
-    *,
-    text_transform: TextTransform,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> Appendix:
-    """Audit, then write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json).
-
-    The file is rendered in memory, the audit row is committed, and only then is the file
-    written (atomically: a temporary file renamed into place). If the audit cannot be written
-    (:class:`voice.errors.StoreError`) nothing is written. ``text_transform`` has no default
-    here: an export to a file must say how it is redacted. ``options`` are
-    :func:`build_appendix`'s.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
-        raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
-    appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    if suffix == ".md":
-        data = render_markdown(appendix, with_counts).encode("utf-8")
-    elif suffix == ".docx":
-        data = render_docx(appendix, with_counts)
-    else:
-        chosen = [i for i in items if i.label in appendix.classes]
-        data = appendix_table(chosen, suffix, text_transform, attribution)
-    audit_export(store, who, appendix, f"{suffix.lstrip('.')} ({path.name})", appendix.total)
-    write_bytes_atomically(path, data)
-    return appendix
