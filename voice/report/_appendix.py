@@ -27,9 +27,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from voice import config
 from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
+from voice.ingest.seed_appendix import SOURCE_DOCUMENT_ORIGIN
 from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
 from voice.store import Store
@@ -155,6 +158,21 @@ class AppendixSection:
         return sum(g.n_proposed for g in self.groups)
 
 
+@dataclass(frozen=True)
+class Development:
+    """One "you said, we did" pair: a heading (the linked theme or the note's own), what children
+    said (a representative redacted quote of the theme, when linked) and what changed."""
+
+    heading: str
+    did: str
+    said: str | None = None
+    period: str | None = None
+
+
+YOU_SAID_WE_DID = "You said, we did"
+"""The heading of the service-development section."""
+
+
 @dataclass
 class Appendix:
     """A built appendix, ready to render."""
@@ -165,6 +183,11 @@ class Appendix:
     sections: list[AppendixSection]
     count_text: Callable[[int], str] = str
     counts_text: CountsText | None = None
+    developments: list[Development] = field(default_factory=list)
+    """"You said, we did": what changed, each with what children said about it when linked."""
+    marking: str = field(default_factory=config.protective_marking)
+    author: str = "Voice"
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def counts_line(self, counts: Mapping[str, int], proposed: int = 0) -> str:
         """One counts line of this appendix ("9 quotes tagged by people: 2 good, ...")."""
@@ -232,6 +255,12 @@ def select_quotes(
     return out
 
 
+def published_ids(store: Store) -> set[str]:
+    """Quotes taken from a document the council itself published with their attributions (the
+    seed appendix's "Female, 15"): their label came from that document (a tag by "source document")."""
+    return {t.quote_id for t in store.all_tags() if t.who == SOURCE_DOCUMENT_ORIGIN}
+
+
 # -- building ------------------------------------------------------------------------------------
 
 
@@ -276,6 +305,9 @@ def build_appendix(
     count_text: Callable[[int], str] = str,
     subtitles: Mapping[str, str] = SOURCE_SUBTITLES,
     counts_text: CountsText | None = None,
+    developments: Sequence[Development] = (),
+    marking: str | None = None,
+    author: str | None = None,
 ) -> Appendix:
     """Arrange chosen quotes in the seed appendix's structure.
 
@@ -292,6 +324,9 @@ def build_appendix(
         counts_text: formats each counts line as a whole (complementary suppression); when
             given it is used instead of ``count_text``.
         subtitles: the line under each source heading.
+        developments: the "you said, we did" section (:func:`voice.report.you_said_we_did`).
+        marking: the protective marking (default ``config.protective_marking()``).
+        author: who made the document (the signed-in user, ``--by``).
     """
     wanted = [c for c in REPORT_CLASSES if c in set(classes)]
     unknown = set(classes) - set(REPORT_CLASSES)
@@ -308,7 +343,8 @@ def build_appendix(
         heading = f"{source or 'Quotes'} - Summary of views/themes" + (f" {when}" if when else "")
         section = AppendixSection(source, heading, subtitles.get(source or ""))
         for theme, group_items in _theme_groups(source_items, show_themes, theme_order):
-            group = AppendixGroup(text_transform(theme) if theme else None)
+            shown = text_transform(theme) if theme else None
+            group = AppendixGroup(shown if shown is None or is_heading(shown) else NO_THEME)
             for label in wanted:
                 group.entries[label] = [
                     AppendixEntry(
@@ -326,6 +362,9 @@ def build_appendix(
         sections=sections,
         count_text=count_text,
         counts_text=counts_text,
+        developments=list(developments),
+        marking=config.protective_marking() if marking is None else marking,
+        author=(author or "").strip() or "Voice",
     )
 
 
@@ -336,7 +375,8 @@ def _theme_groups(
         return [(None, items)]
     groups: dict[str, list[ReportQuote]] = {}
     for item in items:
-        groups.setdefault(item.theme or NO_THEME, []).append(item)
+        name = item.theme if item.theme and is_heading(item.theme) else NO_THEME
+        groups.setdefault(name, []).append(item)
     order = list(theme_order or [])
     rank = {name: i for i, name in enumerate(order)}
 
@@ -344,6 +384,22 @@ def _theme_groups(
         return (name == NO_THEME, rank.get(name, len(order)), -len(groups[name]), name)
 
     return [(name, groups[name]) for name in sorted(groups, key=key)]
+
+
+_NOT_WORDS = re.compile(r"[\W_]|\[…\]|\[\.\.\.\]")
+
+
+def is_heading(name: str | None) -> bool:
+    """False for empty and placeholder theme names: "", "(no keywords)", "[…] / […]"."""
+    text = (name or "").strip()
+    if not text or (text.startswith("(") and text.endswith(")")):
+        return False
+    return bool(_NOT_WORDS.sub("", text))
+
+
+def made_text(made: datetime) -> str:
+    """The date a document was made, as UK papers write it: "5 May 2025"."""
+    return f"{made.day} {made:%B %Y}"
 
 
 def counts_line(
@@ -390,3 +446,11 @@ def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
 
 def _group_counts(group: AppendixGroup) -> Counter:
     return Counter({label: len(entries) for label, entries in group.entries.items()})
+
+
+def developments_by_heading(developments: Sequence[Development]) -> list[tuple[str, list[Development]]]:
+    """The "you said, we did" pairs under their headings, in first-seen order."""
+    groups: dict[str, list[Development]] = {}
+    for d in developments:
+        groups.setdefault(d.heading, []).append(d)
+    return list(groups.items())

@@ -121,6 +121,7 @@ def export_appendix(
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
+    options.setdefault("author", who)
     appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
     if suffix == ".md":
         data = render_markdown(appendix, with_counts).encode("utf-8")

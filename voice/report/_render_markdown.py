@@ -1,11 +1,19 @@
-"""The appendix as Markdown: headings, one paragraph per quote, every text escaped."""
+"""The appendix as Markdown: the same content as the DOCX (marking, title, date, counts once,
+sections, quotes, "you said, we did"), every text escaped."""
 
 from __future__ import annotations
 
 import re
 
 from voice.records import LABEL_HEADINGS
-from voice.report._appendix import Appendix, _group_counts, _line, quoted
+from voice.report._appendix import (
+    YOU_SAID_WE_DID,
+    Appendix,
+    _line,
+    developments_by_heading,
+    made_text,
+    quoted,
+)
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
 
@@ -20,8 +28,9 @@ def _md(text: str) -> str:
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
     """The appendix as Markdown (headings, one paragraph per quote)."""
-    lines = [f"# {_md(appendix.title)}", ""]
-    if with_counts:
+    lines = [f"**{_md(appendix.marking)}**", ""] if appendix.marking else []
+    lines += [f"# {_md(appendix.title)}", "", f"Made {made_text(appendix.made)}.", ""]
+    if with_counts and appendix.sections:
         lines += [_line(appendix, appendix.counts, appendix.n_proposed), ""]
     if not appendix.sections:
         lines += ["No quotes were chosen for this appendix.", ""]
@@ -35,8 +44,6 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
             level = "###"
             if group.heading is not None:
                 lines += [f"### {_md(group.heading)}", ""]
-                if with_counts:
-                    lines += [_line(appendix, _group_counts(group), group.n_proposed), ""]
                 level = "####"
             for label in appendix.classes:
                 entries = group.entries.get(label, [])
@@ -45,4 +52,12 @@ def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
                 lines += [f"{level} {_md(LABEL_HEADINGS[label])}", ""]
                 for entry in entries:
                     lines += [_md(quoted(entry)), ""]
+    if appendix.developments:
+        lines += [f"## {YOU_SAID_WE_DID}", ""]
+        for heading, pairs in developments_by_heading(appendix.developments):
+            lines += [f"### {_md(heading)}", ""]
+            for d in pairs:
+                if d.said:
+                    lines += [f"You said: {_md(d.said)}", ""]
+                lines += [f"We did: {_md(d.did)}", ""]
     return "\n".join(lines).rstrip() + "\n"
