@@ -18,7 +18,7 @@ from ._appendix import (
     published_ids,
     select_quotes,
 )
-from ._developments import you_said_we_did
+from ._developments import is_development, you_said_we_did
 from ._export import (
     EXPORT_SUFFIXES,
     appendix_docx,
@@ -54,6 +54,7 @@ __all__ = [
     "counts_line",
     "default_title",
     "export_appendix",
+    "is_development",
     "is_heading",
     "published_ids",
     "quote_rows",

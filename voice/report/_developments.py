@@ -8,6 +8,7 @@ own heading. Quotes held for a safeguarding review are never used (``Store.quote
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from voice.records import HUMAN, Note
@@ -16,6 +17,13 @@ from voice.store import Store, memberships, stored_themes
 
 UNLINKED = "Service developments"
 """The heading of a note with neither a theme nor a heading of its own."""
+_REPORT_PARAGRAPH = re.compile(r"^report paragraph \d+$", re.I)
+
+
+def is_development(note: Note) -> bool:
+    """True for a "you said, we did" note; False for a scrutiny report's narrative paragraph that
+    ``voice indicators import`` keeps as report text (heading "report paragraph N")."""
+    return not _REPORT_PARAGRAPH.match(note.heading or "")
 
 
 def you_said_we_did(
@@ -29,7 +37,7 @@ def you_said_we_did(
     ``theme_label`` makes a theme's label fit to print (default ``text_transform``; exports pass
     the label with identifying words hidden).
     """
-    notes = [n for p in periods for n in store.notes(p)]
+    notes = [n for p in periods for n in store.notes(p) if is_development(n)]
     if not notes:
         return []
     themes = {t.id: t for t in stored_themes(store, include_retired=True)}
