@@ -250,12 +250,33 @@ def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
 def test_add_one_quote(demo_home: Path) -> None:
     at = open_app("tag")
     before = db(demo_home).count_quotes()
-    at.text_area[0].set_value("My foster carer makes me feel safe.")
-    at.text_input[1].set_value("2017/18 Q4")
+    at.text_area(key="add_quote_text").set_value("My foster carer makes me feel safe.")
+    at.selectbox(key="add_quote_source").set_value("Care leavers")
+    at.text_input(key="add_quote_period").set_value("2017/18 Q4")
     at.form_submit_button[0].click().run()
     assert not at.exception
     assert db(demo_home).count_quotes() == before + 1
     assert any("Added" in s.value for s in at.success)
+    assert at.text_area(key="add_quote_text").value == ""  # cleared once stored
+
+
+def test_add_one_quote_keeps_what_was_typed_and_asks_for_source_and_period(demo_home: Path) -> None:
+    at = open_app("tag")
+    before = db(demo_home).count_quotes()
+    assert at.selectbox(key="add_quote_source").value is None  # no silent "Care leavers"
+    typed = "Nobody told me when my review was."
+    at.text_area(key="add_quote_text").set_value(typed)
+    at.text_input(key="add_quote_period").set_value("")
+    at.form_submit_button[0].click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Period: say which quarter" in errors and "Source: choose" in errors
+    assert at.text_area(key="add_quote_text").value == typed  # not wiped
+    at.selectbox(key="add_quote_source").set_value("Care leavers")
+    at.text_input(key="add_quote_period").set_value("spring 2018")
+    at.form_submit_button[0].click().run()
+    assert any(e.value.startswith("Period:") for e in at.error)
+    assert at.text_area(key="add_quote_text").value == typed
+    assert db(demo_home).count_quotes() == before  # nothing stored without a quarter
 
 
 def test_upload_bad_file_stores_nothing_and_names_the_row(demo_home: Path) -> None:
