@@ -137,9 +137,9 @@ def test_each_page_opens_with_its_key_text(server: str, browser, slug: str, tmp_
 def test_dashboard_shows_seed_indicators_and_voice_row(server: str, browser) -> None:  # type: ignore[no-untyped-def]
     page = _open(browser, f"{server}/")
     page.get_by_text("Feedback from children and families").first.wait_for(timeout=120_000)
-    assert page.get_by_text(
-        "Children and young people are safe within caring family homes"
-    ).first.is_visible()
+    _settle(page)  # it opens on the newest quarter with indicators (2022/23 Q2 in the demo)
+    assert page.get_by_test_id("stTable").first.is_visible()
+    assert page.get_by_text("Trend to 2022/23 Q2").first.is_visible()
     page.close()
 
 
@@ -268,3 +268,34 @@ def test_no_request_leaves_the_machine(server: Served, browser) -> None:  # type
         }
     )
     assert outside == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 800)])
+def test_scrutiny_dashboard_rag_trend_and_you_said_we_did(
+    server: str, browser, tmp_path: Path, width: int, height: int
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue #19: a scrutiny member at 1024 px sees the RAG beside the value, trends that end at
+    the chosen quarter, and "You said, we did"."""
+    page = _open(browser, f"{server}/", width=width, height=height)
+    page.get_by_role("heading", name=PAGES[""]).first.wait_for(timeout=120_000)
+    _settle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("combobox").first.click()
+    page.get_by_role("option", name="Scrutiny committee member").click()
+    _settle(page)
+    page.get_by_test_id("stMain").get_by_role("combobox").first.click()
+    page.get_by_role("option", name="2017/18 Q1").click()
+    _settle(page)
+    page.get_by_text("Trend to 2017/18 Q1").first.wait_for(timeout=120_000)
+    rag = page.get_by_role("columnheader", name="RAG").first
+    rag.scroll_into_view_if_needed()
+    box = rag.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= width  # on screen, not scrolled off
+    assert page.get_by_text("G Green").first.is_visible()
+    tables = " ".join(page.get_by_test_id("stTable").all_inner_texts())
+    assert "2017/18 Q2" not in tables and "None" not in tables
+    assert page.get_by_text("You said, we did").first.is_visible()
+    assert page.get_by_text("Tag page").count() == 0 and page.get_by_text("docs/").count() == 0
+    page.get_by_role("heading", name=PAGES[""]).first.scroll_into_view_if_needed()
+    page.screenshot(path=str(_shots_dir(tmp_path) / f"dashboard-scrutiny-{width}.png"), full_page=True)
+    page.close()

@@ -61,6 +61,15 @@ PERIOD_PATTERN = r"^\d{4}/\d{2} Q[1-4]$"
 SMALL_NUMBER_THRESHOLD = 5
 """Counts below this are shown as "<5" to anyone but officers (docs/PRIVACY.md)."""
 
+PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+"""The protective marking printed at the top of every exported appendix (header of each DOCX
+page, first line of the Markdown). Set the council's own here, or with ``VOICE_PROTECTIVE_MARKING``
+(:func:`protective_marking`)."""
+REPORT_MARGIN_CM = 2.54
+"""Page margins of an exported DOCX (A4), as UK council committee papers use."""
+REPORT_FONT = "Arial"
+"""The body and heading font of an exported DOCX."""
+
 # -- themes (docs/THEMES.md) ----------------------------------------------------------------
 STARTER_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
@@ -284,6 +293,11 @@ def use_offline_models() -> None:
 def safeguarding_procedure() -> str:
     """The procedure text shown beside a flag: ``VOICE_SAFEGUARDING_PROCEDURE``, else the default."""
     return os.environ.get("VOICE_SAFEGUARDING_PROCEDURE", "").strip() or SAFEGUARDING_PROCEDURE
+
+
+def protective_marking() -> str:
+    """The marking of exported appendices: ``VOICE_PROTECTIVE_MARKING``, else :data:`PROTECTIVE_MARKING`."""
+    return os.environ.get("VOICE_PROTECTIVE_MARKING", "").strip() or PROTECTIVE_MARKING
 
 
 def demo_mode() -> bool:

@@ -91,12 +91,20 @@ class Tag:
 
 @dataclass(frozen=True)
 class Note:
-    """A service-development note from a dashboard's "voice influencing services" section."""
+    """A service-development note ("you said, we did"): from a dashboard's "voice influencing
+    services" section or written by an officer, optionally linked to a saved theme.
+
+    ``id``, ``who`` and ``at`` are the store's (the latest version's author and time).
+    """
 
     text: str
     heading: str | None
     period: str | None
     source_document: str | None
+    theme_id: str | None = None
+    id: int | None = None
+    who: str | None = None
+    at: datetime | None = None
 
 
 @dataclass(frozen=True)

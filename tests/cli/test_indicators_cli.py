@@ -279,3 +279,23 @@ def test_report_paragraphs_of_002_are_kept_as_report_text(voice_home):
     assert any("77.6%" in n.text and n.heading == "report paragraph 8" for n in notes)
     r = CliRunner().invoke(app, ["indicators", "import", str(seed_file("002"))])
     assert "(0 added)" in r.output
+
+
+def test_show_fits_an_80_column_terminal_and_pipes_as_csv_or_json(voice_home, monkeypatch) -> None:
+    from voice.cli._util import console
+
+    monkeypatch.setattr(console, "_width", 80)
+    import_all()
+    r = run("indicators", "show", "--period", "2017/18 Q1")
+    assert r.exit_code == 0
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert "99.0%" in r.stdout and "--format csv or json" in r.stdout
+    rows = list(
+        csv.DictReader(
+            run("indicators", "show", "--period", "2017/18 Q1", "--format", "csv").stdout.splitlines()
+        )
+    )
+    assert len(rows) == 51 and {"national_quartile", "sn_average", "source_document"} <= set(rows[0])
+    assert (
+        len(json.loads(run("indicators", "show", "--period", "2017/18 Q1", "--format", "json").stdout)) == 51
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import seed
 
 from voice.indicators import build_dashboard, dashboard_periods, linked_sources
@@ -28,13 +29,14 @@ def test_periods_newest_first(store: Store) -> None:
 def test_rows_grouped_by_area_and_section_with_trend(store: Store) -> None:
     load(store, "000", "001", "003")
     board = build_dashboard(store, "2017/18 Q1")
-    assert board.periods == ["2016/17 Q2", "2017/18 Q1", "2017/18 Q2"]
+    assert board.periods == ["2016/17 Q2", "2017/18 Q1"]  # the trend ends at the chosen quarter
     groups = board.grouped()
     social_care = groups[("Children and young people are safe within caring family homes", "Social Care")]
     cp = next(r for r in social_care if r.key == CP_REVIEWS)
     assert (cp.value, cp.rag, cp.national_quartile, cp.sn_average) == ("99.0%", "G", 1, 94.0)
-    assert cp.trend == [98.6, 99.0, 97.2]
-    assert cp.direction == "► similar"
+    assert cp.trend == [98.6, 99.0]
+    assert cp.direction == "= similar"
+    assert cp.trend_text == "2016/17 Q2 98.6 ▁█ 99 2017/18 Q1"
     assert any("child protection" in s.lower() for s in cp.linked_sources)
 
 
@@ -112,3 +114,46 @@ def test_nine_model_labels_and_one_human_tag_give_no_rag_on_the_dashboard(store:
     hidden = build_dashboard(store, "2017/18 Q2", count_formatter=lambda n: "<5" if n < 5 else str(n))
     [row] = [r for r in hidden.rows if r.is_voice]
     assert (row.rag, row.value) == (None, "not rated: fewer than 5 quotes tagged by people")
+
+
+def test_trend_ends_at_the_chosen_quarter_with_gaps_and_labelled_ends(store: Store) -> None:
+    load(store, "000", "001", "003")
+    key = CP_REVIEWS
+    q2 = next(r for r in build_dashboard(store, "2017/18 Q2").rows if r.key == key)
+    assert q2.trend_periods == ("2016/17 Q2", "2017/18 Q1", "2017/18 Q2")
+    assert q2.trend_text.startswith("2016/17 Q2 98.6 ") and q2.trend_text.endswith(" 97.2 2017/18 Q2")
+    # a quarter in between without the indicator is a gap, not joined
+    store.add_quotes([Quote("a quote", source="S", period="2017/18 Q3")])
+    store.add_indicators([Indicator(indicator="CP reviews", key=key, period="2017/18 Q4", value=95.0)])
+    q4 = next(r for r in build_dashboard(store, "2017/18 Q4").rows if r.key == key)
+    assert q4.trend[-2:] == [None, 95.0] and q4.trend_periods[-2:] == ("2017/18 Q3", "2017/18 Q4")
+    assert "·" in q4.trend_text
+
+
+def test_default_period_is_the_newest_with_indicators_and_nearest_is_offered(store: Store) -> None:
+    from voice.indicators import default_period, nearest_with_indicators
+
+    load(store, "000")
+    store.add_quotes([Quote("next quarter's quote", source="S", period="2018/19 Q1")])
+    assert dashboard_periods(store)[0] == "2018/19 Q1"
+    assert default_period(store) == "2017/18 Q1"  # not a quarter with no indicators
+    assert nearest_with_indicators(store, "2018/19 Q1") == "2017/18 Q1"
+
+
+@pytest.mark.parametrize(
+    ("direction", "polarity", "shown"),
+    [
+        ("better", None, "✓ better"),
+        ("worse", None, "✗ worse"),
+        ("similar", "low", "= similar"),
+        ("better", "low", "▼ better (low is good)"),
+        ("higher", "low", "▲ higher: worse"),
+        ("decrease", "low", "▼ lower: better"),
+        ("higher", None, "▲ higher"),
+        ("↑ similar", None, "= similar"),
+    ],
+)
+def test_one_direction_marker_in_words_that_agrees_with_polarity(direction, polarity, shown) -> None:
+    from voice.indicators import direction_text
+
+    assert direction_text(direction, polarity) == shown

@@ -99,7 +99,7 @@ def all_text(at: AppTest) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [e.label for e in at.expander]
-    for df in at.dataframe:
+    for df in [*at.dataframe, *at.table]:
         parts.append(df.value.to_string())
     return "\n".join(parts).replace("\\", "")  # Markdown escapes off: "\\[name\\]" reads "[name]"
 
@@ -114,6 +114,9 @@ def titles(at: AppTest) -> list[str]:
 def test_dashboard_shows_indicators_and_the_voice_row(demo_home: Path) -> None:
     at = open_app("dashboard", role="scrutiny")
     assert titles(at) == ["Performance dashboard"]
+    # it opens on the newest quarter with indicators, not the newest with quotes (2017/18 Q4)
+    assert at.selectbox(key="dashboard_period").value == "2022/23 Q2"
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q1").run()
     text = all_text(at)
     assert "Children and young people are safe within caring family homes" in text
     assert "Feedback from children and families" in text
@@ -128,18 +131,18 @@ def test_dashboard_shows_indicators_and_the_voice_row(demo_home: Path) -> None:
 def _voice_row(at: AppTest):  # type: ignore[no-untyped-def]
     from voice.indicators import VOICE_ROW_NAME
 
-    rows = [df.value for df in at.dataframe if "Indicator" in df.value.columns]
+    rows = [df.value for df in at.table if "Indicator" in df.value.columns]
     return next(
         t[t["Indicator"] == VOICE_ROW_NAME].iloc[0] for t in rows if VOICE_ROW_NAME in set(t["Indicator"])
     )
 
 
 def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path) -> None:
-    """The demo's newest quarter: 47 quotes, every label a model proposal (the default period)."""
+    """The demo's newest quarter of quotes: 47 quotes, every label a model proposal."""
     at = open_app("dashboard", role="scrutiny")
-    assert at.selectbox(key="dashboard_period").value == "2017/18 Q4"
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q4").run()
     row = _voice_row(at)
-    assert row["RAG"] == "–" and row["Direction"] == ""
+    assert row["RAG"] == "not rated" and row["Direction"] == ""
     assert row["Value"] == "not rated: no quote is tagged by people"
     assert row["Count"] == "proposed by the model, not yet checked: 47"
     text = all_text(at)
@@ -150,13 +153,13 @@ def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path)
     from voice.indicators import VOICE_ROW_NAME
 
     assert not at.exception
-    assert all(VOICE_ROW_NAME not in set(df.value.get("Indicator", [])) for df in at.dataframe)
+    assert all(VOICE_ROW_NAME not in set(df.value.get("Indicator", [])) for df in at.table)
 
 
 def test_dashboard_filters_the_reds(demo_home: Path) -> None:
     at = open_app("dashboard")
     at.multiselect(key="dashboard_rag").set_value(["R"]).run()
-    tables = [df.value for df in at.dataframe]
+    tables = [df.value for df in at.table]
     rags = {v for t in tables if "RAG" in t.columns for v in t["RAG"]}
     assert rags == {"R Red"}
 
@@ -247,12 +250,33 @@ def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
 def test_add_one_quote(demo_home: Path) -> None:
     at = open_app("tag")
     before = db(demo_home).count_quotes()
-    at.text_area[0].set_value("My foster carer makes me feel safe.")
-    at.text_input[1].set_value("2017/18 Q4")
+    at.text_area(key="add_quote_text").set_value("My foster carer makes me feel safe.")
+    at.selectbox(key="add_quote_source").set_value("Care leavers")
+    at.text_input(key="add_quote_period").set_value("2017/18 Q4")
     at.form_submit_button[0].click().run()
     assert not at.exception
     assert db(demo_home).count_quotes() == before + 1
     assert any("Added" in s.value for s in at.success)
+    assert at.text_area(key="add_quote_text").value == ""  # cleared once stored
+
+
+def test_add_one_quote_keeps_what_was_typed_and_asks_for_source_and_period(demo_home: Path) -> None:
+    at = open_app("tag")
+    before = db(demo_home).count_quotes()
+    assert at.selectbox(key="add_quote_source").value is None  # no silent "Care leavers"
+    typed = "Nobody told me when my review was."
+    at.text_area(key="add_quote_text").set_value(typed)
+    at.text_input(key="add_quote_period").set_value("")
+    at.form_submit_button[0].click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Period: say which quarter" in errors and "Source: choose" in errors
+    assert at.text_area(key="add_quote_text").value == typed  # not wiped
+    at.selectbox(key="add_quote_source").set_value("Care leavers")
+    at.text_input(key="add_quote_period").set_value("spring 2018")
+    at.form_submit_button[0].click().run()
+    assert any(e.value.startswith("Period:") for e in at.error)
+    assert at.text_area(key="add_quote_text").value == typed
+    assert db(demo_home).count_quotes() == before  # nothing stored without a quarter
 
 
 def test_upload_bad_file_stores_nothing_and_names_the_row(demo_home: Path) -> None:
@@ -522,3 +546,71 @@ def test_a_first_start_stopped_half_way_is_completed(tmp_path: Path, monkeypatch
     at = open_app("themes", role="scrutiny")
     assert not at.exception
     assert any(t.origin == MODEL for t in db(home).current_tags().values())  # the proposals were made
+
+
+# -- issue #19: a dashboard a councillor can read, "you said, we did", attribution reasons ----
+
+WORDS = ("better", "worse", "similar", "higher", "lower", "new")
+
+
+def _tables(at):  # type: ignore[no-untyped-def]
+    return [t.value for t in at.table]
+
+
+def test_scrutiny_dashboard_is_readable(demo_home: Path) -> None:
+    at = open_app("dashboard", role="scrutiny")
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q1").run()
+    tables = _tables(at)
+    assert tables
+    for table in tables:
+        assert list(table.columns[:3]) == ["Indicator", "Value", "RAG"]  # RAG next to the value
+        assert "None" not in table.to_string() and "nan" not in table.to_string()
+        assert set(table["RAG"]) <= {"R Red", "A Amber", "G Green", "not rated"}
+        for direction in table["Direction"]:
+            assert "↑" not in direction and direction.count("▲") + direction.count("▼") <= 1
+            assert direction == "" or any(w in direction for w in WORDS)
+    subheaders = [s.value for s in at.subheader]
+    assert len(subheaders) == len(set(subheaders))  # no heading repeated ("Other indicators" once)
+    text = all_text(at)
+    assert "docs/" not in text and "Tag page" not in text  # nothing a scrutiny member cannot open
+    assert "Trend to 2017/18 Q1" in " ".join(" ".join(t.columns) for t in tables)
+    assert "2017/18 Q2" not in " ".join(t.to_string() for t in tables)  # trends end at the quarter
+    assert "You said, we did" in text and "We did:" in text  # the seed's notes
+    assert not [b for b in at.button if "note" in b.label.lower()]  # officers add notes, not scrutiny
+
+
+def test_a_quarter_with_quotes_but_no_indicators_offers_the_nearest(demo_home: Path) -> None:
+    db(demo_home).add_quotes(
+        [Quote("next quarter's first quote", source="Care leavers", period="2023/24 Q1")]
+    )
+    at = open_app("dashboard", role="scrutiny")
+    assert at.selectbox(key="dashboard_period").value == "2022/23 Q2"  # still the newest with indicators
+    at.selectbox(key="dashboard_period").set_value("2023/24 Q1").run()
+    text = all_text(at)
+    assert "No indicators for 2023/24 Q1" in text and "nearest quarter with indicators is 2022/23 Q2" in text
+    at.button(key="dashboard_nearest").click().run()
+    assert at.selectbox(key="dashboard_period").value == "2022/23 Q2"
+
+
+def test_officer_adds_a_note_and_it_shows_for_the_quarter(demo_home: Path) -> None:
+    at = open_app("dashboard", role="officer")
+    at.selectbox(key="dashboard_period").set_value("2017/18 Q1").run()
+    at.text_area(key="dashboard_note_text").input("Plans are now read with every child.")  # in a form
+    next(b for b in at.button if b.label == "Add note").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(s.value.endswith(" added.") for s in at.success)
+    text = all_text(at)
+    assert "We did: Plans are now read with every child." in text
+    assert any(e["action"] == "note add" for e in db(demo_home).audit_log())
+
+
+def test_report_builder_says_which_attribution_and_why(demo_home: Path) -> None:
+    at = open_app("report", role="report_writer")
+    at.multiselect(key="report_periods").set_value(["2017/18 Q1"]).run()
+    table = at.data_editor[0].value if hasattr(at, "data_editor") else at.dataframe[0].value
+    reasons = set(table["why this attribution"])
+    assert "as published by the council" in reasons
+    seed = table[table["quote (redacted)"].str.startswith("The social workers listen")].iloc[0]
+    assert seed["attribution"] == "Female, 15"
+    assert "You said, we did" in all_text(at)

@@ -18,6 +18,7 @@ from voice.cli import themes  # noqa: F401
 from voice.cli import safeguarding  # noqa: F401
 from voice.cli import indicators  # noqa: F401
 from voice.cli import concerns  # noqa: F401
+from voice.cli import notes  # noqa: F401
 
 # isort: on
 from voice.cli._util import app

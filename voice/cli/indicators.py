@@ -61,19 +61,9 @@ SHOW_COLUMNS: tuple[str, ...] = (
 )
 """The tidy table's columns (``--format csv`` / ``json``)."""
 
-TABLE_COLUMNS: tuple[str, ...] = (
-    "indicator",
-    "period",
-    "value",
-    "unit",
-    "count",
-    "direction",
-    "rag",
-    "national_quartile",
-    "sn_average",
-    "note",
-)
-"""The narrower set shown in the terminal table."""
+TABLE_COLUMNS: tuple[str, ...] = ("indicator", "period", "value", "rag", "direction")
+"""The terminal table: five columns that fit 80 characters (value as written, "99.0%");
+``--format csv`` / ``json`` give every column."""
 
 TREND_COLUMNS: tuple[str, ...] = (
     "period",
@@ -278,8 +268,22 @@ def show(
     with user_errors():
         rows = select_indicators(open_store(), _period(period), key_contains, rag.value if rag else None)
         dicts = [{c: getattr(r, c) for c in SHOW_COLUMNS} for r in rows]
-        columns = TABLE_COLUMNS if fmt is Format.table else SHOW_COLUMNS
-        print_rows(dicts, columns, fmt, title=f"{len(rows)} indicator rows")
+        if fmt is Format.table:
+            for d, r in zip(dicts, rows, strict=True):
+                d["value"] = _shown_value(r)
+            title = f"{len(rows)} indicator rows (every column: --format csv or json)"
+            print_rows(dicts, TABLE_COLUMNS, fmt, title=title)
+        else:
+            print_rows(dicts, SHOW_COLUMNS, fmt)
+
+
+def _shown_value(row: Indicator) -> str:
+    """The value as the dashboard wrote it ("99.0%"), else the number and unit, else the note."""
+    if row.value_text:
+        return row.value_text
+    if row.value is not None:
+        return f"{row.value:g}{row.unit or ''}"
+    return row.note or ""
 
 
 @indicators_app.command("export")

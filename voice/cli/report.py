@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,16 @@ from voice.cli._util import DEFAULT_WHO, app, console, open_store, user_errors
 from voice.errors import InputError
 from voice.ingest.fields import parse_label, parse_period
 from voice.privacy import load_redactor
-from voice.report import EXPORT_SUFFIXES, REPORT_CLASSES, counts_line, export_appendix, select_quotes
+from voice.report import (
+    EXPORT_SUFFIXES,
+    REPORT_CLASSES,
+    counts_line,
+    export_appendix,
+    published_ids,
+    select_quotes,
+    you_said_we_did,
+)
+from voice.store import Store
 
 
 @app.command("appendix")
@@ -50,9 +60,11 @@ def appendix(
     given; then each is marked "(proposed by the model, not checked)" (label_by "model proposal"
     in a table). Names, schools and places are redacted (voice.privacy); counts under 5 show as
     "<5" (and one more count, or the total, where "<5" could be worked out by subtraction) and
-    attributions shared by fewer than 5 of the quotes shown are coarsened
-    (docs/PRIVACY.md). .md and
-    .docx give the appendix; .csv, .xlsx and .json give the chosen quotes as a table. Every
+    attributions shared by fewer than 5 of the quotes shown are coarsened, except that a quote
+    the council itself published ("Female, 15" in the seed appendix) keeps its attribution
+    (docs/PRIVACY.md). The quarter's service-development notes follow as "You said, we did"
+    (`voice notes`). .md and .docx give the appendix (the DOCX in house style: A4, protective
+    marking, page numbers); .csv, .xlsx and .json give the chosen quotes as a table. Every
     export is written to the audit log.
     """
     with user_errors():
@@ -75,7 +87,9 @@ def appendix(
         transform = load_redactor([i.quote.text for i in items])
         from voice.privacy import PUBLIC_ROLE, coarsen_attributions, format_count, protect_counts
 
-        coarse = coarsen_attributions([i.quote for i in items], PUBLIC_ROLE)  # the quotes shown
+        # among the quotes shown; a quote from a council-published document keeps its attribution
+        coarse = coarsen_attributions([i.quote for i in items], PUBLIC_ROLE, published=published_ids(store))
+        developments = you_said_we_did(store, periods, transform, _label_scrubber(store, periods, transform))
         built = export_appendix(
             store,
             items,
@@ -89,9 +103,28 @@ def appendix(
             classes=classes,
             title=title,
             with_counts=counts,
+            developments=developments,
         )
         line = counts_line(built.counts, built.classes, str, proposed=built.n_proposed)
+        notes = f'; {len(developments)} "you said, we did" notes' if developments else ""
         console.print(
-            f"wrote {built.title!r} ({line}, redacted) to {output}",
+            f"wrote {built.title!r} ({line}, redacted{notes}) to {output}",
             highlight=False,
         )
+
+
+def _label_scrubber(
+    store: Store, periods: list[str], transform: Callable[[str], str]
+) -> Callable[[str], str]:
+    """A theme label fit to print: redacted, and every word the redactor removes from the
+    periods' quotes hidden (a label is made of single words taken from them)."""
+    from voice.privacy import identifier_words, scrub_words
+
+    words: list[frozenset[str]] = []  # worked out once, and only when a note is linked to a theme
+
+    def label(text: str) -> str:
+        if not words:
+            words.append(identifier_words([q.text for q in store.quotes(periods=periods)]))
+        return scrub_words(transform(text), words[0])
+
+    return label

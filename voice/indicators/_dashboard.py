@@ -23,14 +23,56 @@ from voice.ingest.fields import period_sort_key
 from voice.records import Indicator
 from voice.store import Store
 
-ARROWS = {
-    "better": "▲ better",
-    "worse": "▼ worse",
-    "similar": "► similar",
-    "higher": "▲ higher",
-    "lower": "▼ lower",
-}
+_MOVES = {"higher": "higher", "increase": "higher", "lower": "lower", "decrease": "lower", "decline": "lower"}
+_JUDGED = {"better": "better", "worse": "worse", "similar": "similar", "same": "similar", "new": "new"}
 NO_AREA = "Other indicators"
+GAP = "·"
+"""A quarter without a value in a text sparkline: a gap, never joined over."""
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+def direction_text(direction: str | None, polarity: str | None = None) -> str:
+    """One direction marker, in words, that agrees with the polarity.
+
+    "better"/"worse" say the judgement ("✓ better", "✗ worse", "= similar"); with a polarity the
+    movement is shown too ("▼ better (low is good)"). "higher"/"lower" are a movement: with a
+    polarity they are judged ("▲ higher: better"), without one only the movement is said.
+    Unknown words are shown as written, without a marker.
+    """
+    word = (direction or "").strip().lower().strip("↑↓►▲▼ ")
+    pole = (polarity or "").strip().lower()
+    if word in _MOVES:
+        move = _MOVES[word]
+        arrow = "▲" if move == "higher" else "▼"
+        if pole in ("high", "low"):
+            good = (move == "higher") == (pole == "high")
+            return f"{arrow} {move}: {'better' if good else 'worse'}"
+        return f"{arrow} {move}"
+    if word in _JUDGED:
+        judged = _JUDGED[word]
+        if judged in ("better", "worse") and pole in ("high", "low"):
+            up = (judged == "better") == (pole == "high")
+            return f"{'▲' if up else '▼'} {judged} ({pole} is good)"
+        return {"better": "✓ better", "worse": "✗ worse", "similar": "= similar", "new": "new"}[judged]
+    return (direction or "").strip()
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """The values as a text sparkline, a missing quarter as a gap ("▂▅·▇")."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low
+
+    def bar(v: float) -> str:
+        return _BARS[round((v - low) / span * (len(_BARS) - 1))] if span else _BARS[3]
+
+    return "".join(GAP if v is None else bar(v) for v in values)
+
+
+def _number(v: float) -> str:
+    return f"{v:g}" if abs(v) < 1e6 else f"{v:,.0f}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +93,20 @@ class DashboardRow:
     trend: list[float | None]
     is_voice: bool = False
     linked_sources: tuple[str, ...] = ()
+    trend_periods: tuple[str, ...] = ()
+    """The quarters of :attr:`trend`, oldest first, ending at the chosen quarter."""
+
+    @property
+    def trend_text(self) -> str:
+        """The trend as text: first quarter and value, a sparkline with gaps, last quarter and value."""
+        points = [(p, v) for p, v in zip(self.trend_periods, self.trend, strict=False) if v is not None]
+        if len(points) < 2:
+            return ""
+        (first_p, first_v), (last_p, last_v) = points[0], points[-1]
+        spark = sparkline(
+            self.trend[self.trend_periods.index(first_p) : self.trend_periods.index(last_p) + 1]
+        )
+        return f"{first_p} {_number(first_v)} {spark} {_number(last_v)} {last_p}"
 
 
 @dataclass
@@ -80,6 +136,37 @@ class Dashboard:
 def dashboard_periods(store: Store) -> list[str]:
     """Every period with indicators or quotes, newest first."""
     return _quarters(store.indicators(), store.periods())[::-1]
+
+
+def indicator_periods(store: Store) -> list[str]:
+    """Every quarter with indicators, newest first."""
+    return _quarters(store.indicators(), [])[::-1]
+
+
+def default_period(store: Store) -> str | None:
+    """The quarter the dashboard opens on: the newest with indicators, else the newest with quotes.
+
+    Quotes of a quarter whose dashboard is not imported yet do not move it there.
+    """
+    with_indicators = indicator_periods(store)
+    if with_indicators:
+        return with_indicators[0]
+    return next(iter(dashboard_periods(store)), None)
+
+
+def nearest_with_indicators(store: Store, period: str) -> str | None:
+    """The quarter with indicators nearest to ``period`` (the earlier one on a tie); None without any."""
+    with_indicators = indicator_periods(store)
+    if not with_indicators:
+        return None
+    year, quarter = period_sort_key(period)
+    where = year * 4 + quarter
+
+    def distance(p: str) -> tuple[int, int]:
+        y, q = period_sort_key(p)
+        return (abs(y * 4 + q - where), y * 4 + q > where)
+
+    return min(with_indicators, key=distance)
 
 
 def _quarters(rows: Sequence[Indicator], quote_periods: Sequence[str]) -> list[str]:
@@ -137,7 +224,8 @@ def build_dashboard(
             worked out from the others; a share is shown only beside an exact count and total.
     """
     all_rows = store.indicators()
-    periods = _quarters(all_rows, store.periods())
+    chosen = period_sort_key(period)
+    periods = [p for p in _quarters(all_rows, store.periods()) if period_sort_key(p) <= chosen]
     series: dict[str, dict[str, float | None]] = defaultdict(dict)
     for r in all_rows:
         if r.period:
@@ -163,13 +251,14 @@ def build_dashboard(
                 section=r.section or "",
                 value=_value_text(r),
                 count=_count_text(r),
-                direction=ARROWS.get((r.direction or "").lower(), r.direction or ""),
+                direction=direction_text(r.direction, r.polarity),
                 rag=r.rag,
                 national_quartile=r.national_quartile,
                 sn_average=r.sn_average,
                 target=r.target,
                 trend=trend,
                 linked_sources=links,
+                trend_periods=tuple(periods),
             )
         )
     v = voice.get(period)
@@ -230,7 +319,7 @@ def _voice_row(
             for k, name in (("good", "good"), ("unsure", "unsure"), ("not_so_good", "not so good"))
         )
         count = " · ".join(x for x in (f"{shown['total']} tagged by people", proposed) if x)
-        direction = ARROWS.get(v.direction or "", v.direction or "")
+        direction = direction_text(v.direction, "high")  # a larger share of "good" is better
         rag = v.rag
     return DashboardRow(
         key=r.key,
@@ -247,4 +336,5 @@ def _voice_row(
         trend=trend,
         is_voice=True,
         linked_sources=tuple(sources),
+        trend_periods=tuple(periods),
     )

@@ -15,14 +15,17 @@ Rules (docs/PRIVACY.md):
   "young person, …"; 18–25 "young adult, 18–25"; over 25 "adult". Gender is dropped from the
   first coarsening on. A speaker without an age ("Parent", "Female") is kept when at least 5
   share it, and is otherwise left out. Every level is built from :func:`safe_speaker`: only
-  gender and role words and the age, never a name from the speaker field.
+  gender and role words and the age, never a name from the speaker field. A quote taken from a
+  document the council itself published keeps the attribution published with it ("Female,
+  15"), and is not counted in the groups of the others.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 from voice.config import SMALL_NUMBER_THRESHOLD
 from voice.privacy._speaker import safe_speaker, speaker_of
@@ -182,29 +185,84 @@ def _levels(q: Quote) -> list[str]:
     return [""]
 
 
+@dataclass(frozen=True)
+class ShownAttribution:
+    """The attribution a quote is shown with, and why (for the report writer)."""
+
+    text: str
+    reason: str
+
+
+PUBLISHED_REASON = "as published by the council"
+
+
 def coarsen_attributions(
-    quotes: Sequence[Quote], role: str, threshold: int = SMALL_NUMBER_THRESHOLD
+    quotes: Sequence[Quote],
+    role: str,
+    threshold: int = SMALL_NUMBER_THRESHOLD,
+    *,
+    published: Collection[str] = (),
 ) -> dict[str, str]:
-    """The attribution each quote may be shown with, by quote id.
+    """The attribution each quote may be shown with, by quote id (:func:`explain_attributions`)."""
+    explained = explain_attributions(quotes, role, threshold, published=published)
+    return {qid: a.text for qid, a in explained.items()}
+
+
+def explain_attributions(
+    quotes: Sequence[Quote],
+    role: str,
+    threshold: int = SMALL_NUMBER_THRESHOLD,
+    *,
+    published: Collection[str] = (),
+) -> dict[str, ShownAttribution]:
+    """The attribution each quote may be shown with, and the reason, by quote id.
 
     Officers get every quote's own attribution, without names (:func:`safe_speaker`). For other
-    roles each quote gets the most precise level of :func:`_levels` that at least ``threshold``
-    quotes of the same period (among ``quotes``) share; quotes with no usable attribution get "".
+    roles a quote in ``published`` (ids of quotes taken from a document the council itself
+    published with their attributions, e.g. the seed appendix's "Female, 15") keeps that
+    attribution; every other quote gets the most precise level of :func:`_levels` that at least
+    ``threshold`` of the other quotes of the same period (among ``quotes``) share, and quotes with
+    no usable attribution get "".
     """
     check_role(role)
     if role == OFFICER:
-        return {q.id: safe_speaker(q) for q in quotes}
-    levels = {q.id: _levels(q) for q in quotes}
-    depth = {q.id: 0 for q in quotes}
+        return {q.id: ShownAttribution(safe_speaker(q), "officers see the exact attribution") for q in quotes}
+    out: dict[str, ShownAttribution] = {}
+    for q in quotes:
+        if q.id in published:
+            text = safe_speaker(q)
+            out[q.id] = ShownAttribution(text, PUBLISHED_REASON if text else "none was published")
+    rest = [q for q in quotes if q.id not in out]
+    levels = {q.id: _levels(q) for q in rest}
+    depth = {q.id: 0 for q in rest}
     while True:
-        label = {q.id: levels[q.id][depth[q.id]] for q in quotes}
-        counts = Counter((q.period, label[q.id]) for q in quotes)
+        label = {q.id: levels[q.id][depth[q.id]] for q in rest}
+        counts = Counter((q.period, label[q.id]) for q in rest)
         # a whole group below the threshold moves one level coarser, where it joins others
-        small = [q for q in quotes if label[q.id] and counts[(q.period, label[q.id])] < threshold]
+        small = [q for q in rest if label[q.id] and counts[(q.period, label[q.id])] < threshold]
         if not small:
-            return label
+            break
         for q in small:
             depth[q.id] += 1
+    for q in rest:
+        out[q.id] = ShownAttribution(label[q.id], _reason(levels[q.id], depth[q.id], threshold))
+    return out
+
+
+def _reason(levels: list[str], depth: int, threshold: int) -> str:
+    """Why a quote carries the level it got."""
+    if levels == [""]:
+        return "no age or role was given"
+    if depth == 0:
+        return f"{threshold} or more quotes share it"
+    fewer = f"fewer than {threshold}"
+    if len(levels) == 2:  # a speaker without an age: kept or left out
+        return f"{fewer} share it, so it is left out"
+    return (
+        f"{fewer} share the exact age",
+        f"{fewer} share the age band",
+        f"{fewer} share even the broad group, so it is left out",
+    )[depth - 1]
 
 
 def protect_rows(rows: Sequence[dict], role: str, quotes: Sequence[Quote] | None = None) -> list[dict]:

@@ -7,18 +7,25 @@ May import: ``voice.store``, ``voice.ingest``, ``voice.records``, ``voice.config
 """
 
 from ._appendix import (
-    EXPORT_SUFFIXES,
     REPORT_CLASSES,
+    YOU_SAID_WE_DID,
+    Development,
     ReportQuote,
+    build_appendix,
+    counts_line,
+    default_title,
+    is_heading,
+    published_ids,
+    select_quotes,
+)
+from ._developments import is_development, you_said_we_did
+from ._export import (
+    EXPORT_SUFFIXES,
     appendix_docx,
     appendix_markdown,
     appendix_table,
     audit_export,
-    build_appendix,
-    counts_line,
-    default_title,
     export_appendix,
-    select_quotes,
 )
 from ._tables import (
     QUOTE_COLUMNS,
@@ -35,6 +42,8 @@ __all__ = [
     "QUOTE_COLUMNS",
     "REDACTED_COLUMNS",
     "REPORT_CLASSES",
+    "YOU_SAID_WE_DID",
+    "Development",
     "ReportQuote",
     "appendix_docx",
     "appendix_markdown",
@@ -45,9 +54,13 @@ __all__ = [
     "counts_line",
     "default_title",
     "export_appendix",
+    "is_development",
+    "is_heading",
+    "published_ids",
     "quote_rows",
     "safe_cell",
     "select_quotes",
     "write_bytes_atomically",
     "write_table",
+    "you_said_we_did",
 ]

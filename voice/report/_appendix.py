@@ -17,27 +17,24 @@ per source, optional theme sections inside it, the class headings of
 its attribution, and counts. Privacy is the caller's: every quote text goes through
 ``text_transform`` (the redactor) and every attribution through ``attribution`` (small-number
 coarsening; by default the speaker without names, :func:`voice.privacy.safe_speaker`).
-:func:`export_appendix` commits an audit entry and then writes the file; the app calls
-:func:`appendix_markdown` / :func:`appendix_docx` / :func:`appendix_table` for downloads and
-:func:`audit_export` when one is made.
+Rendering is in ``_render_markdown`` and ``_docx``; exports (audited, written atomically) in
+``_export``.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from voice import config
 from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
+from voice.ingest.seed_appendix import SOURCE_DOCUMENT_ORIGIN
 from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
-from voice.report._tables import quote_row, write_bytes_atomically, write_table
 from voice.store import Store
 
 REPORT_CLASSES: tuple[str, ...] = tuple(LABEL_HEADINGS)
@@ -161,6 +158,21 @@ class AppendixSection:
         return sum(g.n_proposed for g in self.groups)
 
 
+@dataclass(frozen=True)
+class Development:
+    """One "you said, we did" pair: a heading (the linked theme or the note's own), what children
+    said (a representative redacted quote of the theme, when linked) and what changed."""
+
+    heading: str
+    did: str
+    said: str | None = None
+    period: str | None = None
+
+
+YOU_SAID_WE_DID = "You said, we did"
+"""The heading of the service-development section."""
+
+
 @dataclass
 class Appendix:
     """A built appendix, ready to render."""
@@ -171,6 +183,11 @@ class Appendix:
     sections: list[AppendixSection]
     count_text: Callable[[int], str] = str
     counts_text: CountsText | None = None
+    developments: list[Development] = field(default_factory=list)
+    """"You said, we did": what changed, each with what children said about it when linked."""
+    marking: str = field(default_factory=config.protective_marking)
+    author: str = "Voice"
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def counts_line(self, counts: Mapping[str, int], proposed: int = 0) -> str:
         """One counts line of this appendix ("9 quotes tagged by people: 2 good, ...")."""
@@ -238,6 +255,12 @@ def select_quotes(
     return out
 
 
+def published_ids(store: Store) -> set[str]:
+    """Quotes taken from a document the council itself published with their attributions (the
+    seed appendix's "Female, 15"): their label came from that document (a tag by "source document")."""
+    return {t.quote_id for t in store.all_tags() if t.who == SOURCE_DOCUMENT_ORIGIN}
+
+
 # -- building ------------------------------------------------------------------------------------
 
 
@@ -282,6 +305,9 @@ def build_appendix(
     count_text: Callable[[int], str] = str,
     subtitles: Mapping[str, str] = SOURCE_SUBTITLES,
     counts_text: CountsText | None = None,
+    developments: Sequence[Development] = (),
+    marking: str | None = None,
+    author: str | None = None,
 ) -> Appendix:
     """Arrange chosen quotes in the seed appendix's structure.
 
@@ -298,6 +324,9 @@ def build_appendix(
         counts_text: formats each counts line as a whole (complementary suppression); when
             given it is used instead of ``count_text``.
         subtitles: the line under each source heading.
+        developments: the "you said, we did" section (:func:`voice.report.you_said_we_did`).
+        marking: the protective marking (default ``config.protective_marking()``).
+        author: who made the document (the signed-in user, ``--by``).
     """
     wanted = [c for c in REPORT_CLASSES if c in set(classes)]
     unknown = set(classes) - set(REPORT_CLASSES)
@@ -314,7 +343,8 @@ def build_appendix(
         heading = f"{source or 'Quotes'} - Summary of views/themes" + (f" {when}" if when else "")
         section = AppendixSection(source, heading, subtitles.get(source or ""))
         for theme, group_items in _theme_groups(source_items, show_themes, theme_order):
-            group = AppendixGroup(text_transform(theme) if theme else None)
+            shown = text_transform(theme) if theme else None
+            group = AppendixGroup(shown if shown is None or is_heading(shown) else NO_THEME)
             for label in wanted:
                 group.entries[label] = [
                     AppendixEntry(
@@ -332,6 +362,9 @@ def build_appendix(
         sections=sections,
         count_text=count_text,
         counts_text=counts_text,
+        developments=list(developments),
+        marking=config.protective_marking() if marking is None else marking,
+        author=(author or "").strip() or "Voice",
     )
 
 
@@ -342,7 +375,8 @@ def _theme_groups(
         return [(None, items)]
     groups: dict[str, list[ReportQuote]] = {}
     for item in items:
-        groups.setdefault(item.theme or NO_THEME, []).append(item)
+        name = item.theme if item.theme and is_heading(item.theme) else NO_THEME
+        groups.setdefault(name, []).append(item)
     order = list(theme_order or [])
     rank = {name: i for i, name in enumerate(order)}
 
@@ -350,6 +384,22 @@ def _theme_groups(
         return (name == NO_THEME, rank.get(name, len(order)), -len(groups[name]), name)
 
     return [(name, groups[name]) for name in sorted(groups, key=key)]
+
+
+_NOT_WORDS = re.compile(r"[\W_]|\[…\]|\[\.\.\.\]")
+
+
+def is_heading(name: str | None) -> bool:
+    """False for empty and placeholder theme names: "", "(no keywords)", "[…] / […]"."""
+    text = (name or "").strip()
+    if not text or (text.startswith("(") and text.endswith(")")):
+        return False
+    return bool(_NOT_WORDS.sub("", text))
+
+
+def made_text(made: datetime) -> str:
+    """The date a document was made, as UK papers write it: "5 May 2025"."""
+    return f"{made.day} {made:%B %Y}"
 
 
 def counts_line(
@@ -389,49 +439,6 @@ def _mark(entry: AppendixEntry) -> str:
     return PROPOSED_MARK if entry.proposed else ""
 
 
-# -- rendering -----------------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
-
-
-def _md(text: str) -> str:
-    """Escape the characters Markdown would treat as formatting, HTML, maths or a link.
-
-    Square brackets stay readable ("[name]" markers); a link is broken at its "](".
-    """
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
-
-
-def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
-    """The appendix as Markdown (headings, one paragraph per quote)."""
-    lines = [f"# {_md(appendix.title)}", ""]
-    if with_counts:
-        lines += [_line(appendix, appendix.counts, appendix.n_proposed), ""]
-    if not appendix.sections:
-        lines += ["No quotes were chosen for this appendix.", ""]
-    for section in appendix.sections:
-        lines += [f"## {_md(section.heading)}", ""]
-        if section.subtitle:
-            lines += [_md(section.subtitle), ""]
-        if with_counts and len(appendix.sections) > 1:
-            lines += [_line(appendix, section.counts, section.n_proposed), ""]
-        for group in section.groups:
-            level = "###"
-            if group.heading is not None:
-                lines += [f"### {_md(group.heading)}", ""]
-                if with_counts:
-                    lines += [_line(appendix, _group_counts(group), group.n_proposed), ""]
-                level = "####"
-            for label in appendix.classes:
-                entries = group.entries.get(label, [])
-                if not entries:
-                    continue
-                lines += [f"{level} {_md(LABEL_HEADINGS[label])}", ""]
-                for entry in entries:
-                    lines += [_md(quoted(entry)), ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def _line(appendix: Appendix, counts: Mapping[str, int], proposed: int) -> str:
     """A counts line of the appendix, with its full stop."""
     return appendix.counts_line(counts, proposed) + "."
@@ -441,150 +448,9 @@ def _group_counts(group: AppendixGroup) -> Counter:
     return Counter({label: len(entries) for label, entries in group.entries.items()})
 
 
-def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
-    """The appendix as a Word document: headings, each quote in italics with its attribution."""
-    from docx import Document
-
-    doc = Document()
-    doc.core_properties.title = appendix.title
-    doc.core_properties.author = "Voice"
-    doc.add_heading(appendix.title, level=0)
-    if with_counts:
-        doc.add_paragraph(_line(appendix, appendix.counts, appendix.n_proposed))
-    if not appendix.sections:
-        doc.add_paragraph("No quotes were chosen for this appendix.")
-    for section in appendix.sections:
-        doc.add_heading(section.heading, level=1)
-        if section.subtitle:
-            doc.add_paragraph().add_run(section.subtitle).bold = True
-        if with_counts and len(appendix.sections) > 1:
-            doc.add_paragraph(_line(appendix, section.counts, section.n_proposed))
-        for group in section.groups:
-            level = 2
-            if group.heading is not None:
-                doc.add_heading(group.heading, level=2)
-                if with_counts:
-                    doc.add_paragraph(_line(appendix, _group_counts(group), group.n_proposed))
-                level = 3
-            for label in appendix.classes:
-                entries = group.entries.get(label, [])
-                if not entries:
-                    continue
-                doc.add_heading(LABEL_HEADINGS[label], level=level)
-                for entry in entries:
-                    paragraph = doc.add_paragraph()
-                    paragraph.add_run(f"\u201c{' '.join(entry.text.split())}\u201d").italic = True
-                    for extra in (entry.attribution, _mark(entry)):
-                        if extra:
-                            paragraph.add_run(f" {extra}")
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def appendix_markdown(
-    items: Sequence[ReportQuote],
-    *,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> str:
-    """Build and render as Markdown; further ``options`` are :func:`build_appendix`'s."""
-    built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    return render_markdown(built, with_counts)
-
-
-def appendix_docx(
-    items: Sequence[ReportQuote],
-    *,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> bytes:
-    """Build and render as DOCX bytes; further ``options`` are :func:`build_appendix`'s."""
-    built = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    return render_docx(built, with_counts)
-
-
-def table_rows(
-    items: Sequence[ReportQuote],
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-) -> list[dict]:
-    """The chosen quotes as export rows (:data:`TABLE_COLUMNS`), text transformed."""
-    rows = []
-    for item in items:
-        tag = item.tag or Tag(item.quote.id, item.label, who="", origin="")
-        question = text_transform(item.quote.question) if item.quote.question else None
-        shown = replace(item.quote, text=text_transform(item.quote.text), question=question)
-        row = quote_row(shown, replace(tag, label=item.label))
-        row["attribution"] = attribution(item.quote)
-        row["theme"] = text_transform(item.theme) if item.theme else ""
-        row["label_by"] = "model proposal" if item.proposed else "person"
-        rows.append(row)
-    return rows
-
-
-def appendix_table(
-    items: Sequence[ReportQuote],
-    fmt: str,
-    text_transform: TextTransform = _same,
-    attribution: Attribution = plain_attribution,
-) -> bytes:
-    """The chosen quotes as CSV, XLSX or JSON bytes (formulas neutralised by voice.export)."""
-    fmt = fmt.lower().lstrip(".")
-    if fmt not in ("csv", "xlsx", "json"):
-        raise InputError(f"unsupported table format '{fmt}': use csv, xlsx or json")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"quotes.{fmt}"
-        write_table(table_rows(items, text_transform, attribution), path, TABLE_COLUMNS)
-        return path.read_bytes()
-
-
-# -- exporting -----------------------------------------------------------------------------------
-
-EXPORT_SUFFIXES = (".md", ".docx", ".csv", ".xlsx", ".json")
-
-
-def audit_export(store: Store, who: str, appendix: Appendix | None, what: str, n_quotes: int) -> None:
-    """Record an export in the audit log: who, what and how many quotes."""
-    title = f" '{appendix.title}'" if appendix else ""
-    store.audit(who, "export", f"appendix{title}: {n_quotes} quotes as {what}")
-
-
-def export_appendix(
-    store: Store,
-    items: Sequence[ReportQuote],
-    path: str | Path,
-    who: str,
-    *,
-    text_transform: TextTransform,
-    attribution: Attribution = plain_attribution,
-    with_counts: bool = True,
-    **options: Any,
-) -> Appendix:
-    """Audit, then write the appendix (.md, .docx) or its quote table (.csv, .xlsx, .json).
-
-    The file is rendered in memory, the audit row is committed, and only then is the file
-    written (atomically: a temporary file renamed into place). If the audit cannot be written
-    (:class:`voice.errors.StoreError`) nothing is written. ``text_transform`` has no default
-    here: an export to a file must say how it is redacted. ``options`` are
-    :func:`build_appendix`'s.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
-        raise InputError(f"unsupported output type '{suffix}': use {', '.join(EXPORT_SUFFIXES)}")
-    appendix = build_appendix(items, text_transform=text_transform, attribution=attribution, **options)
-    if suffix == ".md":
-        data = render_markdown(appendix, with_counts).encode("utf-8")
-    elif suffix == ".docx":
-        data = render_docx(appendix, with_counts)
-    else:
-        chosen = [i for i in items if i.label in appendix.classes]
-        data = appendix_table(chosen, suffix, text_transform, attribution)
-    audit_export(store, who, appendix, f"{suffix.lstrip('.')} ({path.name})", appendix.total)
-    write_bytes_atomically(path, data)
-    return appendix
+def developments_by_heading(developments: Sequence[Development]) -> list[tuple[str, list[Development]]]:
+    """The "you said, we did" pairs under their headings, in first-seen order."""
+    groups: dict[str, list[Development]] = {}
+    for d in developments:
+        groups.setdefault(d.heading, []).append(d)
+    return list(groups.items())

@@ -3,7 +3,8 @@ notes, indicators, the audit log, saved themes and their edit log, safeguarding 
 The only package that talks SQL.
 
 ``_tables`` defines the tables, ``_engine`` opens the database, ``_store`` holds the ``Store``
-class, ``_themes`` the saved themes and their edits, ``_concerns`` the safeguarding screens,
+class, ``_notes`` the service-development notes and their versions,
+``_themes`` the saved themes and their edits, ``_concerns`` the safeguarding screens,
 flags and reviews.
 
 May import: ``voice.config``, ``voice.records``, ``voice.errors``.
@@ -23,6 +24,7 @@ from ._concerns import (
     unscreened_quotes,
 )
 from ._engine import normalise_url
+from ._notes import ADDED_IN_VOICE, add_note, edit_note, get_note, note_history
 from ._store import Store, StoreError, current_tags
 from ._themes import (
     edit_log,
@@ -39,6 +41,7 @@ from ._themes import (
 )
 
 __all__ = [
+    "ADDED_IN_VOICE",
     "ConcernFlag",
     "ConcernReason",
     "ConcernReview",
@@ -47,14 +50,18 @@ __all__ = [
     "Store",
     "StoreError",
     "add_concern_review",
+    "add_note",
     "concern_summary",
     "current_tags",
     "edit_log",
+    "edit_note",
     "flagged_quotes",
+    "get_note",
     "memberships",
     "merge_themes",
     "move_quote",
     "normalise_url",
+    "note_history",
     "pin_theme",
     "record_screening",
     "rename_theme",

@@ -347,15 +347,17 @@ class Store:
     def add_notes(self, notes: Sequence[Note]) -> int:
         """Store service-development notes; ones already stored are skipped."""
         with self.transaction() as conn:
-            return _insert_new(conn, notes_table, [dataclasses.asdict(n) for n in notes], _NOTE_KEY)
+            rows = [
+                {k: getattr(n, k) for k in ("text", "heading", "period", "source_document")} for n in notes
+            ]
+            return _insert_new(conn, notes_table, rows, _NOTE_KEY)
 
     def notes(self, period: str | None = None) -> list[Note]:
-        """Stored service-development notes."""
-        stmt = select(notes_table).order_by(notes_table.c.id)
-        if period:
-            stmt = stmt.where(notes_table.c.period == period)
+        """Service-development notes as they stand now (newest version; ``voice.store.add_note``)."""
+        from voice.store._notes import current_notes
+
         with self.connect() as conn:
-            return [Note(r.text, r.heading, r.period, r.source_document) for r in conn.execute(stmt)]
+            return current_notes(conn, period or None)
 
     def add_indicators(self, rows: Sequence[Indicator], who: str = "system") -> int:
         """Store indicator rows in one transaction; (key, period, document) already stored is skipped."""

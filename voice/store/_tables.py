@@ -69,6 +69,20 @@ notes_table = Table(
     UniqueConstraint("text", "period", "source_document", name="uq_note"),
 )
 
+note_versions_table = Table(
+    "note_versions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("note_id", Integer, ForeignKey("notes.id"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("period", Text),
+    Column("theme_id", Text),
+    Column("who", Text, nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("action", String(20), nullable=False),
+)
+"""Append-only versions of a note (officers' additions and edits); the newest is the note."""
+
 INDICATOR_FIELDS = [
     f.name for f in dataclasses.fields(Indicator) if f.name not in ("extra", "raw", "line_no")
 ]

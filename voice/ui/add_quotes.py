@@ -24,28 +24,44 @@ def add_quote_form(store: Store) -> None:
     flash = st.session_state.pop("concern_flash", None)
     if flash:
         st.warning(flash, icon=":material/warning:")
+    added = st.session_state.pop("add_quote_flash", None)
+    if added:
+        st.success(added)
     sources = store.sources()
-    with st.form("add_quote", clear_on_submit=True):
-        text = st.text_area("What they said", max_chars=10_000)
+    with st.form("add_quote", clear_on_submit=False):  # kept after an error; cleared once stored
+        text = st.text_area("What they said", max_chars=10_000, key="add_quote_text")
         c1, c2 = st.columns(2)
-        gender = c1.selectbox("Speaker", GENDERS)
-        age = c2.number_input("Age", min_value=0, max_value=25, value=None, step=1)
+        gender = c1.selectbox("Speaker", GENDERS, key="add_quote_gender")
+        age = c2.number_input("Age", min_value=0, max_value=25, value=None, step=1, key="add_quote_age")
         c3, c4 = st.columns(2)
-        source = c3.selectbox("Source", [*sources, "Other (type below)"], index=0 if sources else None)
-        other_source = c3.text_input("Other source", placeholder="e.g. Children in Care Council")
-        period = c4.text_input("Period", placeholder="2017/18 Q1")
+        source = c3.selectbox(
+            "Source",
+            [*sources, "Other (type below)"],
+            index=None,
+            placeholder="Choose a source",
+            key="add_quote_source",
+        )
+        other_source = c3.text_input(
+            "Other source", placeholder="e.g. Children in Care Council", key="add_quote_other"
+        )
+        period = c4.text_input("Period (quarter)", placeholder="e.g. 2017/18 Q1", key="add_quote_period")
         submitted = st.form_submit_button("Add quote", type="primary")
     if not submitted:
         return
     errors = []
     if not text.strip():
         errors.append("The quote is empty.")
-    try:
-        period_value = parse_period(period) if period.strip() else None
-    except ValueError as exc:
-        errors.append(f"Period: {exc}")
-        period_value = None
+    period_value = None
+    if not period.strip():
+        errors.append("Period: say which quarter the quote is from, e.g. 2017/18 Q1.")
+    else:
+        try:
+            period_value = parse_period(period)
+        except ValueError as exc:
+            errors.append(f"Period: {exc}")
     chosen_source = other_source.strip() or (source if source and not source.startswith("Other") else None)
+    if not chosen_source:
+        errors.append("Source: choose where the quote came from, or type another source.")
     if errors:
         for e in errors:
             st.error(e)
@@ -61,8 +77,17 @@ def add_quote_form(store: Store) -> None:
     result = store.add_quotes([quote], who=user_name())
     _screen(store, [quote])
     if result.quotes_added:
-        st.success(f"Added. It is in the tagging queue now (id {quote.id}).")
+        for key in (
+            "add_quote_text",
+            "add_quote_gender",
+            "add_quote_age",
+            "add_quote_source",
+            "add_quote_other",
+        ):
+            st.session_state.pop(key, None)  # the period stays: the next quote is often from it too
+        st.session_state["add_quote_flash"] = f"Added. It is in the tagging queue now (id {quote.id})."
         queue_changed()
+        st.rerun()
     else:
         st.info("That quote is already stored (same words, source and period): nothing added.")
 

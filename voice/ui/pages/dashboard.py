@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from voice.indicators import build_dashboard, dashboard_periods
+from voice.indicators import build_dashboard, dashboard_periods, default_period, nearest_with_indicators
 from voice.ui import common
 from voice.ui.concerns import concern_notice
+from voice.ui.notes import you_said_we_did_panel
 from voice.ui.themes.panel import linked_themes_panel, voice_summary_panel
 
 st.title("Performance dashboard")
@@ -15,17 +16,22 @@ store = common.get_store()
 concern_notice(store)  # officers only: flagged quotes waiting for a review
 periods = dashboard_periods(store)
 if not periods:
-    common.empty_state(
-        "No indicators or quotes are loaded yet.",
-        "Import a dashboard with `voice indicators import FILE` or quotes on the Tag page.",
+    how = (
+        "Import a dashboard with `voice indicators import FILE`, and quotes on the Tag page."
+        if common.can("import")
+        else "Ask a Children's Rights officer to load this quarter's dashboard and quotes."
     )
+    common.empty_state("No indicators or quotes are loaded yet.", how)
     st.stop()
+
+jump = st.session_state.pop("dashboard_jump", None)  # "Show the nearest quarter" below
+if jump in periods:
+    st.session_state["period"] = jump
+    st.session_state["dashboard_period"] = jump
 
 left, right = st.columns([1, 2])
 with left:
-    quote_periods = set(store.periods())
-    with_quotes = [p for p in periods if p in quote_periods]
-    period = common.period_picker(periods, key="dashboard_period", default=next(iter(with_quotes), None))
+    period = common.period_picker(periods, key="dashboard_period", default=default_period(store))
 if period is None:  # only without periods, stopped above
     st.stop()
 with right:
@@ -38,51 +44,71 @@ with right:
     )
 
 with st.spinner("Building the dashboard…"):
-    board = build_dashboard(
+    full = build_dashboard(
         store, period, count_formatter=common.format_count, counts_text=common.protect_counts
-    ).filter_rag(rags)
+    )
+    board = full.filter_rag(rags)
 
-if not board.rows:
+if not any(not r.is_voice for r in full.rows):
+    nearest = nearest_with_indicators(store, period)
     common.empty_state(
-        f"No indicators for {period}" + (" with that rating." if rags else "."),
-        "Pick another period or clear the RAG filter.",
+        f"No indicators for {period}: its performance dashboard has not been loaded yet."
+        + (f" The nearest quarter with indicators is {nearest}." if nearest else ""),
+        "What children and families said this quarter is below.",
+    )
+    if nearest and st.button(f"Show {nearest}", key="dashboard_nearest"):
+        st.session_state["dashboard_jump"] = nearest
+        st.rerun()
+elif not board.rows:
+    common.empty_state(
+        f"No indicators for {period} with that rating.", "Clear the RAG filter to see them all."
     )
 
-trend_periods = ", ".join(board.periods)
+
+def _text(value: object) -> str:
+    """A cell as text: nothing for a missing value (never "None")."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _rag(rag: str | None) -> str:
+    return f"{rag} {common.RAG_COLOURS[rag][1]}" if rag in common.RAG_COLOURS else "not rated"
+
+
+shown_area = None
 for (area, section), rows in board.grouped().items():
-    st.subheader(area)
+    if area != shown_area:  # each outcome area once, its sections under it
+        st.subheader(area)
+        shown_area = area
     if section:
-        st.caption(section)
+        st.markdown(f"**{common.md_escape(section)}**")
     table = pd.DataFrame(
         [
             {
                 "Indicator": r.indicator,
                 "Value": r.value,
-                "Count": r.count,
+                "RAG": _rag(r.rag),
                 "Direction": r.direction,
-                "RAG": f"{r.rag} {common.RAG_COLOURS[r.rag][1]}" if r.rag in common.RAG_COLOURS else "–",
-                "Nat. quartile": r.national_quartile,
-                "SN average": r.sn_average,
-                "Target": r.target or "",
-                "Trend": [v for v in r.trend if v is not None],
+                f"Trend to {period}": r.trend_text,
+                "Count": r.count,
+                "Target": _text(r.target),
+                "Nat. quartile": _text(r.national_quartile),
+                "SN average": _text(r.sn_average),
             }
             for r in rows
         ]
     )
-    st.dataframe(
-        table.style.map(common.rag_cell_style, subset=["RAG"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Indicator": st.column_config.TextColumn(width="large"),
-            "Trend": st.column_config.LineChartColumn(f"Trend ({trend_periods})", width="small"),
-            "Nat. quartile": st.column_config.NumberColumn(help="1 = top quarter of English councils"),
-            "SN average": st.column_config.NumberColumn(
-                help="Average of statistical neighbours", format="%g"
-            ),
-        },
-    )
+    empty = [c for c in table.columns[4:] if not table[c].astype(bool).any()]  # columns with nothing
+    table = table.drop(columns=empty)
+    styled = table.style.map(common.rag_cell_style, subset=["RAG"]).hide(axis="index")
+    st.table(styled)
+st.caption(
+    f"Trend: each indicator's value from its first quarter to {period} (· a quarter without a value). "
+    "Nat. quartile 1 = top quarter of English councils; SN average = average of statistical neighbours."
+)
 
 st.divider()
 voice_summary_panel(store, board)
+you_said_we_did_panel(store, period)
 linked_themes_panel(store, board)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from voice.errors import StoreError
+from voice.privacy import explain_attributions
 from voice.records import LABEL_HEADINGS, Quote
 from voice.report import (
     REPORT_CLASSES,
@@ -14,9 +15,12 @@ from voice.report import (
     appendix_table,
     audit_export,
     default_title,
+    published_ids,
     select_quotes,
+    you_said_we_did,
 )
 from voice.ui import common
+from voice.ui.notes import you_said_we_did_panel
 from voice.ui.themes.cache import period_themes
 from voice.ui.themes.panel import public_theme_labels
 
@@ -90,7 +94,8 @@ if not items:
 
 quotes = [i.quote for i in items]
 redacted = dict(zip([q.id for q in quotes], common.redact_texts([q.text for q in quotes]), strict=True))
-coarse = common.public_attributions(quotes)  # among the quotes in this table
+published = published_ids(store)  # quotes the council itself published with their attributions
+explained = explain_attributions(quotes, common.PUBLIC_ROLE, published=published)  # among this table
 every = st.toggle("Tick every quote (as the seed appendix does)", value=not representative, key="report_all")
 preselect = {q.id for q in quotes} if every or not representative else representative
 table = pd.DataFrame(
@@ -98,7 +103,8 @@ table = pd.DataFrame(
         {
             "include": i.quote.id in preselect,
             "quote (redacted)": redacted[i.quote.id],
-            "attribution": coarse.get(i.quote.id, ""),
+            "attribution": explained[i.quote.id].text or "(none)",
+            "why this attribution": explained[i.quote.id].reason,
             "heading": LABEL_HEADINGS[i.label],
             "label by": "model proposal (not checked)" if i.proposed else "person",
             "theme": i.theme or "",
@@ -111,6 +117,11 @@ table = pd.DataFrame(
 n_proposed = sum(i.proposed for i in items)
 whose = f"{common.format_count(len(items) - n_proposed)} tagged by people" + (
     f", {common.format_count(n_proposed)} proposed by the model, not checked" if n_proposed else ""
+)
+st.caption(
+    "Attribution: a quote taken from a document the council published keeps the attribution published "
+    f"with it (“Female, 15”); any other attribution shared by fewer than {common.small_number_threshold()} "
+    "of the quotes exported is coarsened (exact age → age band → “child or young person” → none)."
 )
 st.write(
     f"{common.format_count(len(items))} quotes match ({whose}); "
@@ -133,6 +144,7 @@ if not picked:
 
 
 _lookup = {q.text: redacted[q.id] for q in quotes}
+_words = common.identifier_words([q.text for q in store.quotes(periods=periods)])
 
 
 def transform(text: str) -> str:
@@ -140,7 +152,25 @@ def transform(text: str) -> str:
     return _lookup.get(text) or common.redact_texts([text])[0]
 
 
-exported = common.public_attributions([i.quote for i in picked])  # among the quotes exported
+exported = {  # among the quotes exported
+    qid: a.text
+    for qid, a in explain_attributions(
+        [i.quote for i in picked], common.PUBLIC_ROLE, published=published
+    ).items()
+}
+changed = [i for i in picked if exported[i.quote.id] != explained[i.quote.id].text]
+if changed:
+    st.caption(
+        f"{len(changed)} attributions change with the quotes you ticked (groups of fewer than "
+        f"{common.small_number_threshold()} are coarsened among the quotes exported); the preview shows them."
+    )
+
+
+def _label(text: str) -> str:
+    """A theme label fit to leave the app: redacted, identifying words hidden."""
+    from voice.privacy import scrub_words
+
+    return scrub_words(transform(text), _words)
 
 
 def attribution(q: Quote) -> str:
@@ -156,6 +186,8 @@ options: dict[str, Any] = {
     "show_themes": show_themes,
     "count_text": lambda n: common.format_count_for(common.PUBLIC_ROLE, n),
     "counts_text": lambda counts, total: common.protect_counts_for(common.PUBLIC_ROLE, counts, total),
+    "developments": you_said_we_did(store, periods, transform, _label),
+    "author": common.user_name(),
 }
 markdown = appendix_markdown(picked, **options)
 title = default_title([i.quote.source for i in picked], periods)
@@ -209,3 +241,5 @@ if prepared is not None:
 st.subheader("Preview")
 with st.container(border=True):
     st.markdown(markdown)
+if len(periods) == 1:
+    you_said_we_did_panel(store, periods[0], key="report")

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from voice.indicators import Dashboard, VoiceIndicator
+from voice.indicators import Dashboard, VoiceIndicator, direction_text
 from voice.ingest.fields import period_sort_key, previous_period
 from voice.records import LABEL_HEADINGS, MODEL, Quote, Tag
 from voice.store import Store
@@ -64,7 +64,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         )  # a share of a known total gives the count
         share = f"{v.shares[label] or 0:.0%}" if exact_share else f"{count} quotes"
         col.metric(LABEL_HEADINGS[label], share, help=f"{count} quotes tagged by people")
-    cols[3].metric("Quotes tagged by people", now["total"], v.direction or "", delta_color="off")
+    cols[3].metric("Quotes tagged by people", now["total"])  # no delta arrow: it would point up for "worse"
 
     def charted(x: VoiceIndicator, c: str) -> bool:
         t = texts(x)
@@ -92,7 +92,11 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     st.altair_chart(chart, width="stretch")
     rag = v.rag or f"not rated (fewer than {common.small_number_threshold()} quotes tagged by people)"
     hidden = "" if exact else " · classes with fewer than 5 quotes are left out (small numbers)"
-    st.caption(f"RAG {rag} · from people's tags only · rule in docs/INDICATORS.md{hidden}")
+    since = f" · since the quarter before: {direction_text(v.direction, 'high')}" if v.direction else ""
+    st.caption(
+        f"RAG {rag}{since} · from people's tags only · Green: 60% or more good and 20% or less not so good; "
+        f"Red: 40% or more not so good, or under 30% good; otherwise Amber{hidden}"
+    )
 
 
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
@@ -165,8 +169,10 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
     row = next(r for r in linked if r.key == key)
     left, right = st.columns([1, 2])
     with left:
-        st.metric(row.indicator[:80], row.value or "–", row.direction or None, delta_color="off")
-        st.markdown(f"RAG {common.rag_badge(row.rag)}", unsafe_allow_html=True)
+        st.markdown(f"**{common.md_escape(row.indicator)}**")
+        st.metric("Value", row.value or "–")
+        direction = f" · {common.md_escape(row.direction)}" if row.direction else ""
+        st.markdown(f"RAG {common.rag_badge(row.rag)}{direction}", unsafe_allow_html=True)
         st.caption("Linked quotes: " + ", ".join(row.linked_sources))
     with right:
         in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
