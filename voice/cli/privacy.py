@@ -13,6 +13,7 @@ import typer
 from voice import config
 from voice.cli._util import (
     DEFAULT_WHO,
+    ERROR,
     Format,
     app,
     benchmark_app,
@@ -30,7 +31,7 @@ CHUNK = 500
 
 
 def _pipeline_errors(exc: RuntimeError) -> None:
-    err.print(f"[red]Error:[/red] {exc}", highlight=False)
+    err.print(ERROR, str(exc), highlight=False)
     raise typer.Exit(1) from None
 
 

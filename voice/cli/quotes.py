@@ -19,7 +19,7 @@ from voice.cli._util import (
     propose_store_labels,
     user_errors,
 )
-from voice.errors import NotFoundError
+from voice.errors import InputError, NotFoundError
 from voice.ingest.fields import parse_label
 from voice.ingest.quote_file import stream_quote_file
 from voice.ingest.seed_appendix import read_seed_appendix
@@ -42,6 +42,8 @@ def import_seed(
         for path in paths:
             if not path.exists():
                 raise FileNotFoundError(f"{path}: no such file")
+            if path.is_file() and not path.read_bytes().strip():
+                raise InputError(f"{path}: the file is empty")
             appendix = read_seed_appendix(path)
             result = store.add_quotes(appendix.quotes, appendix.tags, who="import-seed")
             notes_added = store.add_notes(appendix.notes)

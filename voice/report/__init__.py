@@ -20,6 +20,7 @@ from ._appendix import (
     export_appendix,
     select_quotes,
 )
+from ._markdown import markdown_text
 from ._tables import (
     QUOTE_COLUMNS,
     REDACTED_COLUMNS,
@@ -45,6 +46,7 @@ __all__ = [
     "counts_line",
     "default_title",
     "export_appendix",
+    "markdown_text",
     "quote_rows",
     "safe_cell",
     "select_quotes",

@@ -37,6 +37,7 @@ from voice.errors import InputError
 from voice.ingest.fields import period_sort_key
 from voice.privacy import safe_speaker
 from voice.records import HUMAN, LABEL_HEADINGS, Quote, Tag
+from voice.report._markdown import markdown_text
 from voice.report._tables import quote_row, write_bytes_atomically, write_table
 from voice.store import Store
 
@@ -391,15 +392,10 @@ def _mark(entry: AppendixEntry) -> str:
 
 # -- rendering -----------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
-
 
 def _md(text: str) -> str:
-    """Escape the characters Markdown would treat as formatting, HTML, maths or a link.
-
-    Square brackets stay readable ("[name]" markers); a link is broken at its "](".
-    """
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
+    """Data in the appendix's Markdown: no link, image, HTML or maths; "[name]" stays readable."""
+    return markdown_text(text, keep_brackets=True)
 
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:
@@ -441,28 +437,36 @@ def _group_counts(group: AppendixGroup) -> Counter:
     return Counter({label: len(entries) for label, entries in group.entries.items()})
 
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text a Word document can hold: characters XML forbids (stored by older paths) dropped."""
+    return _NOT_XML.sub("", text)
+
+
 def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
     """The appendix as a Word document: headings, each quote in italics with its attribution."""
     from docx import Document
 
     doc = Document()
-    doc.core_properties.title = appendix.title
+    doc.core_properties.title = _xml(appendix.title)
     doc.core_properties.author = "Voice"
-    doc.add_heading(appendix.title, level=0)
+    doc.add_heading(_xml(appendix.title), level=0)
     if with_counts:
         doc.add_paragraph(_line(appendix, appendix.counts, appendix.n_proposed))
     if not appendix.sections:
         doc.add_paragraph("No quotes were chosen for this appendix.")
     for section in appendix.sections:
-        doc.add_heading(section.heading, level=1)
+        doc.add_heading(_xml(section.heading), level=1)
         if section.subtitle:
-            doc.add_paragraph().add_run(section.subtitle).bold = True
+            doc.add_paragraph().add_run(_xml(section.subtitle)).bold = True
         if with_counts and len(appendix.sections) > 1:
             doc.add_paragraph(_line(appendix, section.counts, section.n_proposed))
         for group in section.groups:
             level = 2
             if group.heading is not None:
-                doc.add_heading(group.heading, level=2)
+                doc.add_heading(_xml(group.heading), level=2)
                 if with_counts:
                     doc.add_paragraph(_line(appendix, _group_counts(group), group.n_proposed))
                 level = 3
@@ -473,10 +477,10 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
                 doc.add_heading(LABEL_HEADINGS[label], level=level)
                 for entry in entries:
                     paragraph = doc.add_paragraph()
-                    paragraph.add_run(f"\u201c{' '.join(entry.text.split())}\u201d").italic = True
+                    paragraph.add_run(f"\u201c{_xml(' '.join(entry.text.split()))}\u201d").italic = True
                     for extra in (entry.attribution, _mark(entry)):
                         if extra:
-                            paragraph.add_run(f" {extra}")
+                            paragraph.add_run(f" {_xml(extra)}")
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
