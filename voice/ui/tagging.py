@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from voice.classify import QueueItem, VoiceModel, tagging_queue
+from voice.errors import StoreError
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import models_root, user_name
+from voice.ui.common import md_escape, models_root, user_name
 
 TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
 """Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
@@ -50,13 +51,21 @@ def _learn(store: Store, model: VoiceModel) -> None:
         try:
             learn_corrections(store, model, models_root())  # the demo learns into its own folder
         except ModelError as exc:
-            st.warning(f"Tag saved, but the model was not updated: {exc}")
+            st.warning(f"Tag saved, but the model was not updated: {md_escape(exc)}")
 
 
-def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag:
-    """Store a person's tag (append-only), remember it for undo, and let the model learn."""
+def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag | None:
+    """Store a person's tag (append-only), remember it for undo, and let the model learn.
+
+    A database that refuses the write (locked, read-only ...) is one ``st.error`` line and None:
+    nothing is stored, the quote stays in the queue and the undo stack is unchanged.
+    """
     note = "accepted the proposal" if accepted else "corrected the proposal"
-    tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
+    try:
+        tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
+    except StoreError as exc:
+        st.error(f"The tag was not saved: {md_escape(exc)} Try again in a moment.")
+        return None
     st.session_state.setdefault("undo_stack", []).append({"quote_id": quote.id, "label": label})
     _learn(store, model)
     queue_changed()
@@ -64,13 +73,21 @@ def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted
     return tag
 
 
-def undo_last(store: Store, model: VoiceModel) -> None:
-    """Undo this session's last tag: an "undo" row is appended, so the history keeps both."""
+def undo_last(store: Store, model: VoiceModel) -> bool:
+    """Undo this session's last tag: an "undo" row is appended, so the history keeps both.
+
+    False (with one ``st.error`` line) when there is nothing to undo or the database refuses.
+    """
     stack = st.session_state.get("undo_stack", [])
     if not stack:
-        return
-    last = stack.pop()
-    store.undo_tag(last["quote_id"], who=user_name())
+        return False
+    try:
+        store.undo_tag(stack[-1]["quote_id"], who=user_name())
+    except StoreError as exc:
+        st.error(f"The last tag was not undone: {md_escape(exc)} Try again in a moment.")
+        return False
+    stack.pop()
     _learn(store, model)
     queue_changed()
     st.toast("Last tag undone", icon=":material/undo:")
+    return True

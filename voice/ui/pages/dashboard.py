@@ -42,15 +42,15 @@ with st.spinner("Building the dashboard…"):
 
 if not board.rows:
     common.empty_state(
-        f"No indicators for {period}" + (" with that rating." if rags else "."),
+        f"No indicators for {common.md_escape(period)}" + (" with that rating." if rags else "."),
         "Pick another period or clear the RAG filter.",
     )
 
 trend_periods = ", ".join(board.periods)
 for (area, section), rows in board.grouped().items():
-    st.subheader(area)
+    st.subheader(common.md_escape(area))
     if section:
-        st.caption(section)
+        st.caption(common.md_escape(section))
     table = pd.DataFrame(
         [
             {

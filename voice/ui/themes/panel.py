@@ -42,7 +42,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     if v is None or not v.n_tagged:
         why = " No RAG: only people's tags are rated." if v is not None and v.n_proposed else ""
         common.empty_state(
-            f"No quotes tagged by people for {board.period}.{why}",
+            f"No quotes tagged by people for {common.md_escape(board.period)}.{why}",
             "Tag quotes on the Tag page to fill this row.",
         )
         return
@@ -53,7 +53,8 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
 
     if not shown(v.n_tagged):
         common.empty_state(
-            f"Fewer than {common.small_number_threshold()} quotes tagged by people for {board.period}."
+            f"Fewer than {common.small_number_threshold()} quotes tagged by people for "
+            f"{common.md_escape(board.period)}."
         )
         return
     now = texts(v)
@@ -167,13 +168,18 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
     row = next(r for r in linked if r.key == key)
     left, right = st.columns([1, 2])
     with left:
-        st.metric(row.indicator[:80], row.value or "–", row.direction or None, delta_color="off")
+        st.metric(
+            common.md_escape(row.indicator[:80]),
+            common.md_escape(row.value) if row.value is not None else "–",
+            common.md_escape(row.direction) if row.direction else None,
+            delta_color="off",
+        )
         st.markdown(f"RAG {common.rag_badge(row.rag)}", unsafe_allow_html=True)
-        st.caption("Linked quotes: " + ", ".join(row.linked_sources))
+        st.caption("Linked quotes: " + common.md_escape(", ".join(row.linked_sources)))
     with right:
         in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
         if not in_sources:
-            common.empty_state(f"No quotes from these sources in {board.period}.")
+            common.empty_state(f"No quotes from these sources in {common.md_escape(board.period)}.")
             return
         result = period_themes(store, board.period)
         summaries, _ = theme_summaries(store, result, board.period)
