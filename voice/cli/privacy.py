@@ -90,7 +90,8 @@ def redact_file(
 @app.command("evaluate-redaction")
 def evaluate_redaction(
     split: Annotated[
-        list[str] | None, typer.Option(help="dev, test or holdout (repeat; default all three).")
+        list[str] | None,
+        typer.Option(help="dev, test, holdout, hard_dev or hard_holdout (repeat; default all)."),
     ] = None,
     json_out: Annotated[
         Path | None,

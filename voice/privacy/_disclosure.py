@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from voice.config import SMALL_NUMBER_THRESHOLD
+from voice.privacy._normalise import fold
 from voice.privacy._speaker import safe_speaker, speaker_of
 from voice.privacy._users import OFFICER, check_role
 from voice.records import Quote
@@ -248,7 +249,8 @@ def protect_rows(rows: Sequence[dict], role: str, quotes: Sequence[Quote] | None
 
 # -- words that name someone, in labels built from quotes ----------------------------------------
 
-_WORD = re.compile(r"[^\W_][\w'’-]*")
+_WORD = re.compile(r"[^\W_](?:[\w'’-]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])*")
+"""A word, with any zero-width character or combining accent inside it ("J\u200bake")."""
 HIDDEN_WORD = "[…]"
 """What a hidden word in a theme label or keyword becomes."""
 
@@ -267,6 +269,7 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     for redaction in default_redactor().redact_many(list(texts)):
         for span in redaction.spans:
             words.update(w.lower() for w in _WORD.findall(span.original))
+            words.update(w.lower() for w in _WORD.findall(fold(span.original)[0]))  # "jake" too
     return frozenset(words)
 
 
@@ -274,4 +277,8 @@ def scrub_words(text: str, words: frozenset[str]) -> str:
     """``text`` with every word in ``words`` (any case) replaced by ``[…]``."""
     if not words or not text:
         return text
-    return _WORD.sub(lambda m: HIDDEN_WORD if m.group(0).lower() in words else m.group(0), text)
+
+    def hidden(word: str) -> bool:
+        return word.lower() in words or fold(word)[0].lower() in words  # "Ja\u0301ke" is "jake"
+
+    return _WORD.sub(lambda m: HIDDEN_WORD if hidden(m.group(0)) else m.group(0), text)
