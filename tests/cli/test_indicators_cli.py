@@ -63,9 +63,8 @@ def test_file_without_dashboard_is_zero_rows_not_an_error(voice_home: Path, tmp_
     assert r.exit_code == 0, r.output
     assert "minutes.txt: 0 indicator rows found" in r.stdout
     assert "no recognisable indicator dashboard" in r.stderr
-    r = run("indicators", "import", ROOT / "corpus" / "examples" / "quotes.csv")
-    assert r.exit_code == 0 and "0 indicator rows found" in r.stdout
-    assert "missing required column" in r.stderr
+    r = run("indicators", "import", ROOT / "corpus" / "examples" / "quotes.csv")  # not an indicator CSV
+    assert r.exit_code == 1 and "quotes.csv row 1: missing required column" in r.stderr
     assert db(voice_home).indicators() == []
 
 

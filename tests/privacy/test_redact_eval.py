@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from voice.errors import InputError, VoiceError
 from voice.privacy import (
     ANNOTATED,
+    HARD_DEV,
+    HARD_HOLDOUT,
     HOLDOUT,
     KINDS,
     LABELLED,
@@ -43,9 +45,15 @@ def test_bad_markup_is_an_input_error():
 
 
 def test_labelled_csv_is_built_from_the_annotated_files():
-    rebuilt = parse_annotated(ANNOTATED) + [
-        LabelledSentence(s.id + 1000, s.split, s.text, s.spans) for s in parse_annotated(HOLDOUT, "holdout")
-    ]
+    rebuilt = parse_annotated(ANNOTATED)
+    for offset, path, split in (
+        (1000, HOLDOUT, "holdout"),
+        (2000, HARD_DEV, "hard_dev"),
+        (3000, HARD_HOLDOUT, "hard_holdout"),
+    ):
+        rebuilt += [
+            LabelledSentence(s.id + offset, s.split, s.text, s.spans) for s in parse_annotated(path, split)
+        ]
     assert load_labelled(LABELLED) == rebuilt
 
 
@@ -59,7 +67,9 @@ def test_the_set_is_big_enough_and_split_60_40():
     share_test = sum(s.split == "test" for s in main) / len(main)
     assert 0.38 <= share_test <= 0.42
     kinds = Counter(k for s in main for *_, k in s.spans)
-    assert set(kinds) == set(KINDS)
+    assert set(kinds) == set(KINDS) - {"nhs", "ni"}  # NHS and NI numbers: in the hard sets
+    hard = Counter(k for s in sentences if s.split.startswith("hard_") for *_, k in s.spans)
+    assert hard["nhs"] >= 3 and hard["ni"] >= 2 and hard["name"] >= 20 and hard["phone"] >= 6
     for s in sentences:
         for a, b, _ in s.spans:
             assert s.text[a:b].strip() == s.text[a:b] and s.text[a:b]

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from voice import config
 from voice.errors import VoiceError, VoiceWarning
@@ -68,8 +68,12 @@ indicators_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(indicators_app, name="indicators")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+console = Console(soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
+"""Both consoles print data as it is: no Rich markup (``[name]`` stays, ``[/]`` cannot crash)
+and no emoji codes; styled words are :class:`rich.text.Text` (``ERROR``)."""
+ERROR = Text("Error:", style="red")
+WARNING = Text("Warning:", style="yellow")
 
 
 class Format(StrEnum):
@@ -84,8 +88,9 @@ class Format(StrEnum):
 def user_errors() -> Iterator[None]:
     """Turn problems a user can fix into one clear message and exit code 1.
 
-    Those are ``VoiceError``s, and a typed path that does not exist or may not be read
-    (``FileNotFoundError``, ``PermissionError``). Anything else is a bug and keeps its traceback.
+    Those are ``VoiceError``s, and a typed path that does not exist, may not be read or is a
+    folder (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``). Anything else is
+    a bug and keeps its traceback.
     The message is printed as it is: Rich markup in data (``[name]``, ``[/]``) is not interpreted.
     A :class:`~voice.errors.VoiceWarning` (a problem worked around) is printed as one line.
     """
@@ -106,7 +111,7 @@ def _warning_printer(previous: Callable[..., None]) -> Callable[..., None]:
         line: str | None = None,
     ) -> None:
         if issubclass(category, VoiceWarning):
-            err.print("[yellow]Warning:[/yellow]", escape(str(message)), highlight=False)
+            err.print(WARNING, str(message), highlight=False)
         else:
             previous(message, category, filename, lineno, file, line)
 
@@ -118,14 +123,23 @@ def _errors_explained() -> Iterator[None]:
     try:
         yield
     except QuoteFileError as exc:
-        err.print("[red]Error:[/red]", escape(str(exc)), highlight=False)
+        err.print(ERROR, _one_line(exc), highlight=False)
         raise typer.Exit(1) from None
-    except (VoiceError, FileNotFoundError, PermissionError) as exc:
+    except (VoiceError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
         message = exc.message if isinstance(exc, VoiceError) else str(exc.args[0] if exc.args else exc)
-        if isinstance(exc, OSError) and exc.filename is not None:
+        if isinstance(exc, IsADirectoryError):
+            message = f"{exc.filename}: is a folder, not a file"
+        elif isinstance(exc, OSError) and exc.filename is not None:
             message = f"{exc.filename}: {exc.strerror or message}"
-        err.print("[red]Error:[/red]", escape(str(message)), highlight=False)
+        err.print(ERROR, str(message), highlight=False)
         raise typer.Exit(1) from None
+
+
+def _one_line(exc: QuoteFileError) -> str:
+    """A file refused for one problem in one line; several problems listed under a summary."""
+    if exc.total == 1 and len(exc.errors) == 1:
+        return f"{exc.errors[0]} (1 problem(s), nothing was stored)"
+    return str(exc)
 
 
 def open_store() -> Store:

@@ -13,6 +13,7 @@ import typer
 from voice import config
 from voice.cli._util import (
     DEFAULT_WHO,
+    ERROR,
     Format,
     app,
     benchmark_app,
@@ -30,7 +31,7 @@ CHUNK = 500
 
 
 def _pipeline_errors(exc: RuntimeError) -> None:
-    err.print(f"[red]Error:[/red] {exc}", highlight=False)
+    err.print(ERROR, str(exc), highlight=False)
     raise typer.Exit(1) from None
 
 
@@ -89,7 +90,8 @@ def redact_file(
 @app.command("evaluate-redaction")
 def evaluate_redaction(
     split: Annotated[
-        list[str] | None, typer.Option(help="dev, test or holdout (repeat; default all three).")
+        list[str] | None,
+        typer.Option(help="dev, test, holdout, hard_dev or hard_holdout (repeat; default all)."),
     ] = None,
     json_out: Annotated[
         Path | None,

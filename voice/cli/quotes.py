@@ -43,6 +43,8 @@ def import_seed(
         for path in paths:
             if not path.exists():
                 raise FileNotFoundError(f"{path}: no such file")
+            if path.is_file() and not path.read_bytes().strip():
+                raise InputError(f"{path}: the file is empty")
             appendix = read_seed_appendix(path)
             result = store.add_quotes(appendix.quotes, appendix.tags, who="import-seed")
             screen_and_say(store, who="import-seed")

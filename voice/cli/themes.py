@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from voice import config
 from voice.cli._util import (
@@ -238,7 +239,7 @@ def _themes_store(
         for s in summaries:
             ex = s.quotes[0] if s.quotes else None
             table.add_row(
-                f"{s.label}\n[dim]{s.theme_id}{_flags(s)}[/dim]",
+                Text.assemble(s.label, "\n", (f"{s.theme_id}{_flags(s)}", "dim")),
                 s.size_text,
                 s.count_texts["good"],
                 s.count_texts["unsure"],
@@ -256,15 +257,24 @@ def _flags(s: ThemeSummary) -> str:
 
 
 def markdown_report(summaries: Sequence[ThemeSummary], overview_text: str, period: str | None) -> str:
-    """Theme summaries as Markdown: the overview, then one section per theme with its quotes."""
-    lines = [f"# Themes, {period or 'all periods'}", "", overview_text, ""]
+    """Theme summaries as Markdown: the overview, then one section per theme with its quotes.
+
+    Every piece of data is escaped (:func:`voice.report.markdown_text`): no link, image, HTML or
+    maths from a quote or a label, and each quote stays on its one line.
+    """
+    from voice.report import markdown_text
+
+    def md(text: str) -> str:
+        return markdown_text(text, keep_brackets=True)  # "[name]" stays readable
+
+    lines = [f"# Themes, {md(period or 'all periods')}", "", md(overview_text), ""]
     for s in summaries:
-        lines += [f"## {s.label} ({s.size_text} quotes)", "", s.sentence, ""]
+        lines += [f"## {md(s.label)} ({md(s.size_text)} quotes)", "", md(s.sentence), ""]
         if s.keywords:
-            lines += [f"Keywords: {', '.join(s.keywords)}", ""]
+            lines += [f"Keywords: {md(', '.join(s.keywords))}", ""]
         for q in s.quotes:
-            who = f" — {q.attribution}" if q.attribution else ""
-            lines.append(f'> "{q.text}"{who}')
+            who = f" — {md(q.attribution)}" if q.attribution else ""
+            lines.append(f'> "{md(q.text)}"{who}')
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -151,6 +151,7 @@ def parse_date(text: str | date | datetime) -> date:
 
 __all__ = [
     "LABELS",
+    "control_character_problem",
     "parse_age",
     "parse_date",
     "parse_gender",
@@ -160,3 +161,18 @@ __all__ = [
     "period_sort_key",
     "previous_period",
 ]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def control_character_problem(text: str) -> str | None:
+    """Why ``text`` is refused for a control character (None when it has none).
+
+    The same rule for a file's cells and a quote typed in the app: tab and line breaks are
+    fine, any other C0 control character is not.
+    """
+    bad = _CONTROL.search(text)
+    if bad is None:
+        return None
+    return f"contains the control character U+{ord(bad.group()):04X} (binary data or a damaged file?)"

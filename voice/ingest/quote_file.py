@@ -28,7 +28,6 @@ import codecs
 import csv
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from typing import Any
 from voice.errors import VoiceError
 from voice.ingest._xlsx_limits import SpreadsheetTooBig, bounded_rows, check_xlsx
 from voice.ingest.fields import (
+    control_character_problem,
     parse_age,
     parse_date,
     parse_gender,
@@ -55,7 +55,6 @@ MAX_ERRORS_KEPT = 1000
 BATCH_ROWS = 1000
 SAMPLE_BYTES = 8192
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 _PAGE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _SIGNATURES = (
     (b"PK\x03\x04", "an Excel .xlsx (or other zip) file renamed .csv: rename it to .xlsx, or save it as CSV"),
@@ -275,8 +274,18 @@ def _numbered_xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
             hint = "" if fh.read(2) == b"PK" else " (if it is a CSV file, rename it to .csv)"
         raise _fail(path.name, f"not a readable XLSX file ({exc}){hint}") from None
     try:
-        sheet = wb.worksheets[0]
-        for row_no, row in bounded_rows(sheet.iter_rows(values_only=True)):
+        if not wb.worksheets:
+            raise _fail(path.name, "the workbook has no sheets")
+        rows = bounded_rows(wb.worksheets[0].iter_rows(values_only=True))
+        while True:
+            try:
+                row_no, row = next(rows)
+            except StopIteration:
+                return
+            except SpreadsheetTooBig as exc:
+                raise _fail(path.name, exc.message) from None
+            except Exception as exc:  # a damaged sheet is found only when it is read
+                raise _fail(path.name, f"not a readable XLSX file ({exc})") from None
             yield row_no, [("" if v is None else v) for v in row]
     except SpreadsheetTooBig as exc:
         raise _fail(path.name, exc.message) from None
@@ -291,6 +300,9 @@ def _with_header(rows: Iterator[tuple[int, list]], name: str) -> Iterator[tuple[
             header = [str(c).strip().lower().lstrip("\ufeff") for c in cells]
             if not any(header):
                 raise _fail(name, "the header row is empty", row=1)
+            twice = next((h for i, h in enumerate(header) if h and h in header[:i]), None)
+            if twice is not None:
+                raise _fail(name, f"the column '{twice}' appears twice: keep one", row=1, column=twice)
             if "text" not in header:
                 found = ", ".join(h for h in header if h)[:300]
                 raise _fail(
@@ -336,7 +348,7 @@ def iter_rows(path: Path) -> Iterator[dict]:
 
 def _cell(row: dict, column: str) -> str:
     value = row.get(column, "")
-    return "" if value is None else str(value).strip()
+    return "" if value is None else str(value).replace("\ufeff", "").strip()  # a BOM pasted mid-file
 
 
 class QuoteStream:
@@ -502,18 +514,9 @@ def _parse_row(
             return None
 
     for column, value in row.items():
-        if isinstance(value, str):
-            bad = _CONTROL.search(value)
-            if bad:
-                errors.append(
-                    RowError(
-                        name,
-                        row_no,
-                        column,
-                        f"contains the control character U+{ord(bad.group()):04X} "
-                        "(binary data or a damaged file?)",
-                    )
-                )
+        problem = control_character_problem(value) if isinstance(value, str) else None
+        if problem:
+            errors.append(RowError(name, row_no, column, problem))
     if errors:
         return None, None, errors
     text = _cell(row, "text").translate(_PAGE_BREAKS)

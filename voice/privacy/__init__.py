@@ -36,6 +36,8 @@ from ._pipeline import load_pipeline
 from ._redact import Redactor, default_redactor, redact_text, redact_texts
 from ._redact_eval import (
     ANNOTATED,
+    HARD_DEV,
+    HARD_HOLDOUT,
     HOLDOUT,
     LABELLED,
     METRICS,
@@ -70,6 +72,8 @@ from ._users import (
 __all__ = [
     "ANNOTATED",
     "COMPLEMENT",
+    "HARD_DEV",
+    "HARD_HOLDOUT",
     "HIDDEN_WORD",
     "HOLDOUT",
     "KINDS",

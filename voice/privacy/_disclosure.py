@@ -28,6 +28,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from voice.config import SMALL_NUMBER_THRESHOLD
+from voice.privacy._normalise import fold
 from voice.privacy._speaker import safe_speaker, speaker_of
 from voice.privacy._users import OFFICER, check_role
 from voice.records import Quote
@@ -306,7 +307,8 @@ def protect_rows(rows: Sequence[dict], role: str, quotes: Sequence[Quote] | None
 
 # -- words that name someone, in labels built from quotes ----------------------------------------
 
-_WORD = re.compile(r"[^\W_][\w'’-]*")
+_WORD = re.compile(r"[^\W_](?:[\w'’-]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])*")
+"""A word, with any zero-width character or combining accent inside it ("J\u200bake")."""
 HIDDEN_WORD = "[…]"
 """What a hidden word in a theme label or keyword becomes."""
 
@@ -325,6 +327,7 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     for redaction in default_redactor().redact_many(list(texts)):
         for span in redaction.spans:
             words.update(w.lower() for w in _WORD.findall(span.original))
+            words.update(w.lower() for w in _WORD.findall(fold(span.original)[0]))  # "jake" too
     return frozenset(words)
 
 
@@ -332,4 +335,8 @@ def scrub_words(text: str, words: frozenset[str]) -> str:
     """``text`` with every word in ``words`` (any case) replaced by ``[…]``."""
     if not words or not text:
         return text
-    return _WORD.sub(lambda m: HIDDEN_WORD if m.group(0).lower() in words else m.group(0), text)
+
+    def hidden(word: str) -> bool:
+        return word.lower() in words or fold(word)[0].lower() in words  # "Ja\u0301ke" is "jake"
+
+    return _WORD.sub(lambda m: HIDDEN_WORD if hidden(m.group(0)) else m.group(0), text)

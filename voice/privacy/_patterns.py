@@ -43,7 +43,15 @@ _AGE_RES = [
 
 _NEXT_WORD_RE = re.compile(r" ([A-Za-z][a-z'’-]+)\b")
 _EMAIL_RE = re.compile(r"\b[\w.%+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:[\s-]?\)?\d){8,9}(?!\d)")
+_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)44[\s.-]?\(?0?\)?[\s.-]?|\(?0)\d(?:(?:[\s.-]|\)\s?)?\d){8,9}(?!\d)"
+)
+_NHS_RE = re.compile(r"(?<![\d+])(?P<number>[1-9]\d{2}([\s-]?)\d{3}\2\d{4})(?![\d-])")
+"""Ten digits, as one block or spaced 3-3-4; an NHS number when its modulus-11 check holds or
+"NHS" comes shortly before it (the check is optional: a mistyped number is still redacted)."""
+_NHS_CUE_RE = re.compile(r"\bnhs\b", re.IGNORECASE)
+_NI_RE = re.compile(r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.IGNORECASE)
+"""A National Insurance number: two letters, six digits, a letter A-D ("QQ 12 34 56 C")."""
 _POSTCODE_RE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 
 _MONTHS = (
@@ -178,6 +186,62 @@ _PERSON_VERB_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _MODALS = frozenset({"will", "may", "can"})
+_ROLE_CUE_RE = re.compile(
+    r"(?:\b(?:my|our|me|his|her|their|the|new|old)\s+(?:(?:foster|social|key|support|family|youth|"
+    r"new|old|little|big|baby|older|younger|step|half|twin|best)[\s-]+)*"
+    r"(?:pa|iro|sw|worker|keyworker|carer|teacher|mentor|advocate|counsellor|manager|nan|nana|nanna|"
+    r"nanny|gran|granny|grandma|grandad|grandpa|sister|sis|brother|bro|cousin|aunty|auntie|aunt|uncle|"
+    r"friend|mate|bestie|boyfriend|girlfriend)"
+    r"|\b(?:mum|mom|dad|nan|sister|brother)['’]?s\s+(?:boyfriend|girlfriend|partner|fella|husband|wife)"
+    r"|\bname\s+is|\bnames\s+are)\s*,?\s*$",
+    re.IGNORECASE,
+)
+"""A role or family word just before a word ("my pa dave", "my iro bev", "mums boyfriend lee",
+"my name is al"): the word is a name even in lower case, even two letters long, even when it
+is also an English word, unless it is a frequent word or reads as a verb ("my carer lets me")."""
+_ROLE_TITLE_RE = re.compile(
+    r"\b(?:teacher|worker|carer|tutor|head|pa|iro|keyworker|mentor)\s+(?P<title>miss|sir)\s+"
+    r"(?P<who>[a-z][a-z'’-]+)\b",
+    re.IGNORECASE,
+)
+"""A lower-case "miss" or "sir" is a title after a role: "my teacher miss jones"."""
+_NOT_A_NAME_NEXT = _words("me us him her them it you i my your his our their the a an to too")
+_CHAT_WORDS = _words(
+    "cos coz cuz tho lol omg xx xxx aswell innit ok okay yeah yes no nah oh hi uk tv mr ms mx dr st pc "
+    "gp iv im id ur yr"
+)
+"""Short words children write that are not names (never a two-letter name, never after a cue)."""
+
+
+def role_cue_name(text: str, start: int, end: int, low: str, g: Gazetteers) -> bool:
+    """Whether the word ``text[start:end]`` (lower-cased ``low``) is a name by the role cue before it."""
+    if not _ROLE_CUE_RE.search(text[max(0, start - 40) : start]):
+        return False
+    if low in g.keep_words or low in g.function_words or low in _CHAT_WORDS or len(low) < 2:
+        return False
+    if not re.fullmatch(r"[a-z]+(?:-[a-z]+)*", low):
+        return False
+    after = re.match(r"\s+([A-Za-z]+)", text[end : end + 20])
+    if after and after.group(1).lower() in _NOT_A_NAME_NEXT:
+        return False  # "my carer lets me", "my worker took them"
+    if low in g.first_names:
+        return True
+    if len(low) > 4 and re.search(r"(?:ing|ed|ly)$", low):
+        return False
+    return len(low) <= 3 or low not in g.very_common_words
+
+
+def short_capitalised_name(text: str, start: int, end: int, low: str, g: Gazetteers) -> bool:
+    """A two-letter capitalised word as a name ("i told Li", "Ty keeps taking my stuff")."""
+    if len(low) != 2 or low in g.function_words or low in _CHAT_WORDS or low in g.keep_words:
+        return False
+    if not text[start + 1 : end].islower() or text[end : end + 1] in ("", ".", "'", "’"):
+        return False  # "GP’s", "Pr." (an abbreviation, or a cut-off word at the end), not "Li"
+    if _is_sentence_start(text, start):
+        return bool(_PERSON_VERB_AFTER_RE.match(text[end : end + 30]))
+    return True
+
+
 _VERB_NEXT_RE = re.compile(
     r"^\s+(?:be|not|never|always|have|get|go|come|do|say|tell|make|take|see|need|want|help|try|just|"
     r"still|also|probably|definitely|really|soon|you|me|him|her|them|us|it|i|the|a|an|to|all|be)\b",
@@ -238,8 +302,14 @@ def pattern_finds(text: str, g: Gazetteers, names: frozenset[str]) -> list[_Find
     """What the pattern rules find in ``text``; ``names`` are the known first names."""
     finds: list[_Find] = []
     finds += [_Find(m.start(), m.end(), "email") for m in _EMAIL_RE.finditer(text)]
+    for m in _NHS_RE.finditer(text):
+        if nhs_check_digit_ok(m.group("number")) or _NHS_CUE_RE.search(
+            text[max(0, m.start() - 40) : m.start()]
+        ):
+            finds.append(_Find(m.start(), m.end(), "nhs"))
+    finds += [_Find(m.start(), m.end(), "ni") for m in _NI_RE.finditer(text)]
     for m in _PHONE_RE.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
+        digits = re.sub(r"^00", "", re.sub(r"\D", "", m.group()))  # "0044 ..." as "+44 ..."
         if 10 <= len(digits) <= 12:
             finds.append(_Find(m.start(), m.end(), "phone"))
     for m in _POSTCODE_RE.finditer(text):
@@ -253,6 +323,15 @@ def pattern_finds(text: str, g: Gazetteers, names: frozenset[str]) -> list[_Find
     finds += _titles(text, g, names)
     finds += _initials(text)
     return finds
+
+
+def nhs_check_digit_ok(number: str) -> bool:
+    """The NHS number's modulus-11 check: weights 10..2 over the first nine digits."""
+    digits = [int(c) for c in number if c.isdigit()]
+    if len(digits) != 10:
+        return False
+    check = 11 - sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    return (0 if check == 11 else check) == digits[9]
 
 
 def _addresses(text: str, g: Gazetteers) -> list[_Find]:
@@ -331,6 +410,10 @@ def _titles(text: str, g: Gazetteers, names: frozenset[str]) -> list[_Find]:
         if not known and low in g.common_words and (who.islower() or "." in m.group()):
             continue  # "Dr needs", "dr. However"
         finds.append(_Find(m.start(), m.end("who"), "staff"))
+    for m in _ROLE_TITLE_RE.finditer(text):
+        low = m.group("who").lower()
+        if low not in g.function_words and low not in g.keep_words:
+            finds.append(_Find(m.start("title"), m.end("who"), "staff"))
     return finds
 
 

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from voice import config
 
 from ._gazetteers import Gazetteers, LocalNames
+from ._normalise import fold, original_span
 from ._patterns import (
     _LIVE_IN_RE,
     _MODALS,
@@ -51,6 +52,8 @@ from ._patterns import (
     _person_after,
     _phrase_regex,
     pattern_finds,
+    role_cue_name,
+    short_capitalised_name,
 )
 from ._pipeline import _NLP_LOCK, entity_finds, load_pipeline
 from ._spans import _PRIORITY, _WORD_KINDS, MARKERS, RedactedSpan, Redaction, _Find
@@ -109,13 +112,14 @@ class Redactor:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         found: dict[str, Redaction] = {}
         if missing:
+            folded = [fold(t) for t in missing]
             docs: Iterable = [None] * len(missing)
             if self.use_ner:
                 nlp = load_pipeline()
                 with _NLP_LOCK:
-                    docs = list(nlp.pipe(missing, batch_size=batch_size))
-            for text, doc in zip(missing, docs, strict=True):
-                found[text] = self._apply(text, self._find(text, doc))
+                    docs = list(nlp.pipe([f for f, _ in folded], batch_size=batch_size))
+            for text, (plain, origin), doc in zip(missing, folded, docs, strict=True):
+                found[text] = self._apply(text, self._find_in(text, plain, origin, doc))
         with self._lock:
             for text, redaction in found.items():
                 self._cache[text] = redaction
@@ -125,7 +129,7 @@ class Redactor:
             for t in texts:
                 red = found.get(t) or self._cache.get(t)
                 if red is None:  # evicted between the two locks: redact again
-                    red = self._apply(t, self._find(t, None))
+                    red = self._apply(t, self._find_in(t, *fold(t), None))
                 out.append(red)
             return out
 
@@ -134,6 +138,18 @@ class Redactor:
         return self.redact(text).spans
 
     # -- finding ----------------------------------------------------------------------------
+
+    def _find_in(self, text: str, plain: str, origin: list[int], doc) -> list[RedactedSpan]:
+        """Find in the folded text (``voice.privacy._normalise``), spans in the original's
+        offsets: "J\u200bake" and "Ѕаrah" are found, everything else is kept as written."""
+        spans = self._find(plain, doc)
+        if plain == text:
+            return spans
+        out = []
+        for s in spans:
+            a, b = original_span(origin, text, s.start, s.end)
+            out.append(RedactedSpan(a, b, s.kind, text[a:b]))
+        return out
 
     def _find(self, text: str, doc) -> list[RedactedSpan]:
         if not text.strip():
@@ -221,9 +237,14 @@ class Redactor:
                 return found
             if capital and _person_after(text, end) and (low not in _MODALS or text[end : end + 1] == ","):
                 return found
-            if self._relation_cue(text, start) and not _VERB_NEXT_RE.match(text[end : end + 20]):
+            cue = self._relation_cue(text, start) or role_cue_name(text, start, end, low, g)
+            if cue and not _VERB_NEXT_RE.match(text[end : end + 20]):
                 return found  # "my sister ruby", not "my son will be"
             return None
+        if role_cue_name(text, start, end, low, g):
+            return found  # "my pa dave", "my name is al" (#16)
+        if capital and short_capitalised_name(text, start, end, low, g):
+            return found  # "i told Li", "Ty keeps taking my stuff"
         if len(parts) > 1 and parts[0] in self._names and all(parts):
             return found if parts[0] not in g.ambiguous_names or capital else None
         stem = low[:-1]

@@ -32,9 +32,13 @@ from voice.privacy._spans import KINDS
 
 ANNOTATED = config.REDACTION_DIR / "annotated.txt"
 HOLDOUT = config.REDACTION_DIR / "holdout.txt"
+HARD_DEV = config.REDACTION_DIR / "hard_dev.txt"
+"""Harder text the rules for #16 were tuned on (split ``hard_dev``)."""
+HARD_HOLDOUT = config.REDACTION_DIR / "holdout_hard.txt"
+"""Harder text written before those rules and never tuned on (split ``hard_holdout``)."""
 LABELLED = config.REDACTION_DIR / "labelled.csv"
 METRICS = config.REDACTION_DIR / "metrics.json"
-SPLITS = ("dev", "test", "holdout")
+SPLITS = ("dev", "test", "holdout", "hard_dev", "hard_holdout")
 TEST_POSITIONS = (1, 3)
 """Of every five sentences (in file order, per group) positions 1 and 3 go to test: 60/40."""
 
@@ -91,12 +95,24 @@ def parse_annotated(path: Path = ANNOTATED, split: str | None = None) -> list[La
     return sentences
 
 
-def build_labelled_csv(annotated: Path = ANNOTATED, holdout: Path = HOLDOUT, out: Path = LABELLED) -> Path:
-    """Write ``labelled.csv`` from ``annotated.txt`` (dev, test) and ``holdout.txt`` (holdout)."""
+def build_labelled_csv(
+    annotated: Path = ANNOTATED,
+    holdout: Path = HOLDOUT,
+    out: Path = LABELLED,
+    hard_dev: Path = HARD_DEV,
+    hard_holdout: Path = HARD_HOLDOUT,
+) -> Path:
+    """Write ``labelled.csv`` from ``annotated.txt`` (dev, test), ``holdout.txt`` (holdout),
+    ``hard_dev.txt`` (hard_dev) and ``holdout_hard.txt`` (hard_holdout); ids 1000+, 2000+, 3000+."""
     sentences = parse_annotated(annotated)
-    if holdout.exists():
-        extra = parse_annotated(holdout, split="holdout")
-        sentences += [LabelledSentence(s.id + 1000, s.split, s.text, s.spans) for s in extra]
+    for offset, path, split in (
+        (1000, holdout, "holdout"),
+        (2000, hard_dev, "hard_dev"),
+        (3000, hard_holdout, "hard_holdout"),
+    ):
+        if path.exists():
+            extra = parse_annotated(path, split=split)
+            sentences += [LabelledSentence(s.id + offset, s.split, s.text, s.spans) for s in extra]
     with out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["id", "split", "text", "spans"])

@@ -19,6 +19,8 @@ MARKERS: dict[str, str] = {
     "email": "[email]",
     "dob": "[date of birth]",
     "age": "[age]",
+    "nhs": "[NHS number]",
+    "ni": "[NI number]",
 }
 """Each kind of identifier and the marker that replaces it."""
 
@@ -27,6 +29,8 @@ KINDS: tuple[str, ...] = tuple(MARKERS)
 _WORD_KINDS = frozenset({"name", "staff", "place", "school"})
 
 _PRIORITY = {
+    "nhs": 11,
+    "ni": 10,
     "email": 9,
     "phone": 8,
     "dob": 7,

@@ -27,6 +27,7 @@ from ._export import (
     audit_export,
     export_appendix,
 )
+from ._markdown import markdown_text
 from ._tables import (
     QUOTE_COLUMNS,
     REDACTED_COLUMNS,
@@ -56,6 +57,7 @@ __all__ = [
     "export_appendix",
     "is_development",
     "is_heading",
+    "markdown_text",
     "published_ids",
     "quote_rows",
     "safe_cell",

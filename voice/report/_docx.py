@@ -9,6 +9,7 @@ document properties say the title, the author (who made it) and when.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from voice import config
@@ -22,6 +23,13 @@ from voice.report._appendix import (
     made_text,
 )
 
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text a Word document can hold: characters XML forbids (stored by older paths) dropped."""
+    return _NOT_XML.sub("", text)
+
 
 def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
     """The appendix as a Word document: headings, each quote in italics with its attribution."""
@@ -29,21 +37,21 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
 
     doc = Document()
     _house_style(doc, appendix)
-    doc.add_heading(appendix.title, level=0)
+    doc.add_heading(_xml(appendix.title), level=0)
     if with_counts and appendix.sections:
         doc.add_paragraph(_line(appendix, appendix.counts, appendix.n_proposed))
     if not appendix.sections:
         doc.add_paragraph("No quotes were chosen for this appendix.")
     for section in appendix.sections:
-        doc.add_heading(section.heading, level=1)
+        doc.add_heading(_xml(section.heading), level=1)
         if section.subtitle:
-            doc.add_paragraph().add_run(section.subtitle).bold = True
+            doc.add_paragraph().add_run(_xml(section.subtitle)).bold = True
         if with_counts and len(appendix.sections) > 1:
             doc.add_paragraph(_line(appendix, section.counts, section.n_proposed))
         for group in section.groups:
             level = 2
             if group.heading is not None:
-                doc.add_heading(group.heading, level=2)
+                doc.add_heading(_xml(group.heading), level=2)
                 level = 3
             for label in appendix.classes:
                 entries = group.entries.get(label, [])
@@ -52,22 +60,22 @@ def render_docx(appendix: Appendix, with_counts: bool = True) -> bytes:
                 doc.add_heading(LABEL_HEADINGS[label], level=level)
                 for entry in entries:
                     paragraph = doc.add_paragraph()
-                    paragraph.add_run(f"\u201c{' '.join(entry.text.split())}\u201d").italic = True
+                    paragraph.add_run(f"\u201c{_xml(' '.join(entry.text.split()))}\u201d").italic = True
                     for extra in (entry.attribution, _mark(entry)):
                         if extra:
-                            paragraph.add_run(f" {extra}")
+                            paragraph.add_run(f" {_xml(extra)}")
     if appendix.developments:
         doc.add_heading(YOU_SAID_WE_DID, level=1)
         for heading, pairs in developments_by_heading(appendix.developments):
-            doc.add_heading(heading, level=2)
+            doc.add_heading(_xml(heading), level=2)
             for d in pairs:
                 if d.said:
                     said = doc.add_paragraph()
                     said.add_run("You said: ").bold = True
-                    said.add_run(d.said).italic = True
+                    said.add_run(_xml(d.said)).italic = True
                 did = doc.add_paragraph()
                 did.add_run("We did: ").bold = True
-                did.add_run(d.did)
+                did.add_run(_xml(d.did))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -94,10 +102,10 @@ def _house_style(doc: Any, appendix: Appendix) -> None:
         header = section.header.paragraphs[0]
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if appendix.marking:
-            header.add_run(appendix.marking).bold = True
+            header.add_run(_xml(appendix.marking)).bold = True
             header = section.header.add_paragraph()
             header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        header.add_run(appendix.title)
+        header.add_run(_xml(appendix.title))
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
         footer.add_run("Page ")
@@ -108,9 +116,9 @@ def _house_style(doc: Any, appendix: Appendix) -> None:
         if appendix.marking:
             marking = section.footer.add_paragraph()
             marking.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            marking.add_run(appendix.marking).bold = True
+            marking.add_run(_xml(appendix.marking)).bold = True
     props = doc.core_properties
-    props.title = appendix.title
+    props.title = _xml(appendix.title)
     props.author = props.last_modified_by = appendix.author
     props.created = props.modified = appendix.made.replace(microsecond=0, tzinfo=None)
     props.revision = 1

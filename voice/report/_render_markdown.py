@@ -14,16 +14,14 @@ from voice.report._appendix import (
     made_text,
     quoted,
 )
+from voice.report._markdown import markdown_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>$|~])")
 
 
 def _md(text: str) -> str:
-    """Escape the characters Markdown would treat as formatting, HTML, maths or a link.
-
-    Square brackets stay readable ("[name]" markers); a link is broken at its "](".
-    """
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
+    """Data in the appendix's Markdown: no link, image, HTML or maths; "[name]" stays readable."""
+    return markdown_text(text, keep_brackets=True)
 
 
 def render_markdown(appendix: Appendix, with_counts: bool = True) -> str:

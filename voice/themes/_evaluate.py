@@ -49,19 +49,28 @@ def read_categorised(path: str | Path) -> CategorisedSet:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a CSV file")
     ids, texts, cats = [], [], []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = {"text", "categories"} - set(reader.fieldnames or [])
-        if missing:
-            raise InputError(f"{path.name}: no {' or '.join(sorted(missing))} column")
-        for n, row in enumerate(reader, start=2):
-            first = (row.get("categories") or "").split(";")[0].strip()
-            if not first:
-                continue
-            ids.append((row.get("id") or "").strip() or f"row-{n}")
-            texts.append(row.get("text") or "")
-            cats.append(first)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"text", "categories"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(f"{path.name}: no {' or '.join(sorted(missing))} column")
+            for n, row in enumerate(reader, start=2):
+                first = (row.get("categories") or "").split(";")[0].strip()
+                if not first:
+                    continue
+                ids.append((row.get("id") or "").strip() or f"row-{n}")
+                texts.append(row.get("text") or "")
+                cats.append(first)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path.name}: not a UTF-8 CSV file (byte {exc.start}); save it as CSV UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"{path.name}: cannot read it as CSV ({exc})") from None
     if not texts:
         raise InputError(f"{path.name}: no rows with a category")
     return CategorisedSet(ids, texts, cats)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from voice.ingest.fields import parse_period
+from voice.errors import StoreError
+from voice.ingest.fields import control_character_problem, parse_period
 from voice.ingest.quote_file import QuoteFileError, read_quote_file
 from voice.records import Quote
 from voice.store import Store
@@ -51,6 +52,11 @@ def add_quote_form(store: Store) -> None:
     errors = []
     if not text.strip():
         errors.append("The quote is empty.")
+    typed = {"What they said": text, "Other source": other_source, "Period": period}
+    for field_name, value in typed.items():  # the rule file import applies to every cell
+        problem = control_character_problem(value)
+        if problem:
+            errors.append(f"{field_name}: {problem}.")
     period_value = None
     if not period.strip():
         errors.append("Period: say which quarter the quote is from, e.g. 2017/18 Q1.")
@@ -64,7 +70,7 @@ def add_quote_form(store: Store) -> None:
         errors.append("Source: choose where the quote came from, or type another source.")
     if errors:
         for e in errors:
-            st.error(e)
+            st.error(md_escape(e))
         return
     quote = Quote(
         text=text.strip(),
@@ -74,7 +80,11 @@ def add_quote_form(store: Store) -> None:
         age=int(age) if age is not None else None,
         imported_from="typed in the app",
     )
-    result = store.add_quotes([quote], who=user_name())
+    try:
+        result = store.add_quotes([quote], who=user_name())
+    except StoreError as exc:
+        st.error(f"Nothing was added: {md_escape(exc)}")
+        return
     _screen(store, [quote])
     if result.quotes_added:
         for key in (
@@ -107,7 +117,7 @@ def upload_quotes(store: Store) -> None:
         try:
             parsed = read_quote_file(path, tagged_by=user_name())
         except QuoteFileError as exc:
-            st.error(f"{uploaded.name}: nothing was imported. Fix these rows and upload again:")
+            st.error(f"{md_escape(uploaded.name)}: nothing was imported. Fix these rows and upload again:")
             st.dataframe(
                 pd.DataFrame([{"row": e.row, "column": e.column, "problem": e.problem} for e in exc.errors]),
                 hide_index=True,
@@ -126,7 +136,11 @@ def upload_quotes(store: Store) -> None:
         hide_index=True,
     )
     if st.button(f"Import {len(parsed.quotes)} quotes", type="primary", key="confirm_upload"):
-        result = store.add_quotes(parsed.quotes, parsed.tags, who=user_name())
+        try:
+            result = store.add_quotes(parsed.quotes, parsed.tags, who=user_name())
+        except StoreError as exc:
+            st.error(f"Nothing was imported: {md_escape(exc)}")
+            return
         _screen(store, parsed.quotes)
         st.success(
             f"Added {result.quotes_added} quotes and {result.tags_added} tags "

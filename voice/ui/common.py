@@ -7,7 +7,6 @@ Pages stay short: they read from here and call the voice library.
 from __future__ import annotations
 
 import html
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -30,9 +29,6 @@ LABEL_NAMES = {"good": "good", "unsure": "unsure", "not_so_good": "not so good"}
 LABEL_COLOURS = {"good": "#1b6e20", "unsure": "#6b6b6b", "not_so_good": "#b00020"}
 
 from voice.privacy import PUBLIC_ROLE  # noqa: E402  exports: as a report writer sees them
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$])")
-
 
 # -- resources created once -----------------------------------------------------------------
 
@@ -249,9 +245,15 @@ def public_attributions(quotes: Sequence[Quote]) -> dict[str, str]:
 # -- display helpers ------------------------------------------------------------------------
 
 
-def md_escape(text: str) -> str:
-    """Text shown inside Markdown as typed: no markup, no HTML, no links."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+def md_escape(text: object) -> str:
+    """Data shown inside Markdown as typed, on one line: no markup, HTML, links, images or maths.
+
+    Every ``st.markdown``, ``st.caption``, ``st.write``, heading, metric label, message and
+    toast that shows data passes it through here (``voice.report.markdown_text``).
+    """
+    from voice.report import markdown_text
+
+    return markdown_text(text)
 
 
 def rag_badge(rag: str | None) -> str:
@@ -278,7 +280,7 @@ def quote_card(text: str, attribution: str, caption: str = "") -> None:
     line = f"“{md_escape(text)}” — *{md_escape(attribution)}*" if attribution else f"“{md_escape(text)}”"
     st.markdown(line)
     if caption:
-        st.caption(caption)
+        st.caption(md_escape(caption))
 
 
 def empty_state(message: str, hint: str = "") -> None:

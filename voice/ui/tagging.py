@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from voice.classify import QueueItem, VoiceModel, tagging_queue
+from voice.errors import StoreError
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
 from voice.ui.common import md_escape, model_saved, models_root, user_name
@@ -53,15 +54,23 @@ def _learn(store: Store, model: VoiceModel) -> None:
         try:
             learn_corrections(store, model, models_root())  # the demo learns into its own folder
         except ModelError as exc:
-            st.warning(f"Tag saved, but the model was not updated: {exc}")
+            st.warning(f"Tag saved, but the model was not updated: {md_escape(exc)}")
             return
     model_saved()
 
 
-def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag:
-    """Store a person's tag (append-only), remember it for undo, and let the model learn."""
+def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag | None:
+    """Store a person's tag (append-only), remember it for undo, and let the model learn.
+
+    A database that refuses the write (locked, read-only ...) is one ``st.error`` line and None:
+    nothing is stored, the quote stays in the queue and the undo stack is unchanged.
+    """
     note = "accepted the proposal" if accepted else "corrected the proposal"
-    tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
+    try:
+        tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
+    except StoreError as exc:
+        st.error(f"The tag was not saved: {md_escape(exc)} Try again in a moment.")
+        return None
     st.session_state.setdefault("undo_stack", []).append(
         {"quote_id": quote.id, "label": label, "tag_id": tag.id, "text": quote.text}
     )
@@ -71,25 +80,32 @@ def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted
     return tag
 
 
-def undo_last(store: Store, model: VoiceModel) -> None:
+def undo_last(store: Store, model: VoiceModel) -> bool:
     """Undo this officer's last tag in this session: an "undo" row is appended, so the history
     keeps both. Only that tag is withdrawn: if someone has tagged the quote since, nothing is
-    undone and the officer is told which quote."""
+    undone and the officer is told which quote. True when the page should run again; False (with
+    one ``st.error`` line) when there is nothing to undo or the database refuses."""
     stack = st.session_state.get("undo_stack", [])
     if not stack:
-        return
-    last = stack.pop()
+        return False
+    last = stack[-1]
     quote = f"“{md_escape(_short(last.get('text', '')))}”"
-    undone = store.undo_tag(last["quote_id"], who=user_name(), tag_id=last.get("tag_id"))
+    try:
+        undone = store.undo_tag(last["quote_id"], who=user_name(), tag_id=last.get("tag_id"))
+    except StoreError as exc:
+        st.error(f"The last tag was not undone: {md_escape(exc)} Try again in a moment.")
+        return False
+    stack.pop()
     if undone is None:
         st.session_state[UNDO_NOTE] = (  # shown by the page after its rerun
             f"Not undone: someone else has tagged {quote} since your tag; their tag stands "
             "(see the quote's history)."
         )
-        return
+        return True  # the page runs again and shows the note
     _learn(store, model)
     queue_changed()
     st.toast(f"Undone: your tag ({last['label'].replace('_', ' ')}) on {quote}", icon=":material/undo:")
+    return True
 
 
 def _short(text: str, limit: int = 80) -> str:

@@ -11,6 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from voice.ingest.fields import parse_period
 from voice.records import Indicator
 
 from ._keys import indicator_key
@@ -29,11 +30,19 @@ CSV_COLUMNS: tuple[str, ...] = tuple(
 )
 """The canonical indicator CSV columns, in ``Indicator`` field order."""
 CSV_FLOAT_COLUMNS = frozenset({"value", "count", "denominator", "previous_value", "sn_average"})
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is written with a leading ``'`` (no spreadsheet
+formula runs when the export is opened) and read back without it."""
+
+
+def _unformula(text: str) -> str:
+    """A cell as written before export: the ``'`` that neutralised a formula taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_PREFIXES) else text
 
 
 def _csv_cell(name: str, text: str, where: str, result: IndicatorReadResult) -> object:
     """Convert one canonical CSV cell to its field type, warning with row and column."""
-    text = (text or "").strip()
+    text = _unformula((text or "").strip())
     if name in CSV_FLOAT_COLUMNS:
         parsed = parse_value(text)
         if not parsed.ok or parsed.count is not None or parsed.bracket_percent is not None:
@@ -77,6 +86,12 @@ def _csv_row(row: dict[str, str], line_no: int, result: IndicatorReadResult) -> 
     values: dict[str, Any] = {
         n: _csv_cell(n, row.get(n) or "", where, result) for n in CSV_COLUMNS if n in row
     }
+    try:
+        values["period"] = parse_period(str(values["period"]))
+    except ValueError as exc:
+        result.raw_lines.append((line_no, ",".join(v if isinstance(v, str) else "" for v in row.values())))
+        result.warnings.append(f"{where}, column 'period': {exc}")
+        return
     values["key"] = values.get("key") or indicator_key(str(values["indicator"]))
     result.rows.append(Indicator(**values, line_no=line_no))
 
@@ -115,11 +130,16 @@ def _csv_text(value: object) -> str:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
 def write_indicator_csv(rows: list[Indicator], path: str | Path) -> None:
-    """Write rows in the canonical indicator CSV format (UTF-8, header row first)."""
+    """Write rows in the canonical indicator CSV format (UTF-8, header row first).
+
+    Text that a spreadsheet would run as a formula is written with a leading ``'``; reading the
+    file back takes it off.
+    """
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)

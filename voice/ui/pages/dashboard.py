@@ -52,7 +52,7 @@ with st.spinner("Building the dashboard…"):
 if not any(not r.is_voice for r in full.rows):
     nearest = nearest_with_indicators(store, period)
     common.empty_state(
-        f"No indicators for {period}: its performance dashboard has not been loaded yet."
+        f"No indicators for {common.md_escape(period)}: its performance dashboard has not been loaded yet."
         + (f" The nearest quarter with indicators is {nearest}." if nearest else ""),
         "What children and families said this quarter is below.",
     )
@@ -61,7 +61,8 @@ if not any(not r.is_voice for r in full.rows):
         st.rerun()
 elif not board.rows:
     common.empty_state(
-        f"No indicators for {period} with that rating.", "Clear the RAG filter to see them all."
+        f"No indicators for {common.md_escape(period)} with that rating.",
+        "Clear the RAG filter to see them all.",
     )
 
 
@@ -79,7 +80,7 @@ def _rag(rag: str | None) -> str:
 shown_area = None
 for (area, section), rows in board.grouped().items():
     if area != shown_area:  # each outcome area once, its sections under it
-        st.subheader(area)
+        st.subheader(common.md_escape(area))
         shown_area = area
     if section:
         st.markdown(f"**{common.md_escape(section)}**")

@@ -223,7 +223,7 @@ if st.button("Prepare download", key="report_prepare", icon=":material/descripti
     try:
         audit_export(store, who, None, f"{suffix} ('{title}')", len(picked))  # committed first
     except StoreError as exc:
-        st.error(f"Nothing was exported: the audit log could not record it ({exc}).")
+        st.error(f"Nothing was exported: the audit log could not record it ({common.md_escape(exc)}).")
     else:
         prepared = (choice, data)
         st.session_state["report_prepared"] = prepared

@@ -22,15 +22,18 @@ with tab_queue:
     c1, c2 = st.columns(2)
     c1.metric("Tagged by people", done)
     c2.metric("Left to tag", len(queue))
-    st.caption(f"Model: {model.version} (learns from every tag)")
+    st.caption(f"Model: {common.md_escape(model.version)} (learns from every tag)")
 
     if note := st.session_state.pop(UNDO_NOTE, None):
         st.warning(note, icon=":material/info:")
     last = st.session_state.get("undo_stack", [])
-    if last and st.button(
-        f"Undo last tag ({LABEL_HEADINGS[last[-1]['label']]})", icon=":material/undo:", shortcut="z"
+    if (
+        last
+        and st.button(
+            f"Undo last tag ({LABEL_HEADINGS[last[-1]['label']]})", icon=":material/undo:", shortcut="z"
+        )
+        and undo_last(store, model)
     ):
-        undo_last(store, model)
         st.rerun()
 
     if not queue:
@@ -57,16 +60,14 @@ with tab_queue:
         )
         if st.button(
             f"Accept: {LABEL_HEADINGS[item.label]}", type="primary", shortcut="Enter", icon=":material/check:"
-        ):
-            save_tag(store, model, q, item.label, accepted=True)
+        ) and save_tag(store, model, q, item.label, accepted=True):
             st.rerun()
         st.write("or correct it:")
         cols = st.columns(len(LABELS) + 1)
         for col, label in zip(cols, ("good", "unsure", "not_so_good"), strict=False):
             if col.button(
                 LABEL_HEADINGS[label], key=f"tag_{label}", shortcut=TAG_KEYS[label], width="stretch"
-            ):
-                save_tag(store, model, q, label, accepted=label == item.label)
+            ) and save_tag(store, model, q, label, accepted=label == item.label):
                 st.rerun()
         if cols[-1].button("Skip", key="skip", shortcut="s", width="stretch"):
             st.session_state.setdefault("skipped", set()).add(q.id)

@@ -25,7 +25,7 @@ prev_result = period_themes(store, previous) if previous in periods else None
 summaries, text = theme_summaries(store, result, period, prev_result)
 
 if not summaries:
-    common.empty_state(f"No themes for {period}: too few answered quotes.")
+    common.empty_state(f"No themes for {common.md_escape(period)}: too few answered quotes.")
     st.stop()
 
 st.markdown(f"**In a minute.** {common.md_escape(text)}")
@@ -68,7 +68,8 @@ with tab_list:
     for s in summaries:
         badge = " (pinned)" if s.pinned else ""
         change = f" · {s.change_text}" if s.change_text else ""
-        with st.expander(f"{common.md_escape(s.label)}{badge} — {s.size_text} quotes, {s.mostly}{change}"):
+        summary_line = f"{s.size_text} quotes, {s.mostly}{change}"
+        with st.expander(f"{common.md_escape(s.label)}{badge} — {common.md_escape(summary_line)}"):
             st.write(common.md_escape(s.sentence))
             st.caption("Keywords: " + common.md_escape(", ".join(s.keywords)))
             for q in s.quotes:

@@ -34,7 +34,7 @@ def edit_panel(
         label = st.text_input("New label", key="rename_label")
         if st.form_submit_button("Rename") and label.strip():
             theme_store.rename_theme(store, theme_id, label, who)
-            _done(f"Renamed to {label}")
+            _done(f"Renamed to {md_escape(label)}")
     with merge, st.form("merge_themes"):
         chosen = pick_many("Themes to merge", names, key="merge_ids")
         label = st.text_input("Label of the merged theme")
@@ -43,7 +43,7 @@ def edit_panel(
                 st.error("Pick at least two themes and give the merged theme a label.")
             else:
                 theme_store.merge_themes(store, chosen, label, who)
-                _done(f"Merged {len(chosen)} themes into {label}")
+                _done(f"Merged {len(chosen)} themes into {md_escape(label)}")
     quotes = {q.id: q for q in store.quotes(period=period)}
     shown = dict(zip(quotes, display_texts(list(quotes.values())), strict=True))
     with split:
@@ -58,14 +58,14 @@ def edit_panel(
                     st.error("Pick quotes and give the new theme a label.")
                 else:
                     theme_store.split_theme(store, theme_id, picked, label, who)
-                    _done(f"Split {len(picked)} quotes into {label}")
+                    _done(f"Split {len(picked)} quotes into {md_escape(label)}")
     with move, st.form("move_quote"):
         answered = [qid for qid in result.assignment if qid in quotes]
         quote_id = st.selectbox("Quote", answered, format_func=lambda q: shown[q][:100])
         target = pick_one("Move to", names, key="move_target")
         if st.form_submit_button("Move"):
             theme_store.move_quote(store, quote_id, target, who)
-            _done(f"Moved to {names[target]}")
+            _done(f"Moved to {md_escape(names[target])}")
     with pin, st.form("pin_theme"):
         starters = [label for label, _ in config.STARTER_THEMES]
         st.caption("Starter themes: " + md_escape(", ".join(starters)))
@@ -73,4 +73,4 @@ def edit_panel(
         phrases = st.text_area("Example phrases, one per line (what a child might say)")
         if st.form_submit_button("Pin") and label.strip():
             theme_store.pin_theme(store, label, [p for p in phrases.splitlines() if p.strip()], who)
-            _done(f"Pinned {label}")
+            _done(f"Pinned {md_escape(label)}")

@@ -42,7 +42,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     if v is None or not v.n_tagged:
         why = " No RAG: only people's tags are rated." if v is not None and v.n_proposed else ""
         hint = "Tag quotes on the Tag page to fill this row." if common.can("tag") else ""
-        common.empty_state(f"No quotes tagged by people for {board.period}.{why}", hint)
+        common.empty_state(f"No quotes tagged by people for {common.md_escape(board.period)}.{why}", hint)
         return
 
     def texts(x: VoiceIndicator) -> dict[str, str]:
@@ -51,7 +51,8 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
 
     if not shown(v.n_tagged):
         common.empty_state(
-            f"Fewer than {common.small_number_threshold()} quotes tagged by people for {board.period}."
+            f"Fewer than {common.small_number_threshold()} quotes tagged by people for "
+            f"{common.md_escape(board.period)}."
         )
         return
     now = texts(v)
@@ -170,14 +171,14 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
     left, right = st.columns([1, 2])
     with left:
         st.markdown(f"**{common.md_escape(row.indicator)}**")
-        st.metric("Value", row.value or "–")
+        st.metric("Value", common.md_escape(row.value) if row.value else "–")
         direction = f" · {common.md_escape(row.direction)}" if row.direction else ""
         st.markdown(f"RAG {common.rag_badge(row.rag)}{direction}", unsafe_allow_html=True)
-        st.caption("Linked quotes: " + ", ".join(row.linked_sources))
+        st.caption("Linked quotes: " + common.md_escape(", ".join(row.linked_sources)))
     with right:
         in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
         if not in_sources:
-            common.empty_state(f"No quotes from these sources in {board.period}.")
+            common.empty_state(f"No quotes from these sources in {common.md_escape(board.period)}.")
             return
         result = period_themes(store, board.period)
         summaries, _ = theme_summaries(store, result, board.period)
