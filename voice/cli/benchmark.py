@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from voice.cli._util import benchmark_app, console, user_errors
+from voice.files import write_private_text
 
 
 def _peak_rss_mb() -> float:
@@ -74,4 +75,4 @@ def benchmark_import(
         f"(+{figures['import_peak_mb']} MB during the import)"
     )
     if output:
-        output.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+        write_private_text(output, json.dumps(figures, indent=2))

@@ -31,6 +31,7 @@ from voice.cli._util import (
     warn_file_concerns,
 )
 from voice.errors import InputError
+from voice.files import write_private_text
 from voice.ingest.quote_file import QuoteFileError, RowError, iter_rows
 
 
@@ -238,7 +239,7 @@ def evaluate(
             result = {"data": str(data), "model": model.version, **metrics(ts.labels, labels, proba)}
             _print_metrics({model.version: result})
             if output:
-                output.write_text(json.dumps(result, indent=2))
+                write_private_text(output, json.dumps(result, indent=2))
             return
         from voice.embed import default_embedder
 
@@ -299,7 +300,7 @@ def evaluate(
             f"macro-F1 {seed_result['macro_f1']} on {seed_result['n']} quotes"
         )
         target = output or config.MODELS_DIR / config.DEFAULT_MODEL_NAME / "metrics.json"
-        target.write_text(json.dumps(report, indent=2))
+        write_private_text(target, json.dumps(report, indent=2))
         console.print(f"wrote {target}")
 
 
@@ -367,7 +368,7 @@ def benchmark_classify(
             )
             console.print(results[-1])
         if output:
-            output.write_text(json.dumps(results, indent=2))
+            write_private_text(output, json.dumps(results, indent=2))
         print_rows(results, list(results[0].keys()), Format.table, title="classify benchmark")
 
 

@@ -26,6 +26,7 @@ from voice.cli._util import (
     users_app,
 )
 from voice.errors import InputError, MissingPipeline
+from voice.files import write_private_text
 
 CHUNK = 500
 
@@ -167,7 +168,7 @@ def evaluate_redaction(
             "splits": results,
         }
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        write_private_text(target, json.dumps(payload, indent=2) + "\n")
         console.print(f"wrote {target}")
 
 
@@ -216,7 +217,7 @@ def benchmark_redact(
         }
         console.print(json.dumps(result, indent=2))
         if output:
-            output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+            write_private_text(output, json.dumps(result, indent=2) + "\n")
 
 
 # -- users ------------------------------------------------------------------------------------

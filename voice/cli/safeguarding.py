@@ -14,6 +14,7 @@ from rich.table import Table
 
 from voice import config
 from voice.cli._util import app, console, user_errors
+from voice.files import write_private_text
 
 DEFAULT_DATA = config.CORPUS_DIR / "safeguarding" / "labelled.csv"
 
@@ -95,4 +96,4 @@ def evaluate_concerns_cmd(
         else:
             _print_table(doc, split.value, data)
         if output is not None:
-            output.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+            write_private_text(output, json.dumps(doc, indent=2) + "\n")

@@ -31,6 +31,7 @@ from voice.cli._util import (
     user_errors,
 )
 from voice.errors import InputError
+from voice.files import write_private_text
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
 
@@ -479,7 +480,7 @@ def evaluate_themes_cmd(
         print_rows(rows, list(rows[0].keys()), Format.table, title=f"theme quality on {data.name}")
         target = json_out or config.MODELS_DIR / "themes" / "metrics.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(report, indent=2))
+        write_private_text(target, json.dumps(report, indent=2))
         console.print(f"wrote {target}")
 
 
@@ -575,5 +576,5 @@ def benchmark_themes(
         run("large, cached", big)
         run("large, warm", big)
         if output:
-            output.write_text(json.dumps(results, indent=2))
+            write_private_text(output, json.dumps(results, indent=2))
         print_rows(results, list(results[0].keys()), Format.table, title="themes benchmark")

@@ -16,6 +16,7 @@ other folds, so the AMI it reports is never measured on comments the guide learn
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ import numpy as np
 from voice import config
 from voice.embed import Embedder
 from voice.errors import GuideError, InputError
+from voice.files import private_dir, write_private_bytes, write_private_text
 
 GUIDE_FILES = ("guide.npz", "guide.json")
 
@@ -89,12 +91,12 @@ class CategoryGuide:
 
     def save(self, directory: str | Path) -> Path:
         """Write ``guide.npz`` (arrays) and ``guide.json`` (categories and provenance)."""
-        out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        np.savez(out / "guide.npz", coef=self.coef, intercept=self.intercept)
-        (out / "guide.json").write_text(
-            json.dumps({"categories": list(self.categories), **self.meta}, indent=2) + "\n", encoding="utf-8"
-        )
+        out = private_dir(directory)
+        arrays = io.BytesIO()
+        np.savez(arrays, coef=self.coef, intercept=self.intercept)
+        write_private_bytes(out / "guide.npz", arrays.getvalue())
+        meta = {"categories": list(self.categories), **self.meta}
+        write_private_text(out / "guide.json", json.dumps(meta, indent=2) + "\n")
         return out
 
     @classmethod
