@@ -18,7 +18,6 @@ from ._evaluate import (
     evaluate_detector,
     load_labelled,
     metrics_json,
-    train_head,
 )
 from ._flags import (
     ScreenResult,
@@ -31,6 +30,7 @@ from ._flags import (
     screen_store,
     screening_version,
 )
+from ._train import train_head
 
 __all__ = [
     "CONCERN_KINDS",

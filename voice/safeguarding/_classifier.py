@@ -81,14 +81,14 @@ def fit_logistic(
 
     Classes are weighted to balance, so a small set of disclosures is not outvoted.
     """
-    x = np.asarray(x, dtype=np.float64)
-    t = np.asarray(y, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float32)
+    t = np.asarray(y, dtype=np.float32)
     n, d = x.shape
     pos = max(t.sum(), 1.0)
     neg = max(n - t.sum(), 1.0)
-    sample_w = np.where(t == 1, n / (2 * pos), n / (2 * neg))
-    w = np.zeros(d)
-    b = 0.0
+    sample_w = np.where(t == 1, n / (2 * pos), n / (2 * neg)).astype(np.float32)
+    w = np.zeros(d, dtype=np.float32)
+    b = np.float32(0.0)
     lr = 0.5
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(x @ w + b)))

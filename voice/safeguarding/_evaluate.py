@@ -2,8 +2,7 @@
 
 ``evaluate`` scores each part alone (rules, similarity, classifier) and combined, overall, per
 kind and per origin (real quotes / written pattern tests), and lists every miss with its source.
-``train_head`` fits the classifier head and picks the similarity thresholds on the ``tune``
-split only (plus the curated examples); the ``holdout`` split is never read by it.
+Training the head is in ``_train`` (``train_head``); it never reads the ``holdout`` split.
 """
 
 from __future__ import annotations
@@ -13,16 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from voice import config
 from voice.embed import Embedder
 from voice.errors import InputError
 
-from ._classifier import Head, fit_logistic
+from ._classifier import Head
 from ._detect import CONCERN_KINDS, PARTS, combine, cues_by_part
-from ._negation import sentences
-from ._similar import ExampleIndex, training_examples
 
 LABELLED_PATH = config.CORPUS_DIR / "safeguarding" / "labelled.csv"
 SPLITS = ("tune", "holdout", "all")
@@ -139,67 +134,6 @@ def evaluate_detector(
         "misses": misses,
         "false_flags": false_flags,
     }
-
-
-def _similarity_features(rows: Sequence[LabelledQuote], index: ExampleIndex, embedder: Embedder):
-    per_row = []
-    for r in rows:
-        sents = sentences(r.text) or [r.text.strip()]
-        per_row.append([(n.similarity, n.margin) for n in index.nearest(embedder.embed(sents))])
-    return per_row
-
-
-def _pick_similarity(per_row, gold: Sequence[bool]) -> tuple[float, float]:
-    """The (min_similarity, margin) with the best F1 on the tune rows, recall >= 0.6 preferred."""
-    best: tuple[float, float, float] = (-1.0, 0.5, 0.0)
-    for t in np.arange(0.30, 0.66, 0.025):
-        for m in np.arange(-0.05, 0.16, 0.025):
-            pred = [any(s >= t and g >= m for s, g in sents) for sents in per_row]
-            sc = _scores(gold, pred)
-            key = float(sc["f1"]) + (0.1 if float(sc["recall"]) >= 0.6 else 0.0)
-            if key > best[0]:
-                best = (key, float(t), float(m))
-    return round(best[1], 3), round(best[2], 3)
-
-
-def train_head(rows: Sequence[LabelledQuote], embedder: Embedder, folds: int = 5) -> Head:
-    """Fit the head on tune rows + curated examples; thresholds from cross-validation on tune rows."""
-    tune = [r for r in rows if r.split == "tune"]
-    ex_texts, ex_labels = training_examples()
-    x_rows = embedder.embed([r.text for r in tune])
-    y_rows = np.array([int(r.concern) for r in tune])
-    x_ex = embedder.embed(list(ex_texts))
-    y_ex = np.array(ex_labels)
-    oof = np.zeros(len(tune))
-    order = np.arange(len(tune))
-    for k in range(folds):
-        test = order[k::folds]
-        train = np.setdiff1d(order, test)
-        w, b = fit_logistic(np.vstack([x_rows[train], x_ex]), np.concatenate([y_rows[train], y_ex]))
-        oof[test] = 1 / (1 + np.exp(-(x_rows[test] @ w + b)))
-    gold = [bool(v) for v in y_rows]
-    best = (0.0, 0.5)
-    for t in np.arange(0.2, 0.9, 0.02):
-        sc = _scores(gold, [bool(p >= t) for p in oof])
-        if float(sc["f1"]) > best[0]:
-            best = (float(sc["f1"]), float(t))
-    w, b = fit_logistic(np.vstack([x_rows, x_ex]), np.concatenate([y_rows, y_ex]))
-    index = ExampleIndex(embedder)
-    min_sim, margin = _pick_similarity(_similarity_features(tune, index, embedder), gold)
-    return Head(
-        weights=w,
-        bias=b,
-        threshold=round(best[1], 3),
-        min_similarity=min_sim,
-        margin=margin,
-        embedding_version=embedder.version,
-        trained_on={
-            "tune_rows": len(tune),
-            "curated_examples": len(ex_texts),
-            "cross_validated_f1": round(best[0], 3),
-            "data": "corpus/safeguarding/labelled.csv (split=tune only) + voice/safeguarding/_examples.py",
-        },
-    )
 
 
 def metrics_json(result: dict, split: str, data: Path) -> dict:

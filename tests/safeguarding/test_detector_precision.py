@@ -1,0 +1,52 @@
+"""The detector on ordinary feedback, with the real MiniLM embedder: at most 2% flagged."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+
+import pytest
+
+from voice import config
+from voice.embed import default_embedder
+from voice.safeguarding import detect_concerns
+from voice.safeguarding._classifier import load_head
+from voice.safeguarding._detect import DETECTOR_VERSION, combine, cues_by_part
+
+DEMO = config.CORPUS_DIR / "demo" / "demo_quotes.csv"
+MAX_FALSE_RATE = 0.02
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _own_voice_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Embeddings are cached in a VOICE_HOME of this module's own, not the user's."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VOICE_HOME", str(tmp_path_factory.mktemp("voice-home")))
+        mp.delenv("VOICE_DB_URL", raising=False)
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo() -> list[str]:
+    with open(DEMO, newline="", encoding="utf-8-sig") as fh:
+        return [r["text"] for r in csv.DictReader(fh)]
+
+
+def test_at_most_2_percent_of_the_demo_quotes_are_flagged(demo: list[str]) -> None:
+    found = detect_concerns(demo, embedder=default_embedder())
+    flagged = [t for t, f in zip(demo, found, strict=True) if f is not None]
+    assert len(demo) >= 300
+    assert len(flagged) / len(demo) <= MAX_FALSE_RATE, flagged
+
+
+def test_the_check_can_fail_with_looser_thresholds(demo: list[str]) -> None:
+    loose = dataclasses.replace(load_head(), threshold=0.3, min_similarity=0.3, margin=-0.05)
+    found = cues_by_part(demo, default_embedder(), loose)
+    assert sum(bool(combine(f)) for f in found) / len(demo) > MAX_FALSE_RATE
+
+
+def test_the_detector_names_its_version_and_the_head_says_what_it_learned_from() -> None:
+    assert DETECTOR_VERSION == "detect-2"
+    head = load_head()
+    assert head.trained_on["ordinary_negatives"] > 1000
+    assert "demo" not in head.trained_on["data"] and "holdout" not in head.trained_on["data"]
