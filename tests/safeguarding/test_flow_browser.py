@@ -41,6 +41,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     home = tmp_path_factory.mktemp("concern-home")
     store = Store(f"sqlite:///{home / 'demo.db'}")
     ensure_demo(store)
+    from voice.embed import default_embedder
+    from voice.safeguarding import review_flag, screen_store
+    from voice.store import flagged_quotes
+
+    screen_store(store, embedder=default_embedder())  # the demo set's own flags were read already
+    for item in flagged_quotes(store):
+        review_flag(store, item.quote.id, "not a concern", "earlier officer")
     store.add_quotes([DISCLOSURE])  # as a path that stored it before screening existed
     store.close()
     port = _free_port()

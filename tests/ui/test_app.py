@@ -51,6 +51,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         store = Store(config.demo_db_url())
         ensure_demo(store)
         propose_labels(store, load_model())
+        from voice.embed import default_embedder
+        from voice.safeguarding import screen_store
+
+        screen_store(store, who="app", embedder=default_embedder())  # as the app's first start does
         store.engine.dispose()
     finally:
         config.use_cache_dir(None)
