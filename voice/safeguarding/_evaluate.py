@@ -20,7 +20,9 @@ from ._classifier import Head
 from ._detect import CONCERN_KINDS, PARTS, combine, cues_by_part
 
 LABELLED_PATH = config.CORPUS_DIR / "safeguarding" / "labelled.csv"
-SPLITS = ("tune", "holdout", "all")
+SPLITS = ("tune", "holdout", "fresh", "all")
+ROW_SPLITS = ("tune", "holdout", "fresh")
+"""A row's split: ``tune`` (tuned on), ``holdout`` (kept apart), ``fresh`` (a blind set, fresh.csv)."""
 _COLUMNS = ("id", "text", "label", "kind", "origin", "source", "split")
 
 
@@ -40,7 +42,7 @@ class LabelledQuote:
 def load_labelled(path: Path = LABELLED_PATH, split: str = "all") -> list[LabelledQuote]:
     """The rows of a labelled CSV in ``split``; ``InputError`` naming the file and row when malformed."""
     if split not in SPLITS:
-        raise InputError(f"unknown split {split!r}: use tune, holdout or all")
+        raise InputError(f"unknown split {split!r}: use tune, holdout, fresh or all")
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
@@ -52,8 +54,10 @@ def load_labelled(path: Path = LABELLED_PATH, split: str = "all") -> list[Labell
                 raise InputError(f"{path}, row {n}: label must be 'concern' or 'none', not {r['label']!r}")
             if r["label"] == "concern" and r["kind"] not in CONCERN_KINDS:
                 raise InputError(f"{path}, row {n}: unknown kind {r['kind']!r}")
-            if r["split"] not in ("tune", "holdout"):
-                raise InputError(f"{path}, row {n}: split must be 'tune' or 'holdout', not {r['split']!r}")
+            if r["split"] not in ROW_SPLITS:
+                raise InputError(
+                    f"{path}, row {n}: split must be 'tune', 'holdout' or 'fresh', not {r['split']!r}"
+                )
             if split in ("all", r["split"]):
                 rows.append(
                     LabelledQuote(
