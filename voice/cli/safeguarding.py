@@ -71,7 +71,9 @@ def evaluate_concerns_cmd(
     data: Annotated[
         Path, typer.Option("--data", help="Labelled CSV (id,text,label,kind,origin,source,split).")
     ] = DEFAULT_DATA,
-    split: Annotated[Split, typer.Option("--split", help="tune, holdout, fresh (the blind set, fresh.csv) or all.")] = Split.holdout,
+    split: Annotated[
+        Split, typer.Option("--split", help="tune, holdout, fresh (the blind set, fresh.csv) or all.")
+    ] = Split.holdout,
     fmt: Annotated[EvalFormat, typer.Option("--format", help="table or json.")] = EvalFormat.table,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Also write the metrics as JSON to this file.")
