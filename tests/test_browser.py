@@ -307,3 +307,41 @@ def test_scrutiny_dashboard_rag_trend_and_you_said_we_did(
     page.get_by_role("heading", name=PAGES[""]).first.scroll_into_view_if_needed()
     page.screenshot(path=str(_shots_dir(tmp_path) / f"dashboard-scrutiny-{width}.png"), full_page=True)
     page.close()
+
+
+def test_search_retag_and_see_the_history(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    from voice.records import HUMAN
+    from voice.store import Store
+
+    store = Store(f"sqlite:///{server.home / 'demo.db'}")
+    current = store.current_tags()
+    quotes = store.quotes()
+    target = next(q for q in quotes if q.id in current and len(q.text.split()) >= 8)
+    words = " ".join(target.text.split()[:6])
+    assert sum(words.lower() in q.text.lower() for q in quotes) == 1  # the search finds it alone
+    new_label = "good" if current[target.id].label != "good" else "not_so_good"
+    page = _open(browser, f"{server}/tag")
+    page.get_by_role("heading", name="Tag quotes").first.wait_for(timeout=120_000)
+    _settle(page)
+    page.get_by_role("tab", name="Find and re-tag").click()
+    box = page.get_by_label("Search quotes")
+    box.fill(words)
+    box.press("Enter")
+    _settle(page)
+    page.locator(f".st-key-retag_{new_label} button").click()
+    for _ in range(120):
+        page.wait_for_timeout(500)
+        history = store.tag_history(target.id)
+        if history[-1].note == "re-tagged from the search":
+            break
+    assert (history[-1].label, history[-1].origin, history[-1].who) == (
+        new_label,
+        HUMAN,
+        "demo user (officer)",
+    )
+    _settle(page)
+    page.get_by_role("tab", name="Find and re-tag").click()
+    table = page.locator(".st-key-retag_history")
+    table.wait_for(timeout=120_000)
+    assert len(history) >= 2  # the earlier tag and the new one are both kept
+    page.close()

@@ -241,7 +241,7 @@ def test_undo_reverts_the_last_tag_and_keeps_history(demo_home: Path) -> None:
     at = open_app("tag")
     qid = _next_quote_id(at, demo_home)
     at.button(key="tag_good").click().run()
-    undo = next(b for b in at.button if b.label.startswith("Undo last tag"))
+    undo = next(b for b in at.button if b.label.startswith("Undo: "))
     undo.click().run()
     assert not at.exception
     store = db(demo_home)

@@ -44,7 +44,7 @@ def tagging_page() -> AppTest:
 
 
 def _undo(at: AppTest) -> AppTest:
-    button = next(b for b in at.button if b.label.startswith("Undo last tag"))
+    button = next(b for b in at.button if b.label.startswith("Undo: "))
     button.click().run()
     assert not at.exception, at.exception
     return at

@@ -21,6 +21,7 @@ from ._evaluate import (
     tfidf_baseline,
     voice_candidate,
 )
+from ._explain import Explanation, TaggedQuote, meaningful, stop_words
 from ._finetune import ENCODER_FILES, FineTunedEncoder, fine_tune
 from ._model import (
     ModelError,
@@ -44,10 +45,12 @@ from ._queue import QueueItem, tagging_queue
 __all__ = [
     "CLASSES",
     "ENCODER_FILES",
+    "Explanation",
     "FeedbackClassifier",
     "FineTunedEncoder",
     "ModelError",
     "QueueItem",
+    "TaggedQuote",
     "TrainingSet",
     "VoiceModel",
     "active_model_dir",
@@ -65,6 +68,7 @@ __all__ = [
     "load_model",
     "local_model_dir",
     "majority_baseline",
+    "meaningful",
     "metrics",
     "propose_labels",
     "question_kind",
@@ -72,6 +76,7 @@ __all__ = [
     "save_model",
     "shipped_model_dir",
     "split_sentences",
+    "stop_words",
     "tagging_queue",
     "tfidf_baseline",
     "train_model",

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -42,6 +41,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from voice import config
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
+from voice.classify._explain import Explanation, TaggedQuote, explain
 from voice.embed import unit_rows
 from voice.errors import InputError
 from voice.records import LABELS, ProgressCallback
@@ -99,17 +99,6 @@ def _question_onehot(questions: Sequence[str | None]) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class Explanation:
-    """Why a quote got its label: the words and the sentence that pushed it most."""
-
-    label: str
-    probability: float
-    top_words: list[tuple[str, float]]
-    sentences: list[tuple[str, str, float]]
-    reason: str
-
-
 class _EncoderFit(NamedTuple):
     """What fine-tuning learned, and the hold-out the decision weights are tuned on (if any)."""
 
@@ -139,7 +128,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         vectorizer_: the TF-IDF vectorizer (fitted when ``"tfidf"`` is a feature).
         lr_: the logistic regression over the design matrix (TF-IDF | embedding | question | cues).
         temperature_: the regression's calibration temperature (1 when not calibrated).
-        decision_weights_: per-class multipliers applied by ``decide`` (ones when not calibrated).
+        decision_weights_: per-class multipliers applied by ``weigh`` (ones when not calibrated).
         encoder_: the fine-tuned MiniLM (:class:`voice.classify.FineTunedEncoder`), or None.
         encoder_temperature_: the encoder's calibration temperature.
         blend_: the encoder's share of the blended probabilities (0 without an encoder).
@@ -344,8 +333,14 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         *,
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
+        weighted: bool = True,
     ) -> np.ndarray:
-        """Calibrated probabilities, columns in ``classes_`` order (corrections remembered)."""
+        """The probabilities shown, columns in ``classes_`` order (corrections remembered).
+
+        They are the calibrated probabilities with the decision weights applied (:meth:`weigh`),
+        so the most probable class is the label proposed. ``weighted=False`` gives the
+        calibrated probabilities before the weights (for measuring calibration).
+        """
         check_is_fitted(self)
         texts = [str(t) for t in X]
         if len(self.memory_labels_):
@@ -354,12 +349,23 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         if self.encoder_ is not None and self.blend_ > 0:
             enc = self.encoder_.logits(texts, questions)
             proba = (1 - self.blend_) * proba + self.blend_ * softmax(enc / self.encoder_temperature_, axis=1)
-        return self._recall(proba, embeddings)
+        return self._recall(self.weigh(proba) if weighted else proba, embeddings)
+
+    def weigh(self, proba: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities with the decision weights applied, renormalised to sum to 1.
+
+        The one place the decision rule turns into numbers: what ``predict_proba`` returns and
+        ``decide``, ``predict``, the tagging queue, the app and the CLI show, so that a
+        proposal is always its own most probable class.
+        """
+        check_is_fitted(self)
+        scores = np.asarray(proba, dtype=float) * self.decision_weights_
+        return scores / scores.sum(axis=1, keepdims=True)
 
     def decide(self, proba: np.ndarray) -> np.ndarray:
-        """Labels from calibrated probabilities, applying the tuned decision weights."""
+        """Labels from the shown probabilities (``predict_proba``): the most probable class."""
         check_is_fitted(self)
-        return self.classes_[np.argmax(proba * self.decision_weights_, axis=1)]
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def predict(
         self,
@@ -445,50 +451,13 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         question: str | None = None,
         embed: Callable[[list[str]], np.ndarray] | None = None,
         top: int = 5,
+        *,
+        tagged: Sequence[TaggedQuote] = (),
+        me: str | None = None,
+        show: Callable[[str], str] | None = None,
     ) -> Explanation:
-        """The words and sentences that pushed this quote's label most.
-
-        Word weights are the TF-IDF contributions to the chosen class against the mean of the
-        other classes. Each sentence is also classified alone: a quote whose sentences pull
-        to ``good`` and to ``not_so_good`` at once is the mixed case the seed files as
-        "Don't know".
-        """
+        """Why this quote gets its proposal: the driving sentence, the nearest quotes people
+        tagged (``tagged``, shown through ``show``; "you" for ``me``) and meaningful words
+        (:func:`voice.classify._explain.explain`)."""
         check_is_fitted(self)
-        if embed is None:
-            from voice.embed import default_embedder
-
-            embed = default_embedder().embed
-        sentences = split_sentences(text) or [text]
-        texts = [text, *sentences] if len(sentences) > 1 else [text]
-        emb = embed(texts) if "embedding" in self.features else None
-        proba = self.predict_proba(texts, embeddings=emb, questions=[question] * len(texts))
-        labels = self.decide(proba)
-        label, k = labels[0], int(np.searchsorted(self.classes_, labels[0]))
-        top_words: list[tuple[str, float]] = []
-        if "tfidf" in self.features:
-            x = self.vectorizer_.transform([text]).tocoo()
-            n_vocab = len(self.vectorizer_.vocabulary_)
-            coef = self.lr_.coef_[:, :n_vocab]
-            others = [j for j in range(len(self.classes_)) if j != k]
-            contrast = coef[k] - coef[others].mean(axis=0)
-            vocab = self.vectorizer_.get_feature_names_out()
-            scored = sorted(
-                ((vocab[j], float(v * contrast[j])) for j, v in zip(x.col, x.data, strict=True)),
-                key=lambda t: -t[1],
-            )
-            top_words = [(w, round(s, 3)) for w, s in scored[:top] if s > 0]
-        sent_rows = []
-        if len(sentences) > 1:
-            for s, lab, p in zip(sentences, labels[1:], proba[1:], strict=True):
-                sent_rows.append((s, str(lab), round(float(p.max()), 3)))
-        sentence_labels = {lab for _, lab, _ in sent_rows}
-        if {"good", "not_so_good"} <= sentence_labels:
-            reason = "mixed: some sentences praise, others complain"
-        elif sent_rows:
-            best = max(sent_rows, key=lambda r: r[2] if r[1] == label else 0)
-            reason = f"most {label} sentence: \u201c{best[0]}\u201d"
-        elif top_words:
-            reason = "words: " + ", ".join(w for w, _ in top_words[:3])
-        else:
-            reason = "overall meaning of the quote (no single word stands out)"
-        return Explanation(str(label), round(float(proba[0][k]), 3), top_words, sent_rows, reason)
+        return explain(self, text, question, embed, top, tagged=tagged, me=me, show=show)

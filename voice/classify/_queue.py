@@ -1,7 +1,8 @@
 """Active learning: which untagged quotes a person should tag first.
 
-The order is by margin: the gap between the model's two most likely classes (after the
-decision weights). The smaller the gap, the more a person's tag teaches the model.
+The order is by margin: the gap between the model's two most likely classes in the shown
+probabilities (the decision weights already applied, ``FeedbackClassifier.weigh``). The
+smaller the gap, the more a person's tag teaches the model.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def tagging_queue(
         return []
     labels, proba = model.classify([q.text for q in quotes], [q.question for q in quotes])
     classes = list(model.classifier.classes_)
-    gaps = margins(proba, model.classifier.decision_weights_)
+    gaps = margins(proba)  # shown probabilities: the decision weights are in them
     items = []
     for i in np.argsort(gaps, kind="stable"):
         items.append(

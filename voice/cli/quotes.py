@@ -73,6 +73,14 @@ def import_file(
         str | None, typer.Option(help="Period (e.g. '2017/18 Q1') for rows without one.")
     ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Who the file's labels are attributed to.")] = None,
+    question: Annotated[
+        str | None,
+        typer.Option(
+            "--question",
+            help="The question the children answered (e.g. 'What could be better?'), for rows without "
+            "one: the classifier reads it as context.",
+        ),
+    ] = None,
 ) -> None:
     """Import quotes from a CSV or XLSX file (all rows or none).
 
@@ -82,11 +90,18 @@ def import_file(
     with user_errors():
         if by is not None and not by.strip():
             raise InputError("--by: give the name of the person the labels are attributed to")
+        if question is not None and not question.strip():
+            raise InputError("--question: give the question the children answered, or leave the option out")
         store = open_store()
         with progress_bar("importing") as bar:
             task = bar.add_task(f"importing {path.name} (rows)", total=None)
             parsed = stream_quote_file(
-                path, source, period, by, progress=lambda n: bar.update(task, completed=n)
+                path,
+                source,
+                period,
+                by,
+                progress=lambda n: bar.update(task, completed=n),
+                default_question=question,
             )
             result = store.add_quote_batches(parsed, who=by or DEFAULT_WHO)  # streamed, all rows or none
         screen_and_say(store, who=by or DEFAULT_WHO)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import itertools
 from collections.abc import Callable, Iterator
@@ -367,10 +368,13 @@ class QuoteStream:
         tagged_by: str | None = None,
         progress: Callable[[int], None] | None = None,
         batch_size: int = BATCH_ROWS,
+        *,
+        default_question: str | None = None,
     ) -> None:
         self.path = Path(path)
         self.default_source = default_source
         self.default_period = default_period
+        self.default_question = (default_question or "").strip() or None
         self.who = tagged_by or f"file:{self.path.name}"
         self.progress = progress
         self.batch_size = batch_size
@@ -418,6 +422,8 @@ class QuoteStream:
                 problem(e)
             if quote is None:
                 continue
+            if quote.question is None and self.default_question:
+                quote = dataclasses.replace(quote, question=self.default_question)
             if quote.id in seen:
                 first_row, first_label = seen[quote.id]
                 if label and first_label and label != first_label:
@@ -460,6 +466,8 @@ def stream_quote_file(
     tagged_by: str | None = None,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_ROWS,
+    *,
+    default_question: str | None = None,
 ) -> QuoteStream:
     """A quote file as a stream of validated batches (see :class:`QuoteStream`).
 
@@ -469,7 +477,15 @@ def stream_quote_file(
         result = store.add_quote_batches(stream, who="alice")  # all rows or none
         print(stream.rows_read, stream.duplicates, stream.warnings)
     """
-    return QuoteStream(path, default_source, default_period, tagged_by, progress, batch_size)
+    return QuoteStream(
+        path,
+        default_source,
+        default_period,
+        tagged_by,
+        progress,
+        batch_size,
+        default_question=default_question,
+    )
 
 
 def read_quote_file(
@@ -478,6 +494,8 @@ def read_quote_file(
     default_period: str | None = None,
     tagged_by: str | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    default_question: str | None = None,
 ) -> QuoteFile:
     """Read and validate a whole quote file. Raises :class:`QuoteFileError` if any row is bad.
 
@@ -487,8 +505,11 @@ def read_quote_file(
         default_period: period for rows without one.
         tagged_by: who the file's labels are attributed to (default ``file:<name>``).
         progress: called with the number of rows read so far, every 1,000 rows.
+        default_question: the question asked, for rows without one.
     """
-    stream = QuoteStream(path, default_source, default_period, tagged_by, progress)
+    stream = QuoteStream(
+        path, default_source, default_period, tagged_by, progress, default_question=default_question
+    )
     result = QuoteFile(path=Path(path))
     for quotes, tags in stream:
         result.quotes.extend(quotes)

@@ -109,13 +109,18 @@ def upload_quotes(store: Store) -> None:
         "CSV or XLSX with a `text` column; optional speaker, gender, age, source, period, question, label."
     )
     uploaded = st.file_uploader("Quote file", type=["csv", "xlsx"], key="quote_upload")
+    question = st.text_input(
+        "Question asked (optional)",
+        key="upload_question",
+        help="For rows without a question column: the model reads the question as context.",
+    )
     if uploaded is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(uploaded.name).name
         path.write_bytes(uploaded.getvalue())
         try:
-            parsed = read_quote_file(path, tagged_by=user_name())
+            parsed = read_quote_file(path, tagged_by=user_name(), default_question=question)
         except QuoteFileError as exc:
             st.error(f"{md_escape(uploaded.name)}: nothing was imported. Fix these rows and upload again:")
             st.dataframe(

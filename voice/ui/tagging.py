@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from voice.classify import QueueItem, VoiceModel, tagging_queue
+from voice.classify import QueueItem, TaggedQuote, VoiceModel, tagging_queue
 from voice.errors import StoreError
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import md_escape, model_saved, models_root, user_name
+from voice.ui.common import LABEL_NAMES, md_escape, model_saved, models_root, user_name
 
 UNDO_NOTE = "undo_note"
 """Session key of a message about an undo that was not made, shown on the next run."""
+
+FOCUS = "tag_focus"
+"""Session key of the quote to show as the current card (the one just undone)."""
 
 TAG_KEYS = {"good": "1", "unsure": "2", "not_so_good": "3"}
 """Keyboard shortcuts for the three labels (Enter accepts the proposal)."""
@@ -44,7 +47,32 @@ def queue_for(store: Store, model: VoiceModel, period: str | None) -> tuple[list
     skipped = st.session_state.get("skipped", set())
     queue = cached[1]
     ordered = [i for i in queue if i.quote.id not in skipped] + [i for i in queue if i.quote.id in skipped]
+    focus = st.session_state.get(FOCUS)
+    ordered = [i for i in ordered if i.quote.id == focus] + [i for i in ordered if i.quote.id != focus]
     return ordered, cached[2]
+
+
+def tagged_quotes(store: Store) -> list[TaggedQuote]:
+    """Quotes whose current tag is a person's, as the tagging page shows them (to officers, as
+    given): what a proposal's reasons cite as "like: … — you tagged this …". Cached per queue."""
+    key = _epoch()
+    cached = st.session_state.get("tagged_cache")
+    if cached is None or cached[0] != key:
+        current = store.current_tags()
+        found = [
+            TaggedQuote(q.text, current[q.id].label, current[q.id].who, q.id)
+            for q in store.quotes()
+            if q.id in current and current[q.id].origin == HUMAN
+        ]
+        cached = (key, found)
+        st.session_state["tagged_cache"] = cached
+    return cached[1]
+
+
+def undo_label(entry: dict) -> str:
+    """The undo button's text, naming the quote and the tag it will withdraw."""
+    label = LABEL_NAMES[entry["label"]]
+    return f"Undo: ‘{_short(entry.get('text', ''), 50)}’ tagged {label} by you"
 
 
 def _learn(store: Store, model: VoiceModel) -> None:
@@ -59,18 +87,21 @@ def _learn(store: Store, model: VoiceModel) -> None:
     model_saved()
 
 
-def save_tag(store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool) -> Tag | None:
+def save_tag(
+    store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool, note: str | None = None
+) -> Tag | None:
     """Store a person's tag (append-only), remember it for undo, and let the model learn.
 
     A database that refuses the write (locked, read-only ...) is one ``st.error`` line and None:
     nothing is stored, the quote stays in the queue and the undo stack is unchanged.
     """
-    note = "accepted the proposal" if accepted else "corrected the proposal"
+    note = note or ("accepted the proposal" if accepted else "corrected the proposal")
     try:
         tag = store.add_tag(Tag(quote_id=quote.id, label=label, who=user_name(), origin=HUMAN, note=note))
     except StoreError as exc:
         st.error(f"The tag was not saved: {md_escape(exc)} Try again in a moment.")
         return None
+    st.session_state.pop(FOCUS, None)
     st.session_state.setdefault("undo_stack", []).append(
         {"quote_id": quote.id, "label": label, "tag_id": tag.id, "text": quote.text}
     )
@@ -102,6 +133,7 @@ def undo_last(store: Store, model: VoiceModel) -> bool:
             "(see the quote's history)."
         )
         return True  # the page runs again and shows the note
+    st.session_state[FOCUS] = last["quote_id"]  # back on screen as the current card
     _learn(store, model)
     queue_changed()
     st.toast(f"Undone: your tag ({last['label'].replace('_', ' ')}) on {quote}", icon=":material/undo:")

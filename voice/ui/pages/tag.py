@@ -6,13 +6,14 @@ from voice.records import LABEL_HEADINGS, LABELS
 from voice.ui import common
 from voice.ui.add_quotes import add_quote_form, upload_quotes
 from voice.ui.concerns import concern_first
-from voice.ui.tagging import TAG_KEYS, UNDO_NOTE, queue_for, save_tag, undo_last
+from voice.ui.retag import find_and_retag
+from voice.ui.tagging import TAG_KEYS, UNDO_NOTE, queue_for, save_tag, tagged_quotes, undo_label, undo_last
 
 st.title("Tag quotes")
 store = common.get_store()
 model = common.get_model()
 
-tab_queue, tab_add = st.tabs(["Tagging queue", "Add quotes"])
+tab_queue, tab_find, tab_add = st.tabs(["Tagging queue", "Find and re-tag", "Add quotes"])
 
 with tab_queue:
     concern_first(store)  # a quote that may disclose harm comes before everything else
@@ -29,9 +30,7 @@ with tab_queue:
     last = st.session_state.get("undo_stack", [])
     if (
         last
-        and st.button(
-            f"Undo last tag ({LABEL_HEADINGS[last[-1]['label']]})", icon=":material/undo:", shortcut="z"
-        )
+        and st.button(undo_label(last[-1]), icon=":material/undo:", shortcut="z")
         and undo_last(store, model)
     ):
         st.rerun()
@@ -49,7 +48,9 @@ with tab_queue:
             common.quote_card(q.text, common.speaker(q), " · ".join(x for x in (q.source, q.period) if x))
             if q.question:
                 st.caption(f"Asked: {common.md_escape(q.question)}")
-        explanation = model.classifier.explain(q.text, q.question)
+        explanation = model.classifier.explain(  # the officer sees quotes as given on this page
+            q.text, q.question, tagged=tagged_quotes(store), me=common.user_name()
+        )
         st.markdown(
             f"**Proposal: {LABEL_HEADINGS[item.label]}** ({item.confidence:.0%} sure) — "
             f"{common.md_escape(explanation.reason)}"
@@ -79,6 +80,9 @@ with tab_queue:
                     f"- {common.md_escape(nxt.quote.text[:140])} → "
                     f"*{LABEL_HEADINGS[nxt.label]}* ({nxt.confidence:.0%})"
                 )
+
+with tab_find:
+    find_and_retag(store, model)
 
 with tab_add:
     add_quote_form(store)
