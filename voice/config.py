@@ -195,6 +195,12 @@ XLSX_MAX_PARTS = 1_000
 SQLITE_BUSY_TIMEOUT_S = 5.0
 
 # -- safeguarding flags (docs/SAFEGUARDING.md) ---------------------------------------------
+SCREEN_FULLY_MAX_QUOTES = 2_000
+SCREEN_FULLY_MAX_CHARS = 2_000_000
+"""A batch of new quotes larger than this is read by the concern detector's rules at once and by
+its embedding parts when ``voice concerns`` (or the app) next runs: on 2 cores the embedding parts
+read about 1,000 quotes a minute (docs/SAFEGUARDING.md)."""
+
 CONCERN_OUTCOMES: tuple[str, ...] = (
     "referred to the front door / MASH",
     "already known to the service",

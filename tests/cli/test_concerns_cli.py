@@ -199,3 +199,19 @@ def test_classifying_a_file_names_the_rows_that_may_disclose_harm(voice_home: Pa
     assert r.exit_code == 0, r.output
     assert "in.csv, row 3 may disclose harm (physical abuse, exploitation or grooming)" in r.output
     assert "row 2" not in r.output
+
+
+def test_a_very_large_import_is_read_by_the_rules_at_once_and_fully_by_voice_concerns(
+    voice_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice import config
+
+    monkeypatch.setattr(config, "SCREEN_FULLY_MAX_QUOTES", 2)
+    f = tmp_path / "big.csv"
+    rows = ["They listen to me", "I like my foster carer", "I want to kill myself"]
+    f.write_text("text,period\n" + "".join(f"{t},2017/18 Q1\n" for t in rows), encoding="utf-8")
+    r = run("import", f)
+    assert r.exit_code == 0 and "read by the detector's rules only" in r.stderr
+    assert "1 quote may disclose harm" in r.stderr  # the rules caught it at once
+    r = run("concerns", "--format", "csv")
+    assert r.exit_code == 0 and "read by the detector's rules only" not in r.stderr

@@ -200,19 +200,31 @@ def propose_store_labels(store: Store, model: VoiceModel) -> None:
     console.print(f"tagged {added} quotes as model proposals ({model.version})")
 
 
-def screen_and_say(store: Store, who: str = DEFAULT_WHO, thorough: bool = True) -> None:
+def screen_and_say(
+    store: Store, who: str = DEFAULT_WHO, thorough: bool = True, whatever_the_size: bool = False
+) -> None:
     """Screen the stored quotes the detector has not read yet; say how many may disclose harm.
 
     Every part of the detector runs (``thorough``: the rules and the embedding parts, which load
-    the sentence model): recall comes first. ``thorough=False`` runs the rules alone.
+    the sentence model): recall comes first. A very large batch is read by the rules alone unless
+    ``whatever_the_size`` (``voice concerns`` finishes it); ``thorough=False`` runs the rules alone.
     """
-    from voice.safeguarding import screen_store
+    from voice.safeguarding import screen_store, screening_version, too_big_to_read_fully
+    from voice.store import unscreened_quotes
 
     embedder = None
     if thorough:
         from voice.embed import default_embedder
 
         embedder = default_embedder()
+        todo = unscreened_quotes(store, screening_version(embedder))
+        if not whatever_the_size and too_big_to_read_fully(todo):  # the rules now, the rest later
+            embedder = None
+            err.print(
+                f"safeguarding: {len(todo):,} quotes were read by the detector's rules only (the "
+                "embedding parts would take minutes): run `voice concerns` to read them with every part",
+                highlight=False,
+            )
     result = screen_store(store, who=who, embedder=embedder)
     if result.flagged:
         n = len(result.flagged)

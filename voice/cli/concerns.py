@@ -69,7 +69,7 @@ def concerns(
     with user_errors():
         store = open_store()
         try:
-            screen_and_say(store)
+            screen_and_say(store, whatever_the_size=True)
         except StoreError as exc:  # a locked database: still show what is flagged already
             err.print(f"warning: new quotes were not screened: {exc.message}", highlight=False)
         rows = [_row(item) for item in flagged_quotes(store)]

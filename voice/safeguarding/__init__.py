@@ -29,6 +29,7 @@ from ._flags import (
     screen_quotes,
     screen_store,
     screening_version,
+    too_big_to_read_fully,
 )
 from ._train import train_head
 
@@ -52,5 +53,6 @@ __all__ = [
     "screen_quotes",
     "screen_store",
     "screening_version",
+    "too_big_to_read_fully",
     "train_head",
 ]

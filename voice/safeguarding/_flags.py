@@ -52,6 +52,14 @@ class ScreenResult:
     flagged: tuple[str, ...]
 
 
+def too_big_to_read_fully(quotes: Sequence[Quote]) -> bool:
+    """True when running the embedding parts on ``quotes`` now would take minutes
+    (``config.SCREEN_FULLY_MAX_QUOTES`` / ``SCREEN_FULLY_MAX_CHARS``): the rules read them at
+    once, and ``voice concerns`` (or the app) reads them with every part afterwards."""
+    chars = sum(len(q.text) for q in quotes)
+    return len(quotes) > config.SCREEN_FULLY_MAX_QUOTES or chars > config.SCREEN_FULLY_MAX_CHARS
+
+
 def screening_version(embedder: Embedder | None = None) -> str:
     """The version a screening records: the detector's, marked when its embedding parts ran.
 

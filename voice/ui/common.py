@@ -93,10 +93,14 @@ def _screened_once(store: Store) -> Store:
     if store.url not in _SCREENED:
         from voice.embed import default_embedder
         from voice.errors import VoiceError
-        from voice.safeguarding import screen_store
+        from voice.safeguarding import screen_store, screening_version, too_big_to_read_fully
+        from voice.store import unscreened_quotes
 
-        try:  # every part of the detector: recall first
-            screen_store(store, who="app", embedder=default_embedder())
+        try:  # every part of the detector (recall first); a big backlog: the rules now, the Tag page the rest
+            embedder = default_embedder()
+            if too_big_to_read_fully(unscreened_quotes(store, screening_version(embedder))):
+                embedder = None
+            screen_store(store, who="app", embedder=embedder)
             _SCREENED.add(store.url)
         except VoiceError:  # a locked database: tried again on the next page run
             pass

@@ -30,7 +30,8 @@ def screen_new(store: Store) -> tuple[str, ...]:
     from voice.safeguarding import screen_store
 
     try:  # every part of the detector: the sentence model is loaded for the tagging page anyway
-        return screen_store(store, who=common.user_name(), embedder=default_embedder()).flagged
+        with st.spinner("Reading new quotes for safeguarding concerns…"):
+            return screen_store(store, who=common.user_name(), embedder=default_embedder()).flagged
     except VoiceError as exc:
         st.warning(f"New quotes were not screened for safeguarding concerns: {exc}")
         return ()
