@@ -120,6 +120,9 @@ def test_the_interface_is_the_one_the_flag_workflow_builds_on() -> None:
 
 def test_every_rule_and_example_names_a_known_kind() -> None:
     from voice.safeguarding._lexicon import RULES
+    from voice.safeguarding._lexicon3 import WIDER_RULES
+
+    RULES = RULES + WIDER_RULES
 
     assert {r.kind for r in RULES} == set(CONCERN_KINDS)
     assert {k for _, k in CONCERN_EXAMPLES} == set(CONCERN_KINDS)
@@ -202,3 +205,84 @@ def test_a_cue_that_is_itself_a_negation_is_not_undone_by_anymore() -> None:
     assert wants is not None and wants.kinds == ("self-harm or suicidal thoughts",)
     assert unsafe is not None and unsafe.kinds == ("unsafe where they live",)
     assert stopped is None
+
+
+# detect-3: wordings of each kind written from the guidance (NICE NG225, Domestic Abuse Act 2021,
+# NSPCC, DfE bullying and missing-children guidance), each with a denied, resolved or everyday twin.
+WIDER = [
+    (
+        "self-harm or suicidal thoughts",
+        "I've started cutting again and nobody knows.",
+        "I'm cutting down on fizzy drinks.",
+    ),
+    (
+        "self-harm or suicidal thoughts",
+        "I bang my head against the wall when it gets too much.",
+        "I hit my head on the cupboard door.",
+    ),
+    (
+        "self-harm or suicidal thoughts",
+        "Last term I was burning, and I hid it under long sleeves.",
+        "We were cutting out shapes in art.",
+    ),
+    ("domestic abuse", "My step-dad gets violent with mum when he's had a drink.", "My dad never hits mum."),
+    (
+        "domestic abuse",
+        "He keeps hitting her and I hear it through the wall.",
+        "He doesn't hit her anymore, we moved out and we're safe now.",
+    ),
+    (
+        "neglect",
+        "We miss school because of mum's drinking.",
+        "Things were hard because of dad's drinking but now we're safe with nan.",
+    ),
+    ("neglect", "Mum's always drunk when I get home.", "Mum isn't drunk, she just works late."),
+    (
+        "severe bullying",
+        "Other kids called me gay and ugly every day in year 8.",
+        "I get called Jas all the time, short for Jasmine.",
+    ),
+    (
+        "severe bullying",
+        "The name-calling carried on and the teasing went on for years.",
+        "There's no name-calling in our group.",
+    ),
+    (
+        "sexual abuse",
+        "My uncle put his hand on my thigh and tried to kiss me.",
+        "A boy grabbed my leg in a rugby tackle.",
+    ),
+    ("sexual abuse", "When we were alone things got sexual.", "Nothing sexual ever happened."),
+    (
+        "going missing",
+        "I stayed out for three nights with older lads.",
+        "I'm not home all week because of the school residential trip.",
+    ),
+    ("going missing", "Last winter I was sleeping on the streets.", "I've never slept on the streets."),
+    (
+        "going missing",
+        "We had nowhere to sleep after he threw me out.",
+        "There's nowhere to go for young people in our village.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "said", "ordinary"), WIDER)
+def test_detect3_flags_each_new_wording_but_not_its_denied_resolved_or_everyday_twin(
+    kind: str, said: str, ordinary: str
+) -> None:
+    found, calm = detect_concerns([said, ordinary])
+    assert found is not None and kind in found.kinds, said
+    assert calm is None, (ordinary, calm.reasons if calm else "")
+
+
+def test_typographic_apostrophes_match_and_the_cue_keeps_the_childs_characters() -> None:
+    [found] = detect_concerns(["I\u2019m called fat and stupid every day."])
+    assert found is not None and "severe bullying" in found.kinds
+    assert "I\u2019m" in found.cues[0].cue and found.cues[0].sentence.startswith("I\u2019m")
+
+
+def test_the_detector_version_is_detect3() -> None:
+    from voice.safeguarding._detect import DETECTOR_VERSION
+
+    assert DETECTOR_VERSION == "detect-3"

@@ -29,10 +29,20 @@ class Rule:
     pattern: re.Pattern[str]
     strength: float = 1.0
     generic: bool = False
+    unless: re.Pattern[str] | None = None
+    """A sentence this pattern also matches drops the match (an everyday use of the words)."""
 
 
-def _r(kind: str, pattern: str, strength: float = 1.0, generic: bool = False) -> Rule:
-    return Rule(kind, re.compile(pattern, re.IGNORECASE), strength, generic)
+def _r(
+    kind: str, pattern: str, strength: float = 1.0, generic: bool = False, unless: str | None = None
+) -> Rule:
+    return Rule(
+        kind,
+        re.compile(pattern, re.IGNORECASE),
+        strength,
+        generic,
+        re.compile(unless, re.IGNORECASE) if unless else None,
+    )
 
 
 PHYSICAL = "physical abuse"
