@@ -65,7 +65,7 @@ def test_undo_leaves_another_officers_later_tag_standing(council: Store) -> None
     assert [t.origin for t in council.tag_history(quote_id)] == [HUMAN, HUMAN]  # nothing appended
     text = council.get_quote(quote_id).text
     note = " ".join(w.value for w in at.warning)
-    assert "Not undone" in note and text[:40].replace(".", "\\.") in note
+    assert "Not undone" in note and text[:40].replace("\\", "") in note.replace("\\", "")
 
 
 def test_undo_withdraws_the_officers_own_tag(council: Store) -> None:

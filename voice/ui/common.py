@@ -97,10 +97,9 @@ def _screened_once(store: Store) -> Store:
         from voice.store import unscreened_quotes
 
         try:  # every part of the detector (recall first); a big backlog: the rules now, the Tag page the rest
-            embedder = default_embedder()
-            if too_big_to_read_fully(unscreened_quotes(store, screening_version(embedder))):
-                embedder = None
-            screen_store(store, who="app", embedder=embedder)
+            model = default_embedder()
+            big = too_big_to_read_fully(unscreened_quotes(store, screening_version(model)))
+            screen_store(store, who="app", embedder=None if big else model)
             _SCREENED.add(store.url)
         except VoiceError:  # a locked database: tried again on the next page run
             pass
