@@ -68,7 +68,11 @@ class Served:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    home = tmp_path_factory.mktemp("browser-home")
+    yield from serve(tmp_path_factory.mktemp("browser-home"))
+
+
+def serve(home: Path) -> Iterator[Served]:
+    """``streamlit run app.py`` headless in demo mode on ``home``, until the generator is closed."""
     port = _free_port()
     env = {**os.environ, "VOICE_HOME": str(home), "VOICE_DEMO": "1", "HF_HUB_OFFLINE": "1"}
     env.pop("VOICE_DB_URL", None)

@@ -6,16 +6,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import test_browser
-from conftest import ROOT
-from test_browser import CHROMIUM, Served, _free_port, _open, _settle, _shots_dir, _wait_healthy
+from test_browser import CHROMIUM, Served, _open, _settle, _shots_dir, serve
 
 from voice.records import Quote
 
@@ -50,26 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         review_flag(store, item.quote.id, "not a concern", "earlier officer")
     store.add_quotes([DISCLOSURE])  # as a path that stored it before screening existed
     store.close()
-    port = _free_port()
-    env = {**os.environ, "VOICE_HOME": str(home), "VOICE_DEMO": "1", "HF_HUB_OFFLINE": "1"}
-    env.pop("VOICE_DB_URL", None)
-    log = (home / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-            "--server.headless", "true", "--server.port", str(port),
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
-        yield Served(url, home)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+    yield from serve(home)
 
 
 def test_the_officer_sees_the_concern_first_and_records_a_review(
