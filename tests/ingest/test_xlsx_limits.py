@@ -183,8 +183,12 @@ class Upload:
         return Path({str(bomb)!r}).read_bytes()
 
 
+real_uploader = st.file_uploader  # streamlit is one module for the whole test process: put it back
 st.file_uploader = lambda *a, **k: Upload()
-add_quotes.upload_quotes(Store())
+try:
+    add_quotes.upload_quotes(Store())
+finally:
+    st.file_uploader = real_uploader
 """
     start = time.monotonic()
     at = AppTest.from_string(script, default_timeout=60).run()
