@@ -4,43 +4,14 @@ model, an officer signed in)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from conftest import ROOT
+import test_undo_own_tag
 from streamlit.testing.v1 import AppTest
+from test_undo_own_tag import tagging_page
 
-from voice import config
 from voice.records import HUMAN, Tag
 from voice.store import Store
 
-PAGES = ROOT / "voice" / "ui" / "pages"
-EXAMPLE = ROOT / "corpus" / "examples" / "quotes.csv"
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def council(voice_home: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    from voice.ingest.quote_file import read_quote_file
-    from voice.privacy import UserStore, _signin
-
-    monkeypatch.setenv("VOICE_DEMO", "0")
-    monkeypatch.setattr(config, "BCRYPT_ROUNDS", 4)
-    monkeypatch.setattr(_signin, "GUARD", _signin.SignInGuard())
-    UserStore().add_user("alice", "officer", PASSWORD)
-    store = Store(f"sqlite:///{voice_home / 'voice.db'}")
-    store.add_quotes(read_quote_file(EXAMPLE).quotes, [], who="alice")  # every quote in the queue
-    return store
-
-
-def tagging_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    at.text_input[0].set_value("alice")
-    at.text_input[1].set_value(PASSWORD)
-    at.form_submit_button[0].click().run()
-    at.switch_page(str(PAGES / "tag.py")).run()
-    assert not at.exception, at.exception
-    return at
+council = test_undo_own_tag.council  # an officer signed in on a council store of example quotes (fixture)
 
 
 def current_card(at: AppTest) -> str:
