@@ -10,6 +10,7 @@ comments (``corpus/nhs_fft_labelled.csv``, not labelled for safeguarding: read t
     python scripts/safeguarding_precision.py --show 15            # and a sample of what each set flags
     python scripts/safeguarding_precision.py --head other.json    # another head file
     python scripts/safeguarding_precision.py --blind fresh.csv    # a blind labelled set, once, at the end
+    python scripts/safeguarding_precision.py --calibrate-tier     # choose the similarity tier (head.json)
 
 Set ``VOICE_HOME`` to keep the embedding cache apart (the first run embeds every sentence: about
 ten minutes on two shared cores; later runs read the cache).
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
+import json
 import random
 from pathlib import Path
 
@@ -26,13 +29,15 @@ from voice import config
 from voice.embed import default_embedder
 from voice.ingest.seed_appendix import read_seed_appendix
 from voice.safeguarding import load_labelled
-from voice.safeguarding._classifier import load_head
+from voice.safeguarding._classifier import HEAD_PATH, load_head
 from voice.safeguarding._detect import combine, cues_by_part
+from voice.safeguarding._tier import calibrate_tier
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpus" / "demo" / "demo_quotes.csv"
 NHS = ROOT / "corpus" / "nhs_fft_labelled.csv"
-COLUMNS = ("rule", "similar", "classifier", "similar+classifier", "combined")
+COLUMNS = ("rule", "similar", "classifier", "similar tier", "similar+classifier", "combined")
+SAFEGUARDING = ROOT / "corpus" / "safeguarding"
 
 
 def _texts(path: Path) -> list[str]:
@@ -53,6 +58,7 @@ def predictions(texts: list[str], head_path: Path | None) -> dict[str, list[bool
         "rule": [bool(f["rule"]) for f in found],
         "similar": [bool(f["similar"]) for f in found],
         "classifier": [bool(f["classifier"]) for f in found],
+        "similar tier": [bool(f["tier"]) for f in found],
         "similar+classifier": [bool(f["similar"] and f["classifier"]) for f in found],
         "combined": [bool(combine(f)) for f in found],
     }
@@ -67,12 +73,36 @@ def _rp(gold: list[bool], pred: list[bool]) -> str:
     return f"{recall:.3f} / {precision:.3f} ({tp}/{concerns}, {flagged})"
 
 
+def calibrate(head_path: Path | None) -> None:
+    """Choose the tier on the real disclosures of the tune split and both seen fresh sets that the
+    rest of the detector misses; save it in the head."""
+    rows = [r for r in load_labelled(split="tune") if r.origin == "real"]
+    rows += load_labelled(SAFEGUARDING / "fresh.csv") + load_labelled(SAFEGUARDING / "fresh2.csv")
+    disclosures = [r.text for r in rows if r.concern]
+    path = head_path or HEAD_PATH
+    without_tier = dataclasses.replace(load_head(path), tier_similarity=2.0, tier_margin=2.0)
+    found = cues_by_part(disclosures, default_embedder(), without_tier)
+    missed = [t for t, f in zip(disclosures, found, strict=True) if not combine(f)]
+    print(f"{len(missed)} of {len(disclosures)} disclosures missed without the tier")
+    chosen = calibrate_tier(missed, default_embedder())
+    dataclasses.replace(load_head(path), **chosen).save(path)
+    print(json.dumps(chosen, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--head", type=Path, default=None, help="head JSON (default: the shipped one)")
     ap.add_argument("--show", type=int, default=0, help="print up to N flagged quotes per ordinary set")
     ap.add_argument("--blind", type=Path, default=None, help="also score this labelled CSV (all rows)")
+    ap.add_argument(
+        "--calibrate-tier",
+        action="store_true",
+        help="choose the similarity tier's thresholds (voice/safeguarding/_tier.py), save them in the head",
+    )
     args = ap.parse_args()
+    if args.calibrate_tier:
+        calibrate(args.head)
+        return
 
     labelled = {
         "tune real": [r for r in load_labelled(split="tune") if r.origin == "real"],
