@@ -105,7 +105,7 @@ CONCERN_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("Strangers come to our house at night to buy drugs.", UNSAFE),
     ("My mum locks me in my room as a punishment.", EMOTIONAL),
     ("My mum tells me she wishes I'd never been born.", EMOTIONAL),
-    ("I hide under my bed when dad starts on mum.", DOMESTIC),
+    ("I put my music on loud so I can't hear him hurting mum.", DOMESTIC),
     ("My dad beats me with a belt.", PHYSICAL),
     ("I'm scared to go home because I'll get a beating.", PHYSICAL),
 )
