@@ -282,7 +282,26 @@ def test_typographic_apostrophes_match_and_the_cue_keeps_the_childs_characters()
     assert "I\u2019m" in found.cues[0].cue and found.cues[0].sentence.startswith("I\u2019m")
 
 
-def test_the_detector_version_is_detect3() -> None:
+def test_the_detector_version_is_detect4() -> None:
     from voice.safeguarding._detect import DETECTOR_VERSION
 
-    assert DETECTOR_VERSION == "detect-3"
+    assert DETECTOR_VERSION == "detect-4"
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Childline stopped me from taking my own life more than once.",
+        "My friend kept me from hurting myself that night.",
+    ],
+)
+def test_stopped_me_from_is_not_a_denial(said: str) -> None:
+    [found] = detect_concerns([said])
+    assert found is not None and "self-harm or suicidal thoughts" in found.kinds, said
+
+
+def test_a_plain_denial_still_drops_the_cue() -> None:
+    assert detect_concerns(["Nobody hits me at home.", "He stopped hitting me from the day we moved."]) == [
+        None,
+        None,
+    ]

@@ -54,7 +54,14 @@ def test_holdout_recall_on_real_disclosures_is_at_least_095_with_precision_at_le
 
 
 def test_every_part_and_every_kind_is_reported_and_misses_name_their_source(holdout: dict) -> None:
-    assert set(holdout["by_part"]) == {"rule", "similar", "classifier", "similar+classifier", "combined"}
+    assert set(holdout["by_part"]) == {
+        "rule",
+        "similar",
+        "classifier",
+        "similar tier",
+        "similar+classifier",
+        "combined",
+    }
     for groups in holdout["by_part"].values():
         assert set(groups) == {"all", "real", "written"}
         assert {"recall", "precision", "f1"} <= set(groups["all"])

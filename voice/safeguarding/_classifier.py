@@ -1,9 +1,10 @@
 """The classifier part: a logistic-regression head on sentence embeddings.
 
-Shipped as ``models/safeguarding/head.json`` (384 weights, a bias, the decision threshold and the
-similarity part's two thresholds; JSON only, no pickle). Trained by ``train_head`` on the
-``tune`` split of ``corpus/safeguarding/labelled.csv`` plus the curated examples, never on the
-holdout split; the threshold is chosen from cross-validated scores on the tune rows.
+Shipped as ``models/safeguarding/head.json`` (384 weights, a bias, the decision threshold, the
+similarity part's two thresholds and the similarity tier's two; JSON only, no pickle). Trained by
+``train_head`` on the ``tune`` split of ``corpus/safeguarding/labelled.csv`` plus the curated
+examples, never on the holdout split; the threshold is chosen from cross-validated scores on the
+tune rows. The tier's thresholds are set by ``_tier.calibrate_tier``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class Head:
     margin: float
     embedding_version: str
     trained_on: dict = field(default_factory=dict)
+    tier_similarity: float = 2.0
+    """The similarity tier (detect-4): a sentence at least this close to a curated disclosure..."""
+    tier_margin: float = 2.0
+    """...and at least this much closer to it than to any calm example is flagged on its own.
+    The defaults (above any cosine) switch the tier off."""
+    tier_calibration: dict = field(default_factory=dict)
 
     def probability(self, vectors: np.ndarray) -> np.ndarray:
         """P(disclosure) for each row of ``vectors``."""
@@ -49,6 +56,9 @@ class Head:
             "threshold": round(float(self.threshold), 4),
             "min_similarity": round(float(self.min_similarity), 4),
             "margin": round(float(self.margin), 4),
+            "tier_similarity": round(float(self.tier_similarity), 4),
+            "tier_margin": round(float(self.tier_margin), 4),
+            "tier_calibration": self.tier_calibration,
             "trained_on": self.trained_on,
             "weights": [round(float(w), 6) for w in self.weights],
         }
@@ -67,6 +77,9 @@ def load_head(path: Path = HEAD_PATH) -> Head:
             margin=float(doc["margin"]),
             embedding_version=str(doc["embedding_version"]),
             trained_on=dict(doc.get("trained_on", {})),
+            tier_similarity=float(doc.get("tier_similarity", 2.0)),
+            tier_margin=float(doc.get("tier_margin", 2.0)),
+            tier_calibration=dict(doc.get("tier_calibration", {})),
         )
     except FileNotFoundError:
         raise ModelError(f"{path}: the safeguarding classifier head is missing") from None

@@ -1,8 +1,9 @@
 """The concern detector: rules, similarity to curated disclosures, and a small classifier head.
 
 ``detect_concerns(texts)`` runs the rules alone (no model, thousands of quotes a second).
-``detect_concerns(texts, embedder=default_embedder())`` adds the two embedding parts: a quote is
-also flagged when the similarity part and the classifier both flag it. Every cue names its kind,
+``detect_concerns(texts, embedder=default_embedder())`` adds the embedding parts: a quote is also
+flagged when one of its sentences is very close to a curated disclosure (the similarity tier,
+detect-4), or when the similarity part and the classifier both flag it. Every cue names its kind,
 what matched and the sentence it matched in. docs/SAFEGUARDING.md "The detector" gives the figures.
 """
 
@@ -21,11 +22,13 @@ from ._negation import ongoing, resolution, sentences
 from ._rules import rule_hits
 from ._similar import ExampleIndex, Nearest
 
-DETECTOR_VERSION = "detect-3"
+DETECTOR_VERSION = "detect-4"
 """Flags are re-screened when this changes. 2: the head learns from ordinary feedback and its
 thresholds keep cross-validated false flags on ordinary feedback at or under 1%. 3: wider rules
 (self-harm without an object, violence against a parent, a parent's drinking, name-calling,
-indirect sexual contact, away from home for days and sleeping rough)."""
+indirect sexual contact, away from home for days and sleeping rough). 4: a similarity tier (a
+sentence very close to a curated disclosure flags alone, thresholds calibrated on ordinary
+feedback), 27 more curated disclosures, and "stopped me from ..." no longer reads as a denial."""
 
 CONCERN_KINDS: tuple[str, ...] = (
     "physical abuse",
@@ -43,6 +46,9 @@ CONCERN_KINDS: tuple[str, ...] = (
 
 PARTS: tuple[str, ...] = ("rule", "similar", "classifier")
 """The detector's parts, as named in ``ConcernCue.source``."""
+
+TIER = "tier"
+"""The key of the similarity tier's cues in ``cues_by_part`` (their ``source`` is ``similar``)."""
 
 
 @dataclass(frozen=True)
@@ -120,8 +126,9 @@ def _embed_unique(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndar
 def cues_by_part(
     texts: Sequence[str], embedder: Embedder | None = None, head: Head | None = None
 ) -> list[dict[str, list[ConcernCue]]]:
-    """For each text, the cues of each part (``rule``; with an embedder also ``similar`` and
-    ``classifier``). ``detect_concerns`` combines them; ``voice evaluate-concerns`` scores each."""
+    """For each text, the cues of each part (``rule``; with an embedder also ``similar``,
+    ``classifier`` and ``tier``). ``detect_concerns`` combines them; ``voice evaluate-concerns``
+    scores each."""
     out: list[dict[str, list[ConcernCue]]] = [{"rule": _rule_cues(t)} for t in texts]
     if embedder is None:
         return out
@@ -131,18 +138,20 @@ def cues_by_part(
     for text, sents, parts in zip(texts, split, out, strict=True):
         sent_vecs = np.vstack([vectors[s] for s in sents])
         near: list[Nearest] = models.index.nearest(sent_vecs)
-        similar = []
+        similar, tier = [], []
         for sentence, nb in zip(sents, near, strict=True):
             if nb.similarity < models.head.min_similarity or nb.margin < models.head.margin:
                 continue
             if _resolved_away(text, sentence, nb.kind):
                 continue
-            similar.append(
-                ConcernCue(
-                    nb.kind, f'like "{nb.example}" ({nb.similarity:.2f})', sentence, "similar", nb.similarity
-                )
+            cue = ConcernCue(
+                nb.kind, f'like "{nb.example}" ({nb.similarity:.2f})', sentence, "similar", nb.similarity
             )
+            similar.append(cue)
+            if nb.similarity >= models.head.tier_similarity and nb.margin >= models.head.tier_margin:
+                tier.append(cue)
         parts["similar"] = similar
+        parts[TIER] = tier
         whole = float(models.head.probability(vectors[text.strip()][None, :])[0])
         sent_p = models.head.probability(sent_vecs)
         best = int(np.argmax(sent_p))
@@ -158,20 +167,22 @@ def cues_by_part(
 
 
 def combine(found: dict[str, list[ConcernCue]]) -> list[ConcernCue]:
-    """The cues that raise a flag: every rule cue, and the embedding cues when both embedding
-    parts agree (similarity alone or the classifier alone flags too much ordinary feedback)."""
-    cues = list(found.get("rule", []))
+    """The cues that raise a flag: every rule cue, every similarity-tier cue (a sentence very
+    close to a curated disclosure), and the embedding cues when both embedding parts agree (the
+    loose similarity part alone or the classifier alone flags too much ordinary feedback)."""
+    cues = list(found.get("rule", [])) + list(found.get(TIER, []))
     if found.get("similar") and found.get("classifier"):
         cues += found["similar"] + found["classifier"]
-    return cues
+    return list(dict.fromkeys(cues))
 
 
 def detect_concerns(texts: Sequence[str], *, embedder: Embedder | None = None) -> list[Concern | None]:
     """One result per text: a ``Concern`` when it may disclose harm, else None.
 
     Without ``embedder`` only the rules run (no model; tens of thousands of quotes a minute). With
-    one (``voice.embed.default_embedder()``) a quote is also flagged when its sentences are both
-    near a curated disclosure and scored as one by the classifier head. A flag is for a person to
+    one (``voice.embed.default_embedder()``) a quote is also flagged when a sentence is very close
+    to a curated disclosure (the similarity tier), or when its sentences are both near a curated
+    disclosure and scored as one by the classifier head. A flag is for a person to
     read, never a decision.
     """
     results: list[Concern | None] = []

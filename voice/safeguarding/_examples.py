@@ -77,6 +77,37 @@ CONCERN_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("A group of girls follow me home and threaten me.", BULLYING),
     ("They take my money and push me down the stairs at school.", BULLYING),
     ("I'm picked on every day because of my religion.", BULLYING),
+    # detect-4: more wordings for the kinds the blind sets showed were missed (written from NICE
+    # NG225, the Home Office county-lines guidance, NSPCC "Parents with alcohol or drug problems",
+    # DfE missing-children guidance and the Anti-Bullying Alliance definition; none is a row of
+    # labelled.csv, fresh.csv or fresh2.csv).
+    ("I hurt myself more often now than I used to.", SELF_HARM),
+    ("I scratch my skin until it bleeds.", SELF_HARM),
+    ("Some nights I think about killing myself.", SELF_HARM),
+    ("I took an overdose and ended up in hospital.", SELF_HARM),
+    ("I think my family would be happier if I wasn't here any more.", SELF_HARM),
+    ("They said I owe them money now and I have to work it off.", EXPLOITATION),
+    ("I get sent to other towns to drop off packages for some older lads.", EXPLOITATION),
+    ("They gave me a phone and I have to answer it whenever they ring.", EXPLOITATION),
+    ("If I don't do what they want I don't get fed.", EXPLOITATION),
+    ("My mum and dad are drunk most nights and forget to feed us.", NEGLECT),
+    ("My parents are always high and I have to look after myself.", NEGLECT),
+    ("There's no food because the money goes on drink and drugs.", NEGLECT),
+    ("I sleep in the park when I can't go home.", MISSING),
+    ("I stay out all night with people I don't know.", MISSING),
+    ("I've been staying at an older man's house and my mum doesn't know.", MISSING),
+    ("I hide in the toilets at lunch so they can't get me.", BULLYING),
+    ("They call me names every single day and I cry when I get home.", BULLYING),
+    ("Everyone laughs at me and says I should kill myself.", BULLYING),
+    ("I didn't know it was abuse until I learned about it at school.", SEXUAL),
+    ("He touched me where he shouldn't have.", SEXUAL),
+    ("An adult I know sends me secret messages and tells me not to tell anyone.", SEXUAL),
+    ("Strangers come to our house at night to buy drugs.", UNSAFE),
+    ("My mum locks me in my room as a punishment.", EMOTIONAL),
+    ("My mum tells me she wishes I'd never been born.", EMOTIONAL),
+    ("I put my music on loud so I can't hear him hurting mum.", DOMESTIC),
+    ("My dad beats me with a belt.", PHYSICAL),
+    ("I'm scared to go home because I'll get a beating.", PHYSICAL),
 )
 
 CALM_EXAMPLES: tuple[str, ...] = (

@@ -59,9 +59,13 @@ def _clause_before(sentence: str, start: int) -> str:
     return " ".join(before.split()[-_WINDOW_WORDS:])
 
 
+_PREVENTED = re.compile(r"\b(?:stopped|stops|stop|kept|keeps|saved|prevented)\s+(?:\w+\s+){1,3}?from\b", re.I)
+""""Childline stopped me from taking my own life": the harm was near, not denied (detect-4)."""
+
+
 def negated(sentence: str, start: int, end: int) -> bool:
     """Whether the match at ``sentence[start:end]`` is denied by the words around it."""
-    if _NEGATION.search(_clause_before(sentence, start)):
+    if _NEGATION.search(_PREVENTED.sub(" ", _clause_before(sentence, start))):
         return True
     if _NEGATION.search(sentence[start:end]):  # "don't want to live anymore": the cue is a negation
         return False
