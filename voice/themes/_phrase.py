@@ -258,7 +258,7 @@ class PhraseLabeller:
     ) -> list[tuple[_Candidate, int]]:
         """The theme's most used phrases (taken from its nearest quotes) and how widely each is
         used: the mean number of the theme's quotes with each of its content words ("new social
-        worker" is less used than "social worker"); in a theme of five quotes or more, a phrase
+        worker" is less used than "social worker"); in a theme of three quotes or more, a phrase
         used by one quote only when no other is left."""
         stop = lemma_nlp().Defaults.stop_words
         shown: dict[str, Counter] = {}
@@ -274,7 +274,7 @@ class PhraseLabeller:
             found.append((_Candidate(key, text), df))
         found.sort(key=lambda cd: (-cd[1], len(cd[0].key), cd[0].key))
         shared = [cd for cd in found if cd[1] >= 2]
-        return (shared if len(texts) >= 5 and shared else found)[: self.candidates]
+        return (shared if len(texts) >= 3 and shared else found)[: self.candidates]
 
     def _fallback(self, nearest: Sequence[str], hidden: frozenset[str]) -> str:
         """The first noun phrase (else the first few words) of the quote nearest the centre."""
