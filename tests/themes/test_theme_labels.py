@@ -150,3 +150,12 @@ def test_without_the_spacy_pipeline_labels_are_word_ngrams(fake_embedder, monkey
     labels = PhraseLabeller(embedder=fake_embedder).labels(CHILDREN)
     for gid, label in labels.items():
         assert_readable(label, CHILDREN[gid])
+
+
+def test_a_new_theme_is_not_named_like_a_theme_already_there(fake_embedder) -> None:
+    group = {"w": CHILDREN["worker"]}
+    lab = PhraseLabeller(embedder=fake_embedder)
+    assert lab.labels(group)["w"] == "social worker"
+    label = lab.labels(group, taken=["my social worker"])["w"]
+    assert label not in ("social worker", "my social worker", "social workers")  # one word apart
+    assert_readable(label, CHILDREN["worker"])

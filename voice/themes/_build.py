@@ -380,9 +380,8 @@ def _describe(
         if tid != OTHER:
             rows.setdefault(tid, []).append(i)
     keywords = labeller.keywords({tid: [answered[i].text for i in r] for tid, r in rows.items()})
-    made = labels_from_quotes(
-        labeller, [q.text for q in answered], emb, {t: rows[t] for t in new_ids if t in rows}
-    )
+    new_rows, names = {t: rows[t] for t in new_ids if t in rows}, [a.label for a in anchors]
+    made = labels_from_quotes(labeller, [q.text for q in answered], emb, new_rows, names)
     themes = []
     for a in anchors:
         members = rows.get(a.id, [])

@@ -4,16 +4,17 @@ KeyBERT's recipe on a theme instead of a document. Candidates come from the quot
 theme's centre: noun phrases ("social worker", "contact with my mum") and verb phrases ("takes
 me seriously", "listening") from spaCy's parser, or, without the pipeline, word n-grams that
 neither start nor end with a stop word; 1-4 words each. They are ranked by the cosine of their
-MiniLM embedding to the theme's centre, less half their cosine to the nearest other theme's
+MiniLM embedding to the theme's centre, less half their cosine to the nearest other new theme's
 centre, plus how widely the theme's quotes use their words, and chosen with maximal marginal
 relevance (MMR), so that a second phrase, when asked for, says something else; no two themes
-get the same phrase. A phrase holding an identifier the redactor finds in those quotes (a
-name, a school, a place) or a title ("Mrs") is never a candidate. Keywords for the table stay
-c-TF-IDF (:class:`CTfidfLabeller`).
+get the same phrase, nor the name of a theme already there. A phrase holding an identifier the
+redactor finds in those quotes (a name, a school, a place) or a title ("Mrs") is never a
+candidate. Keywords for the table stay c-TF-IDF (:class:`CTfidfLabeller`).
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
 import threading
@@ -206,10 +207,15 @@ class PhraseLabeller:
         return (phrases or usable or words or [FALLBACK_LABEL])[0]
 
     def labels(
-        self, groups: Mapping[str, Sequence[str]], embeddings: Mapping[str, np.ndarray] | None = None
+        self,
+        groups: Mapping[str, Sequence[str]],
+        embeddings: Mapping[str, np.ndarray] | None = None,
+        taken: Collection[str] = (),
     ) -> dict[str, str]:
-        """A phrase label per group of quote texts, no two alike; ``embeddings`` are the quotes'
-        unit embeddings (group id -> rows in the order of the texts; embedded here when missing)."""
+        """A phrase label per group of quote texts, no two alike nor like a name in ``taken`` (the
+        names of the themes already there: "my social worker" keeps "social worker" for itself);
+        ``embeddings`` are the quotes' unit embeddings (group id -> rows in the order of the
+        texts; embedded here when missing)."""
         from voice.embed import default_embedder
 
         embedder = self.embedder or default_embedder()
@@ -227,7 +233,7 @@ class PhraseLabeller:
         phrase_vecs = unit_rows(embedder.embed(texts)) if texts else np.zeros((0, 1), np.float32)
         row = {t: i for i, t in enumerate(texts)}
         out: dict[str, str] = {}
-        used: set[str] = set()
+        used = {_key(_WORD_RE.findall(name)) for name in taken if _WORD_RE.findall(name)}
         for i, gid in enumerate(ids):
             found = [(c, df) for c, df in cands[gid] if not any(_overlaps(c.key, u) for u in used)]
             if not found:
@@ -335,13 +341,21 @@ def _mmr(vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float) -> l
 
 
 def labels_from_quotes(
-    labeller: object, texts: Sequence[str], embeddings: np.ndarray, rows: Mapping[str, Sequence[int]]
+    labeller: object,
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    rows: Mapping[str, Sequence[int]],
+    taken: Collection[str] = (),
 ) -> dict[str, str]:
     """Labels made from the quotes of new themes (``rows``: theme id -> indices into ``texts`` and
     ``embeddings``) when the labeller has ``labels`` (as :class:`PhraseLabeller` does), else
-    nothing: the engine then calls ``label(keywords)``. Named themes (pinned, saved) are not asked."""
+    nothing: the engine then calls ``label(keywords)``. Named themes (pinned, saved) are not
+    asked; their names are passed as ``taken`` when ``labels`` accepts it."""
     labels = getattr(labeller, "labels", None)
     if not callable(labels) or not rows:
         return {}
     groups = {t: [texts[i] for i in r] for t, r in rows.items()}
-    return dict(labels(groups, {t: embeddings[list(r)] for t, r in rows.items()}))
+    vecs = {t: embeddings[list(r)] for t, r in rows.items()}
+    if "taken" in inspect.signature(labels).parameters:
+        return dict(labels(groups, vecs, taken=list(taken)))
+    return dict(labels(groups, vecs))
