@@ -27,6 +27,7 @@ from voice.themes import (
     KMeansClusterer,
     Labeller,
     OutOfFoldGuide,
+    PhraseLabeller,
     Reducer,
     RepresentativePicker,
     build_themes,
@@ -89,6 +90,7 @@ CLUSTERERS: dict[str, Callable[[], Clusterer]] = {
 LABELLERS: dict[str, Callable[..., Labeller]] = {
     "ctfidf": lambda embedder: CTfidfLabeller(),
     "ctfidf-reranked": lambda embedder: CTfidfLabeller(embedder=embedder),
+    "phrase": lambda embedder: PhraseLabeller(embedder=embedder),
 }
 PICKERS: dict[str, Callable[[], RepresentativePicker]] = {
     "centre-diverse": CentreDiversePicker,
@@ -148,7 +150,12 @@ def test_labeller_gives_keywords_for_every_group_and_a_short_label(make, texts, 
     assert kw == make(fake_embedder).keywords(groups)
     label = lab.label(kw["a"])
     assert isinstance(label, str) and 0 < len(label) < 60
-    assert lab.label(()) == "(no keywords)"
+    empty = lab.label(())
+    assert isinstance(empty, str) and empty  # "(no keywords)" (c-TF-IDF), "mixed answers" (phrases)
+    if hasattr(lab, "labels"):  # labels made from the quotes themselves (PhraseLabeller)
+        made = lab.labels(groups)
+        assert set(made) == set(groups) and all(isinstance(v, str) and v for v in made.values())
+        assert made == make(fake_embedder).labels(groups)
 
 
 # -- pickers -------------------------------------------------------------------------------

@@ -313,28 +313,49 @@ HIDDEN_WORD = "[…]"
 """What a hidden word in a theme label or keyword becomes."""
 
 
-def identifier_words(texts: Sequence[str]) -> frozenset[str]:
-    """Lower-case words the redactor removes from these texts (names, schools, places ...).
+_PERSON_KINDS = frozenset({"name", "staff"})
 
-    Theme labels and keywords are made of single lower-case words taken from the quotes
-    ("bartek / social"); redacting such a label on its own misses the name, because the
-    context that gave it away ("my social worker Bartek") is gone. Words redacted anywhere in
-    the theme's quotes are hidden from its label and keywords instead (:func:`scrub_words`).
+
+def identifier_words(texts: Sequence[str]) -> frozenset[str]:
+    """Lower-case words and phrases the redactor removes from these texts (names, schools, places).
+
+    Theme labels and keywords are made of words taken from the quotes ("bartek / social");
+    redacting such a label on its own misses the name, because the context that gave it away
+    ("my social worker Bartek") is gone. The identifying words of the theme's quotes are hidden
+    from its label and keywords instead (:func:`scrub_words`). An everyday word inside a found
+    identifier is not one of them: "Hollybank School" hides "hollybank", never "school"
+    (a word among the 15,000 most common English words is kept unless it is a first name in a
+    person's name: "Grace", "Jack"). Each identifier of two words or more is also returned as a
+    phrase ("hollybank school", "mrs foster"), so the whole of it is hidden where it appears.
     """
     from voice.privacy._redact import default_redactor
 
-    words: set[str] = set()
-    for redaction in default_redactor().redact_many(list(texts)):
+    redactor = default_redactor()
+    g = redactor.gazetteers
+    first_names = g.first_names | g.ambiguous_names
+    out: set[str] = set()
+    for redaction in redactor.redact_many(list(texts)):
         for span in redaction.spans:
-            words.update(w.lower() for w in _WORD.findall(span.original))
-            words.update(w.lower() for w in _WORD.findall(fold(span.original)[0]))  # "jake" too
-    return frozenset(words)
+            for form in dict.fromkeys((span.original, fold(span.original)[0])):  # "jake" too
+                found = [w.lower() for w in _WORD.findall(form)]
+                if len(found) > 1:
+                    out.add(" ".join(found))
+                for w in found:
+                    named = span.kind in _PERSON_KINDS and w in first_names
+                    if named or w not in g.very_common_words:
+                        out.add(w)
+    return frozenset(out)
 
 
 def scrub_words(text: str, words: frozenset[str]) -> str:
-    """``text`` with every word in ``words`` (any case) replaced by ``[…]``."""
+    """``text`` with every word in ``words`` (any case) replaced by ``[…]``, and every phrase in
+    ``words`` (an entry with a space, from :func:`identifier_words`) by one ``[…]``."""
     if not words or not text:
         return text
+    phrases = sorted((w for w in words if " " in w), key=len, reverse=True)
+    if phrases:
+        pattern = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+        text = re.sub(rf"(?<!\w)(?:{pattern})(?!\w)", HIDDEN_WORD, text, flags=re.IGNORECASE)
 
     def hidden(word: str) -> bool:
         return word.lower() in words or fold(word)[0].lower() in words  # "Ja\u0301ke" is "jake"

@@ -4,8 +4,8 @@
 are set aside, the rest are embedded (shared on-disk cache with the classifier), quotes close to
 existing themes ("anchors": pinned or stored themes) join them, the others are reduced and
 clustered into new themes, outliers join their nearest theme when close enough or go to "Other",
-and every theme gets c-TF-IDF keywords, a short label and representative quotes. The steps are
-swappable objects (protocols in ``voice.themes._base``).
+and every theme gets c-TF-IDF keywords and representative quotes, every new one a phrase from its
+quotes as its label. The steps are swappable objects (protocols in ``voice.themes._base``).
 
 :func:`themes_for_period` runs the engine over a store's quotes, keeping every saved human edit
 (:mod:`voice.store`): pinned and edited themes stay, quotes keep their theme, new quotes
@@ -34,7 +34,7 @@ from voice.themes._base import (
     check_steps,
 )
 from voice.themes._cluster import KMeansClusterer
-from voice.themes._label import CTfidfLabeller
+from voice.themes._phrase import PhraseLabeller, labels_from_quotes
 from voice.themes._reduce import GuidedReducer
 from voice.themes._represent import CentreDiversePicker
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
@@ -247,7 +247,7 @@ def build_themes(
     embedder = embedder or default_embedder()
     reducer = reducer or GuidedReducer()
     clusterer = clusterer or KMeansClusterer()
-    labeller = labeller or CTfidfLabeller(embedder=embedder)
+    labeller = labeller or PhraseLabeller(embedder=embedder)
     picker = picker or CentreDiversePicker()
     by_anchor = {a.id: a for a in anchors}
     fixed = {q: t for q, t in (fixed or {}).items() if t in by_anchor or t == OTHER}
@@ -380,6 +380,8 @@ def _describe(
         if tid != OTHER:
             rows.setdefault(tid, []).append(i)
     keywords = labeller.keywords({tid: [answered[i].text for i in r] for tid, r in rows.items()})
+    new_rows, names = {t: rows[t] for t in new_ids if t in rows}, [a.label for a in anchors]
+    made = labels_from_quotes(labeller, [q.text for q in answered], emb, new_rows, names)
     themes = []
     for a in anchors:
         members = rows.get(a.id, [])
@@ -390,7 +392,8 @@ def _describe(
         )
     for tid in new_ids:
         kw = keywords.get(tid, ())
-        themes.append(_theme(tid, labeller.label(kw), kw, rows.get(tid, []), answered, emb, picker, None))
+        label = made.get(tid) or labeller.label(kw)
+        themes.append(_theme(tid, label, kw, rows.get(tid, []), answered, emb, picker, None))
     themes.sort(key=lambda t: (-t.size, t.id))
     return themes
 

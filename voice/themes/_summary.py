@@ -274,7 +274,9 @@ def overview(
 
 
 def for_audience(
-    summaries: Sequence[ThemeSummary], attributions: Mapping[str, str], hidden_words: frozenset[str]
+    summaries: Sequence[ThemeSummary],
+    attributions: Mapping[str, str],
+    hidden_words: frozenset[str] | Mapping[str, frozenset[str]],
 ) -> list[ThemeSummary]:
     """Summaries fit for people who are not officers, after :func:`summarise` with redaction.
 
@@ -282,7 +284,8 @@ def for_audience(
     unknown) and every word of ``hidden_words`` (what the redactor removed from the quotes, see
     :func:`voice.privacy.identifier_words`) is hidden from labels, keywords and sentences: a
     label such as "bartek / social" is made of single words that redaction alone cannot see as
-    a name.
+    a name. ``hidden_words`` may be one set for every theme or theme id -> the set found in
+    that theme's own quotes (a theme without an entry hides nothing).
     """
     from dataclasses import replace
 
@@ -290,6 +293,9 @@ def for_audience(
 
     out = []
     for s in summaries:
+        words = (
+            hidden_words if isinstance(hidden_words, frozenset) else hidden_words.get(s.theme_id, frozenset())
+        )
         sentence = s.sentence
         for q in s.quotes:  # the sentence quotes an example with its attribution: coarsen it too
             if q.attribution:
@@ -298,9 +304,9 @@ def for_audience(
         out.append(
             replace(
                 s,
-                label=scrub_words(s.label, hidden_words),
-                keywords=tuple(scrub_words(k, hidden_words) for k in s.keywords),
-                sentence=scrub_words(sentence, hidden_words),
+                label=scrub_words(s.label, words),
+                keywords=tuple(scrub_words(k, words) for k in s.keywords),
+                sentence=scrub_words(sentence, words),
                 quotes=tuple(replace(q, attribution=attributions.get(q.quote_id, "")) for q in s.quotes),
             )
         )
@@ -319,7 +325,8 @@ def summarise_for_role(
     Quote texts are redacted for every role; counts follow the small-number rule (with
     complementary suppression of each theme's split) and attributions are coarsened among the
     representative quotes shown, for everyone but officers; words the redactor removes from the
-    quotes are hidden from labels, keywords and sentences (:func:`for_audience`).
+    theme's own quotes are hidden from its label, keywords and sentence (:func:`for_audience`):
+    an everyday word is never hidden ("Hollybank School" in a quote hides "Hollybank", not "school").
     """
     from voice.privacy import (
         coarsen_attributions,
@@ -343,4 +350,7 @@ def summarise_for_role(
     by_id = {q.id: q for q in quotes}
     shown = [by_id[r.quote_id] for s in summaries for r in s.quotes if r.quote_id in by_id]
     # attributions are coarsened among the quotes shown together (the summaries' examples)
-    return for_audience(summaries, coarsen_attributions(shown, role), identifier_words(texts))
+    words = {
+        t.id: identifier_words([by_id[q].text for q in t.quote_ids if q in by_id]) for t in result.themes
+    }
+    return for_audience(summaries, coarsen_attributions(shown, role), words)

@@ -149,11 +149,18 @@ def theme_summaries(
 
 
 def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -> dict[str, str]:
-    """Theme id -> label fit to leave the app (identifying words hidden), for exports."""
+    """Theme id -> label fit to leave the app, for exports: the identifying words of the theme's
+    own quotes hidden (never an everyday word such as "school")."""
     from voice.privacy import scrub_words
 
-    words = common.identifier_words([q.text for q in store.quotes(period=period)])
-    return {t.id: scrub_words(common.redact_texts([t.label])[0], words) for t in result.themes}
+    text_of = {q.id: q.text for q in store.quotes(period=period)}
+    return {
+        t.id: scrub_words(
+            common.redact_texts([t.label])[0],
+            common.identifier_words([text_of[q] for q in t.quote_ids if q in text_of]),
+        )
+        for t in result.themes
+    }
 
 
 def linked_themes_panel(store: Store, board: Dashboard) -> None:
