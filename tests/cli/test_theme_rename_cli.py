@@ -52,4 +52,4 @@ def test_rename_says_its_scope_and_refuses_a_duplicate(voice_home: Path) -> None
     assert f"in 2017/18 Q1 only ({listened['quotes']} quotes split off)" in r.output
     after = {t["label"]: t for t in json.loads(run("theme", "list", "--format", "json").stdout)}
     assert after["being listened to"]["quotes"] == 0  # no other quarter: the old theme keeps its name
-    assert after["listened to now"]["quotes"] == listened["quotes"]
+    assert after["listened to this quarter"]["quotes"] == listened["quotes"]
