@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -19,10 +19,15 @@ if TYPE_CHECKING:
     from voice.themes import ThemeResult, ThemeSummary
 
 CLASS_ORDER = ["good", "unsure", "not_so_good"]
+UNTAGGED = "Not checked by a person yet"
+HIDDEN = "Classes under 5 (not shown apart)"
+CLASS_NAMES = {**{c: LABEL_HEADINGS[c] for c in CLASS_ORDER}, "untagged": UNTAGGED}
 CLASS_SCALE = alt.Scale(
-    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), "Not checked by a person yet"],
-    range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9"],
+    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), UNTAGGED, HIDDEN],
+    range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9", "#8c8c8c"],
 )
+LABEL_LIMIT = 260
+"""Pixels of a theme label beside a bar before it is cut with "…" (the full label is in the tooltip)."""
 
 
 def voice_summary_panel(store: Store, board: Dashboard) -> None:
@@ -100,19 +105,117 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     )
 
 
+def shown_labels(summaries: Sequence[ThemeSummary]) -> dict[str, str]:
+    """Theme id -> label as charts and lists show it: two themes with one name are told apart."""
+    return {tid: name for name, tid in common.unique_names({s.theme_id: s.label for s in summaries}).items()}
+
+
+def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dict]:
+    """The bars of the class-split chart as this user may see them.
+
+    Only themes with quotes, and no part of 0 quotes. Outside the officers a theme whose size
+    is hidden ("<5") is left out, and the classes hidden inside a shown size are drawn as one
+    grey part (the size less the parts shown, which anyone can work out), so every bar is as
+    long as the count written beside the theme.
+    """
+    names = shown_labels(summaries)
+    rows = []
+    for s in summaries:
+        if not s.size or not (exact or s.size_text == str(s.size)):
+            continue
+        hidden = 0
+        for c, name in CLASS_NAMES.items():
+            n = s.counts.get(c, 0)
+            if n and (exact or s.count_texts.get(c) == str(n)):
+                rows.append({"theme": names[s.theme_id], "class": name, "quotes": n, "total": s.size})
+            else:
+                hidden += n
+        if hidden:
+            rows.append({"theme": names[s.theme_id], "class": HIDDEN, "quotes": hidden, "total": s.size})
+    return rows
+
+
+def count_axis(title: str) -> alt.Axis:
+    """An axis of whole numbers: no "0.5" or "0.000000" ticks."""
+    return alt.Axis(title=title, format="d", tickMinStep=1)
+
+
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
-    """A horizontal stacked bar per theme: good / unsure / not so good counts."""
+    """A horizontal stacked bar per theme, largest first: good / unsure / not so good counts."""
     data = pd.DataFrame(rows)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("theme:N", sort=None, title=None),
-            x=alt.X("quotes:Q", title="quotes"),
-            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
-            tooltip=["theme", "class", "quotes"],
+            y=alt.Y(
+                "theme:N",
+                sort=alt.EncodingSortField("total", op="max", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False, labelFontSize=12),
+            ),
+            x=alt.X("quotes:Q", axis=count_axis("quotes"), stack="zero"),
+            color=alt.Color("class:N", scale=CLASS_SCALE, title=None, legend=alt.Legend(orient="bottom")),
+            order=alt.Order("class:N"),
+            tooltip=["theme", "class", "quotes", alt.Tooltip("total", title="quotes in the theme")],
         )
-        .properties(height=max(120, 28 * data["theme"].nunique()) if len(data) else 120)
+        .properties(height=alt.Step(26))
+    )
+
+
+def over_quarters_rows(
+    sizes: Mapping[str, Mapping[str, int]], labels: Mapping[str, str], exact: bool
+) -> list[dict]:
+    """Rows of the themes-over-quarters chart: quarter -> theme id -> quotes, as this user may see them.
+
+    Outside the officers a count from 1 to 4 is not a value: its row has ``quotes`` None and
+    ``hidden`` True (drawn as a grey "<5" band, never as a point).
+    """
+    rows = []
+    for quarter, by_theme in sizes.items():
+        for tid, label in labels.items():
+            n = by_theme.get(tid, 0)
+            hidden = not exact and common.format_count(n) != str(n)
+            rows.append(
+                {
+                    "quarter": quarter,
+                    "theme": label,
+                    "quotes": None if hidden else n,
+                    "hidden": hidden,
+                    "shown": common.format_count(n) if not exact else str(n),
+                    "low": 1 if hidden else None,
+                    "high": common.small_number_threshold() - 1 if hidden else None,
+                }
+            )
+    return rows
+
+
+def over_quarters_chart(rows: Sequence[dict], quarters: Sequence[str]) -> alt.FacetChart:
+    """One small chart per theme: its quotes per quarter, hidden small counts as grey bands."""
+    data = pd.DataFrame(rows)
+    tip = ["theme", "quarter", alt.Tooltip("shown", title="quotes")]
+    x = alt.X("quarter:O", sort=list(quarters), title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=10))
+    exact = (
+        alt.Chart()
+        .transform_filter("!datum.hidden")
+        .encode(
+            x=x,
+            y=alt.Y("quotes:Q", axis=count_axis("quotes"), scale=alt.Scale(domainMin=0)),
+            tooltip=tip,
+        )
+    )
+    band = (
+        alt.Chart()
+        .transform_filter("datum.hidden")
+        .mark_bar(color="#bdbdbd", opacity=0.6)
+        .encode(x=x, y="low:Q", y2="high:Q", tooltip=tip)
+    )
+    return (
+        alt.layer(band, exact.mark_line(color="#1f77b4"), exact.mark_point(filled=True, size=40), data=data)
+        .properties(width=170, height=110)
+        .facet(
+            facet=alt.Facet("theme:N", title=None, header=alt.Header(labelLimit=200, labelFontSize=12)),
+            columns=3,
+        )
     )
 
 
@@ -156,8 +259,63 @@ def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -
     return {t.id: scrub_words(common.redact_texts([t.label])[0], words) for t in result.themes}
 
 
+def over_quarters_panel(
+    store: Store, period: str, periods: Sequence[str], result: ThemeResult, summaries: Sequence[ThemeSummary]
+) -> None:
+    """The pinned (framework) themes over the last four quarters up to ``period``: rising or falling."""
+    from voice.ui.themes.cache import period_themes
+
+    key = period_sort_key(period)
+    quarters = sorted((p for p in periods if period_sort_key(p) <= key), key=period_sort_key)[-4:]
+    followed = [t.id for t in result.themes if t.pinned]
+    if len(quarters) < 2 or not followed:
+        common.empty_state("Themes over quarters need pinned themes and quotes in two quarters or more.")
+        return
+    results = {p: result if p == period else period_themes(store, p) for p in quarters}
+    sizes = {p: {t.id: t.size for t in r.themes} for p, r in results.items()}
+    labels = {**public_theme_labels(store, result, period), **shown_labels(summaries)}
+    kept = {
+        tid: labels[tid] for tid in followed if tid in labels and any(sizes[p].get(tid) for p in quarters)
+    }
+    rows = over_quarters_rows(sizes, kept, common.exact_counts())
+    if not rows:
+        common.empty_state("No quotes in the pinned themes in these quarters.")
+        return
+    st.altair_chart(over_quarters_chart(rows, quarters), width="content")
+    small = (
+        "" if common.exact_counts() else " Grey bands: fewer than 5 quotes (the exact number is not shown)."
+    )
+    st.caption(f"Quotes in each pinned theme per quarter, {quarters[0]} to {quarters[-1]}.{small}")
+
+
+def linked_theme_quotes(
+    result: ThemeResult,
+    summaries: Sequence[ThemeSummary],
+    in_sources: Mapping[str, Quote],
+    browse: bool,
+    per_theme: int = 2,
+) -> list[tuple[ThemeSummary, list[str], list[str]]]:
+    """(summary, the theme's quotes from the linked sources, the ones to show), most quotes first.
+
+    Only quotes of ``in_sources`` are counted or shown: a theme's representative quotes from
+    those sources first, then (for roles that may browse quotes) its other quotes from them.
+    """
+    out = []
+    for s in summaries:
+        theme = result.theme(s.theme_id)
+        members = [qid for qid in (theme.quote_ids if theme else ()) if qid in in_sources]
+        if not members:
+            continue
+        shown = [q.quote_id for q in s.quotes if q.quote_id in members]
+        if browse:
+            shown += [qid for qid in members if qid not in shown]
+        out.append((s, members, shown[:per_theme]))
+    out.sort(key=lambda item: (-len(item[1]), item[0].label))
+    return out
+
+
 def linked_themes_panel(store: Store, board: Dashboard) -> None:
-    """Pick an indicator: the themes of its linked quote sources show beside it."""
+    """Pick an indicator: the themes of its linked quote sources, and only their quotes, beside it."""
     from voice.ui.themes.cache import period_themes
 
     linked = [r for r in board.rows if r.linked_sources]
@@ -176,30 +334,31 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
         st.markdown(f"RAG {common.rag_badge(row.rag)}{direction}", unsafe_allow_html=True)
         st.caption("Linked quotes: " + common.md_escape(", ".join(row.linked_sources)))
     with right:
-        in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
+        in_sources = {q.id: q for q in quotes_of(store, board.period, row.linked_sources)}
         if not in_sources:
             common.empty_state(f"No quotes from these sources in {common.md_escape(board.period)}.")
             return
         result = period_themes(store, board.period)
         summaries, _ = theme_summaries(store, result, board.period)
-        relevant = []
-        for s in summaries:
-            theme = result.theme(s.theme_id)
-            n = len(set(theme.quote_ids) & in_sources) if theme else 0
-            if n:
-                relevant.append((n, s))
-        relevant.sort(key=lambda pair: -pair[0])
-        by_id = {q.id: q for q in store.quotes(period=board.period)}
-        examples = [q.quote_id for _, s in relevant[:4] for q in s.quotes[:2] if q.quote_id in by_id]
-        who = common.attributions([by_id[qid] for qid in examples])  # among the quotes shown here
-        for n, s in relevant[:4]:
-            st.markdown(
-                f"**{common.md_escape(s.label)}** — {common.format_count(n)} of these quotes, {s.mostly}"
-            )
-            for q in s.quotes[:2]:
-                common.quote_card(q.text, who.get(q.quote_id, ""))
+        relevant = linked_theme_quotes(result, summaries, in_sources, common.can("view_quotes"))[:4]
         if not relevant:
             common.empty_state("These quotes are not in any theme yet.")
+            return
+        st.caption(
+            f"{common.format_count(len(in_sources))} quotes from these sources in "
+            f"{common.md_escape(board.period)}; the themes with most of them:"
+        )
+        chosen = [in_sources[qid] for _, _, shown in relevant for qid in shown]
+        texts = dict(zip([q.id for q in chosen], common.display_texts(chosen), strict=True))
+        who = common.attributions(chosen)  # coarsened among the quotes shown here
+        for s, members, shown in relevant:
+            n = len(members)
+            quotes = "quote" if common.format_count(n) == "1" else "quotes"
+            every = len(shown) == n and common.format_count(n) == str(n)
+            listed = "" if every else f" ({len(shown)} shown)" if shown else " (none shown)"
+            st.markdown(f"**{common.md_escape(s.label)}** — {common.format_count(n)} {quotes}{listed}")
+            for qid in shown:
+                common.quote_card(texts[qid], who.get(qid, ""))
 
 
 def _whose_label(tag: Tag | None) -> str:
