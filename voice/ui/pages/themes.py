@@ -66,7 +66,7 @@ with tab_list:
         if not exact:
             st.caption(
                 "Themes with fewer than 5 quotes are not charted; classes with fewer than 5 quotes are "
-                "drawn together in grey (small numbers)."
+                "drawn together in purple (small numbers)."
             )
     for s in listed:
         badge = " (pinned)" if s.pinned else ""

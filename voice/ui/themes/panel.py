@@ -23,9 +23,10 @@ UNTAGGED = "Not checked by a person yet"
 HIDDEN = "Classes under 5 (not shown apart)"
 CLASS_NAMES = {**{c: LABEL_HEADINGS[c] for c in CLASS_ORDER}, "untagged": UNTAGGED}
 CLASS_SCALE = alt.Scale(
-    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), UNTAGGED, HIDDEN],
-    range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9", "#8c8c8c"],
+    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), UNTAGGED],
+    range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9"],
 )
+HIDDEN_COLOUR = "#9e9ac8"  # no class's colour: several classes under 5, drawn together
 LABEL_LIMIT = 260
 """Pixels of a theme label beside a bar before it is cut with "…" (the full label is in the tooltip)."""
 
@@ -88,7 +89,7 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         .mark_bar()
         .encode(
             x=alt.X("period:N", sort=None, title=None),
-            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of quotes tagged by people"),
+            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of people's tags"),
             color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
             order=alt.Order("class:N"),
             tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
@@ -115,7 +116,7 @@ def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dic
 
     Only themes with quotes, and no part of 0 quotes. Outside the officers a theme whose size
     is hidden ("<5") is left out, and the classes hidden inside a shown size are drawn as one
-    grey part (the size less the parts shown, which anyone can work out), so every bar is as
+    part in a colour of its own (the size less the parts shown, which anyone can work out), so every bar is as
     long as the count written beside the theme.
     """
     names = shown_labels(summaries)
@@ -124,14 +125,15 @@ def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dic
         if not s.size or not (exact or s.size_text == str(s.size)):
             continue
         hidden = 0
-        for c, name in CLASS_NAMES.items():
+        bar = {"theme": names[s.theme_id], "total": s.size}
+        for rank, (c, name) in enumerate(CLASS_NAMES.items()):
             n = s.counts.get(c, 0)
             if n and (exact or s.count_texts.get(c) == str(n)):
-                rows.append({"theme": names[s.theme_id], "class": name, "quotes": n, "total": s.size})
+                rows.append({**bar, "class": name, "quotes": n, "rank": rank})
             else:
                 hidden += n
         if hidden:
-            rows.append({"theme": names[s.theme_id], "class": HIDDEN, "quotes": hidden, "total": s.size})
+            rows.append({**bar, "class": HIDDEN, "quotes": hidden, "rank": len(CLASS_NAMES)})
     return rows
 
 
@@ -143,6 +145,9 @@ def count_axis(title: str) -> alt.Axis:
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
     """A horizontal stacked bar per theme, largest first: good / unsure / not so good counts."""
     data = pd.DataFrame(rows)
+    present = set(data["class"]) if len(data) else set()
+    names = [n for n in [*CLASS_SCALE.domain, HIDDEN] if n in present]  # a legend of what is drawn only
+    colours = dict(zip([*CLASS_SCALE.domain, HIDDEN], [*CLASS_SCALE.range, HIDDEN_COLOUR], strict=True))
     return (
         alt.Chart(data)
         .mark_bar()
@@ -154,8 +159,13 @@ def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
                 axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False, labelFontSize=12),
             ),
             x=alt.X("quotes:Q", axis=count_axis("quotes"), stack="zero"),
-            color=alt.Color("class:N", scale=CLASS_SCALE, title=None, legend=alt.Legend(orient="bottom")),
-            order=alt.Order("class:N"),
+            color=alt.Color(
+                "class:N",
+                scale=alt.Scale(domain=names, range=[colours[n] for n in names]),
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
+            ),
+            order=alt.Order("rank:Q"),
             tooltip=["theme", "class", "quotes", alt.Tooltip("total", title="quotes in the theme")],
         )
         .properties(height=alt.Step(26))
@@ -170,11 +180,12 @@ def over_quarters_rows(
     Outside the officers a count from 1 to 4 is not a value: its row has ``quotes`` None and
     ``hidden`` True (drawn as a grey "<5" band, never as a point).
     """
-    rows = []
+    rows, run = [], dict.fromkeys(labels, 0)  # a line never joins two counts across a hidden one
     for quarter, by_theme in sizes.items():
         for tid, label in labels.items():
             n = by_theme.get(tid, 0)
             hidden = not exact and common.format_count(n) != str(n)
+            run[tid] += hidden
             rows.append(
                 {
                     "quarter": quarter,
@@ -184,6 +195,7 @@ def over_quarters_rows(
                     "shown": common.format_count(n) if not exact else str(n),
                     "low": 1 if hidden else None,
                     "high": common.small_number_threshold() - 1 if hidden else None,
+                    "run": run[tid],
                 }
             )
     return rows
@@ -193,28 +205,29 @@ def over_quarters_chart(rows: Sequence[dict], quarters: Sequence[str]) -> alt.Fa
     """One small chart per theme: its quotes per quarter, hidden small counts as grey bands."""
     data = pd.DataFrame(rows)
     tip = ["theme", "quarter", alt.Tooltip("shown", title="quotes")]
-    x = alt.X("quarter:O", sort=list(quarters), title=None, axis=alt.Axis(labelAngle=-45, labelFontSize=10))
+    axis = alt.Axis(labelAngle=-40, labelFontSize=10, labelOverlap=False, labelLimit=90)
+    x = alt.X("quarter:O", sort=list(quarters), title=None, axis=axis)
+    y_axis = count_axis("quotes")
     exact = (
         alt.Chart()
         .transform_filter("!datum.hidden")
-        .encode(
-            x=x,
-            y=alt.Y("quotes:Q", axis=count_axis("quotes"), scale=alt.Scale(domainMin=0)),
-            tooltip=tip,
-        )
+        .encode(x=x, y=alt.Y("quotes:Q", axis=y_axis, scale=alt.Scale(domainMin=0)), tooltip=tip)
     )
-    band = (
-        alt.Chart()
-        .transform_filter("datum.hidden")
-        .mark_bar(color="#bdbdbd", opacity=0.6)
-        .encode(x=x, y="low:Q", y2="high:Q", tooltip=tip)
-    )
+    band = alt.Chart().transform_filter("datum.hidden").encode(x=x, tooltip=tip)
+    band_text = band.transform_calculate(middle="(datum.low + datum.high) / 2").mark_text(fontSize=10)
+    band = band.mark_bar(color="#d9d9d9").encode(y=alt.Y("low:Q", axis=y_axis), y2="high:Q")
     return (
-        alt.layer(band, exact.mark_line(color="#1f77b4"), exact.mark_point(filled=True, size=40), data=data)
-        .properties(width=170, height=110)
+        alt.layer(
+            band,
+            band_text.encode(y=alt.Y("middle:Q", axis=y_axis), text="shown:N"),
+            exact.mark_line(color="#1f77b4").encode(detail="run:N"),
+            exact.mark_point(filled=True, size=40),
+            data=data,
+        )
+        .properties(width=200, height=110)
         .facet(
-            facet=alt.Facet("theme:N", title=None, header=alt.Header(labelLimit=200, labelFontSize=12)),
-            columns=3,
+            facet=alt.Facet("theme:N", title=None, header=alt.Header(labelLimit=220, labelFontSize=12)),
+            columns=2,
         )
     )
 
