@@ -149,3 +149,18 @@ def test_rename_this_quarter_only_leaves_the_other_quarters(demo_home: Path) -> 
     assert sorted(theme_quote_ids(store, chosen.id)) == sorted(set(everywhere) - set(here))
     assert same_label(store, chosen.label).id == chosen.id  # the old name stays in the other quarters
     assert "said this quarter" in listed(at)
+
+
+def test_merge_under_a_name_in_use_is_refused(demo_home: Path) -> None:
+    at = open_app("themes", role="officer")
+    store = db(demo_home)
+    before = {t.id for t in stored_themes(store)}
+    first, second = at.multiselect(key="merge_ids").options[:2]
+    outside = next(t for t in stored_themes(store) if t.pinned and t.label not in (first, second))
+    at.multiselect(key="merge_ids").set_value([first, second])
+    label = next(t for t in at.text_input if t.label == "Label of the merged theme")
+    label.set_value(outside.label)
+    next(b for b in at.form_submit_button if b.label == "Merge").click().run()
+    assert not at.exception, at.exception
+    assert "already called" in " ".join(w.value for w in at.warning)
+    assert {t.id for t in stored_themes(store)} == before  # nothing merged

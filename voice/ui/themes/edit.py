@@ -71,8 +71,15 @@ def edit_panel(
         chosen = pick_many("Themes to merge", names, key="merge_ids")
         label = st.text_input("Label of the merged theme")
         if st.form_submit_button("Merge"):
+            taken = theme_store.same_label(store, label) if label.strip() else None
             if len(chosen) < 2 or not label.strip():
                 st.error("Pick at least two themes and give the merged theme a label.")
+            elif taken is not None and taken.id not in chosen:
+                st.warning(
+                    f"A theme is already called “{md_escape(label.strip())}”: add it to the merge, or choose "
+                    "another label. Nothing was merged.",
+                    icon=":material/warning:",
+                )
             else:
                 theme_store.merge_themes(store, chosen, label, who)
                 _done(f"Merged {len(chosen)} themes into {md_escape(label)}")

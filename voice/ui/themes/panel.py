@@ -279,9 +279,10 @@ def over_quarters_panel(
     from voice.ui.themes.cache import period_themes
 
     key = period_sort_key(period)
-    quarters = sorted((p for p in periods if period_sort_key(p) <= key), key=period_sort_key)[-4:]
+    earlier = [p for p in periods if previous_of(p) and period_sort_key(p) <= key]  # quarters only
+    quarters = sorted(earlier, key=period_sort_key)[-4:]
     followed = [t.id for t in result.themes if t.pinned]
-    if len(quarters) < 2 or not followed:
+    if previous_of(period) is None or len(quarters) < 2 or not followed:
         common.empty_state("Themes over quarters need pinned themes and quotes in two quarters or more.")
         return
     results = {p: result if p == period else period_themes(store, p) for p in quarters}
