@@ -82,21 +82,22 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
         if x.n_tagged and shown(x.n_tagged)
         for c in CLASS_ORDER
-        if charted(x, c)
+        if charted(x, c) and x.counts[c]  # no 0 bar
     ]
-    chart = (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", sort=None, title=None),
-            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of people's tags"),
-            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
-            order=alt.Order("class:N"),
-            tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
+    if rows:  # an empty chart would draw a bare axis
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_bar()
+            .encode(
+                x=alt.X("period:N", sort=None, title=None),
+                y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of people's tags"),
+                color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
+                order=alt.Order("class:N"),
+                tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
+            )
+            .properties(height=220)
         )
-        .properties(height=220)
-    )
-    st.altair_chart(chart, width="stretch")
+        st.altair_chart(chart, width="stretch")
     rag = v.rag or f"not rated (fewer than {common.small_number_threshold()} quotes tagged by people)"
     hidden = "" if exact else " · classes with fewer than 5 quotes are left out (small numbers)"
     since = f" · since the quarter before: {direction_text(v.direction, 'high')}" if v.direction else ""
