@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from test_browser import CHROMIUM, Served, _open, _settle, _shots_dir, serve
 from test_browser import browser as browser
 
@@ -79,7 +80,12 @@ def test_indicator_panel_at_1024(server: Served, browser, tmp_path: Path, role: 
     heading = "What children and families say about an indicator"
     page.get_by_text(heading).first.wait_for(timeout=120_000)
     _settle(page)
-    page.get_by_text(heading).first.scroll_into_view_if_needed()
+    for _ in range(5):  # a late re-run of the script can replace the element under us
+        try:
+            page.get_by_text(heading).first.scroll_into_view_if_needed(timeout=10_000)
+            break
+        except PlaywrightError:
+            _settle(page)
     assert page.get_by_text(re.compile(r"quotes from these sources in 2017/18 Q1")).count() == 1
     lines = page.get_by_text(re.compile(r" — (<5|\d+) quotes?( \(\d+ shown\)| \(none shown\))?$")).count()
     assert lines >= 1 and page.get_by_text("of these quotes").count() == 0
