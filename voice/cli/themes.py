@@ -325,13 +325,21 @@ def theme_rename(
     theme_id: Annotated[str, typer.Argument(help="The theme id (see `voice theme list`).")],
     label: Annotated[str, typer.Argument(help="The new label.")],
     by: By,
+    period: Annotated[
+        str | None, typer.Option(help="In this quarter only (its quotes there split off).")
+    ] = None,
 ) -> None:
-    """Rename a theme (it is then kept as edited on every re-run)."""
-    from voice.store import rename_theme
+    """Rename a theme in every quarter (or one --period only); a label in use is refused."""
+    from voice.store import rename_theme, theme_quote_ids
 
     with user_errors():
-        t = rename_theme(open_store(), theme_id, label, by)
-        console.print(f"{t.id}: now {t.label!r}")
+        store = open_store()
+        t = rename_theme(store, theme_id, label, by, period=period)
+        n = len(theme_quote_ids(store, t.id))
+        where = (
+            f"in every quarter ({n} quotes)" if period is None else f"in {period} only ({n} quotes split off)"
+        )
+        console.print(f"{t.id}: now {t.label!r} {where}")
 
 
 @theme_app.command("merge")

@@ -34,10 +34,12 @@ from ._themes import (
     pin_theme,
     rename_theme,
     reset_model_themes,
+    same_label,
     save_run,
     seed_starter_themes,
     split_theme,
     stored_themes,
+    theme_quote_ids,
 )
 
 __all__ = [
@@ -66,10 +68,12 @@ __all__ = [
     "record_screening",
     "rename_theme",
     "reset_model_themes",
+    "same_label",
     "save_run",
     "seed_starter_themes",
     "split_theme",
     "stored_themes",
+    "theme_quote_ids",
     "unreviewed_concern_ids",
     "unscreened_quotes",
 ]

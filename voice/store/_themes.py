@@ -154,10 +154,54 @@ def edit_log(store: Store, limit: int | None = None) -> list[dict]:
 # -- edits ---------------------------------------------------------------------------------
 
 
-def rename_theme(store: Store, theme_id: str, label: str, who: str) -> StoredTheme:
-    """Give a theme a new label; it is marked edited, so re-runs keep it."""
+def same_label(store: Store, label: str, except_id: str | None = None) -> StoredTheme | None:
+    """The active theme (other than ``except_id``) already called ``label``, case and spacing aside."""
+    key = _clean_label(label).casefold()
+    return next(
+        (t for t in stored_themes(store) if t.id != except_id and t.label.casefold() == key),
+        None,
+    )
+
+
+def theme_quote_ids(store: Store, theme_id: str, period: str | None = None) -> list[str]:
+    """The quotes saved in a theme, only those of ``period`` when one is given."""
+    ids = [qid for qid, m in memberships(store).items() if m.theme_id == theme_id]
+    if period is None:
+        return ids
+    in_period = {q.id for q in store.quotes(period=period)}
+    return [qid for qid in ids if qid in in_period]
+
+
+def rename_theme(
+    store: Store,
+    theme_id: str,
+    label: str,
+    who: str,
+    *,
+    period: str | None = None,
+    allow_duplicate: bool = False,
+) -> StoredTheme:
+    """Give a theme a new label; it is marked edited, so re-runs keep it.
+
+    A theme is one across quarters, so the new label shows in every quarter. With ``period``
+    only that quarter's quotes take the new label: they are split off into a new theme
+    (:func:`split_theme`) and the theme keeps its label elsewhere. A label another active theme
+    already has is refused (``InputError`` naming it and ``voice theme merge``) unless
+    ``allow_duplicate``.
+    """
     who, label = _who(who), _clean_label(label)
     old = _active(store, theme_id)
+    taken = same_label(store, label, except_id=theme_id)
+    if taken is not None and not allow_duplicate:
+        raise InputError(
+            f"a theme called {taken.label!r} already exists ({taken.id}); to put their quotes together "
+            f"use `voice theme merge {theme_id} {taken.id} --label {label!r}`, or choose another label"
+        )
+    if period is not None:
+        ids = theme_quote_ids(store, theme_id, period)
+        if not ids:
+            raise InputError(f"theme {theme_id} ({old.label!r}) has no quotes in {period}")
+        return split_theme(store, theme_id, ids, label, who)
     with store.transaction() as conn:
         conn.execute(
             update(themes_table)

@@ -4,12 +4,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from voice.records import LABEL_HEADINGS
 from voice.themes import OTHER
 from voice.ui import common
 from voice.ui.themes.cache import period_themes
 from voice.ui.themes.edit import edit_panel
-from voice.ui.themes.panel import class_split_chart, previous_of, theme_quotes_table, theme_summaries
+from voice.ui.themes.panel import (
+    class_split_chart,
+    class_split_rows,
+    over_quarters_panel,
+    previous_of,
+    theme_quotes_table,
+    theme_summaries,
+)
 
 st.title("Themes")
 store = common.get_store()
@@ -45,35 +51,40 @@ def _charted(text: str, n: int) -> bool:
     return exact or text == str(n)
 
 
-split = [
-    {
-        "theme": s.label,
-        "class": LABEL_HEADINGS.get(c, "Not checked by a person yet"),
-        "quotes": s.counts.get(c, 0),
-    }
-    for s in summaries
-    if _charted(s.size_text, s.size)
-    for c in ("good", "unsure", "not_so_good", "untagged")
-    if _charted(s.count_texts.get(c, "0"), s.counts.get(c, 0))
-]
+split = class_split_rows(summaries, exact)
 browse = common.can("view_quotes")  # scrutiny members see summaries and representative quotes only
-tab_names = ["Themes", "Map of quotes", "All quotes of a theme"] if browse else ["Themes", "Map of themes"]
-tab_list, tab_map, *rest = st.tabs(tab_names)
+tab_names = ["Themes", "Over quarters", "Map of quotes", "All quotes of a theme"]
+if not browse:
+    tab_names = ["Themes", "Over quarters", "Map of themes"]
+tab_list, tab_trend, tab_map, *rest = st.tabs(tab_names)
+listed = [s for s in summaries if s.size]  # as many as the overview counts
+empty = [s for s in summaries if not s.size]
 
 with tab_list:
     if split:
         st.altair_chart(class_split_chart(split), width="stretch")
         if not exact:
-            st.caption("Themes and classes with fewer than 5 quotes are not charted (small numbers).")
-    for s in summaries:
+            st.caption(
+                "Themes with fewer than 5 quotes are not charted; classes with fewer than 5 quotes are "
+                "drawn together in purple (small numbers)."
+            )
+    for s in listed:
         badge = " (pinned)" if s.pinned else ""
         change = f" · {s.change_text}" if s.change_text else ""
-        summary_line = f"{s.size_text} quotes, {s.mostly}{change}"
+        summary_line = f"{s.size_text} quote{'' if s.size_text == '1' else 's'}, {s.mostly}{change}"
         with st.expander(f"{common.md_escape(s.label)}{badge} — {common.md_escape(summary_line)}"):
             st.write(common.md_escape(s.sentence))
             st.caption("Keywords: " + common.md_escape(", ".join(s.keywords)))
             for q in s.quotes:
                 common.quote_card(q.text, q.attribution)
+    if empty and common.can("edit_themes"):  # not for scrutiny: a theme with no quotes says nothing
+        st.caption(
+            f"No quotes in {common.md_escape(period)}: "
+            + common.md_escape(", ".join(s.label + (" (pinned)" if s.pinned else "") for s in empty))
+        )
+
+with tab_trend:
+    over_quarters_panel(store, period, periods, result, summaries)
 
 with tab_map:
     quotes = {q.id: q for q in store.quotes(period=period)}

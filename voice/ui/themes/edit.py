@@ -20,6 +20,41 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def rename_panel(store: Store, names: dict[str, str], period: str | None, who: str) -> None:
+    """Rename a theme in every quarter or in this quarter only; a name in use is warned about first."""
+    theme_id = pick_one("Theme", names, key="rename_id")
+    here = len(theme_store.theme_quote_ids(store, theme_id, period)) if period else 0
+    elsewhere = len(theme_store.theme_quote_ids(store, theme_id)) - here
+    st.caption(
+        f"A theme is one across quarters: it has {here} quotes in {md_escape(period or 'this period')} and "
+        f"{elsewhere} in other quarters. A rename shows in every quarter unless you pick this quarter only."
+    )
+    with st.form("rename_theme"):
+        label = st.text_input("New label", key="rename_label")
+        scopes = {"every": "Every quarter", "period": f"{period} only (its quotes there become a new theme)"}
+        scope = st.radio(
+            "Rename in", list(scopes), format_func=scopes.get, key="rename_scope", horizontal=True
+        )
+        keep = st.checkbox("Keep two themes with this name", key="rename_keep_both")
+        if not st.form_submit_button("Rename") or not label.strip():
+            return
+    taken = theme_store.same_label(store, label, except_id=theme_id)
+    if taken is not None and not keep:
+        st.warning(
+            f"A theme is already called “{md_escape(label.strip())}”. Nothing was renamed. To put their "
+            "quotes together use Merge; to keep two themes with one name, tick “Keep two themes with this "
+            "name”.",
+            icon=":material/warning:",
+        )
+        return
+    by_period = period if scope == "period" and period else None
+    theme_store.rename_theme(store, theme_id, label, who, period=by_period, allow_duplicate=keep)
+    _done(
+        f"Renamed to {md_escape(label)}"
+        + (f" in {md_escape(period)} only" if by_period else " in every quarter")
+    )
+
+
 def edit_panel(
     store: Store, result: ThemeResult, summaries: Sequence[ThemeSummary], period: str | None
 ) -> None:
@@ -29,18 +64,22 @@ def edit_panel(
     names = {s.theme_id: s.label for s in summaries}
     who = user_name()
     rename, merge, split, move, pin = st.tabs(["Rename", "Merge", "Split", "Move a quote", "Pin"])
-    with rename, st.form("rename_theme"):
-        theme_id = pick_one("Theme", names, key="rename_id")
-        label = st.text_input("New label", key="rename_label")
-        if st.form_submit_button("Rename") and label.strip():
-            theme_store.rename_theme(store, theme_id, label, who)
-            _done(f"Renamed to {md_escape(label)}")
+    with rename:
+        rename_panel(store, names, period, who)
     with merge, st.form("merge_themes"):
+        st.caption("A merge applies in every quarter: the merged theme holds all their quotes.")
         chosen = pick_many("Themes to merge", names, key="merge_ids")
         label = st.text_input("Label of the merged theme")
         if st.form_submit_button("Merge"):
+            taken = theme_store.same_label(store, label) if label.strip() else None
             if len(chosen) < 2 or not label.strip():
                 st.error("Pick at least two themes and give the merged theme a label.")
+            elif taken is not None and taken.id not in chosen:
+                st.warning(
+                    f"A theme is already called “{md_escape(label.strip())}”: add it to the merge, or choose "
+                    "another label. Nothing was merged.",
+                    icon=":material/warning:",
+                )
             else:
                 theme_store.merge_themes(store, chosen, label, who)
                 _done(f"Merged {len(chosen)} themes into {md_escape(label)}")

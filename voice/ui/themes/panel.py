@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import altair as alt
@@ -19,10 +19,16 @@ if TYPE_CHECKING:
     from voice.themes import ThemeResult, ThemeSummary
 
 CLASS_ORDER = ["good", "unsure", "not_so_good"]
+UNTAGGED = "Not checked by a person yet"
+HIDDEN = "Classes under 5 (not shown apart)"
+CLASS_NAMES = {**{c: LABEL_HEADINGS[c] for c in CLASS_ORDER}, "untagged": UNTAGGED}
 CLASS_SCALE = alt.Scale(
-    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), "Not checked by a person yet"],
+    domain=[*(LABEL_HEADINGS[c] for c in CLASS_ORDER), UNTAGGED],
     range=[*(common.LABEL_COLOURS[c] for c in CLASS_ORDER), "#c9c9c9"],
 )
+HIDDEN_COLOUR = "#9e9ac8"  # no class's colour: several classes under 5, drawn together
+LABEL_LIMIT = 260
+"""Pixels of a theme label beside a bar before it is cut with "…" (the full label is in the tooltip)."""
 
 
 def voice_summary_panel(store: Store, board: Dashboard) -> None:
@@ -76,21 +82,22 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
         for p, x in sorted(board.voice.items(), key=lambda kv: period_sort_key(kv[0]))
         if x.n_tagged and shown(x.n_tagged)
         for c in CLASS_ORDER
-        if charted(x, c)
+        if charted(x, c) and x.counts[c]  # no 0 bar
     ]
-    chart = (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("period:N", sort=None, title=None),
-            y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of quotes tagged by people"),
-            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
-            order=alt.Order("class:N"),
-            tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
+    if rows:  # an empty chart would draw a bare axis
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_bar()
+            .encode(
+                x=alt.X("period:N", sort=None, title=None),
+                y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="share of people's tags"),
+                color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
+                order=alt.Order("class:N"),
+                tooltip=["period", "class", alt.Tooltip("share:Q", format=".0%")],
+            )
+            .properties(height=220)
         )
-        .properties(height=220)
-    )
-    st.altair_chart(chart, width="stretch")
+        st.altair_chart(chart, width="stretch")
     rag = v.rag or f"not rated (fewer than {common.small_number_threshold()} quotes tagged by people)"
     hidden = "" if exact else " · classes with fewer than 5 quotes are left out (small numbers)"
     since = f" · since the quarter before: {direction_text(v.direction, 'high')}" if v.direction else ""
@@ -100,19 +107,129 @@ def voice_summary_panel(store: Store, board: Dashboard) -> None:
     )
 
 
+def shown_labels(summaries: Sequence[ThemeSummary]) -> dict[str, str]:
+    """Theme id -> label as charts and lists show it: two themes with one name are told apart."""
+    return {tid: name for name, tid in common.unique_names({s.theme_id: s.label for s in summaries}).items()}
+
+
+def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dict]:
+    """The bars of the class-split chart as this user may see them.
+
+    Only themes with quotes, and no part of 0 quotes. Outside the officers a theme whose size
+    is hidden ("<5") is left out, and the classes hidden inside a shown size are drawn as one
+    part in a colour of its own (the size less the parts shown, which anyone can work out), so every bar is as
+    long as the count written beside the theme.
+    """
+    names = shown_labels(summaries)
+    rows = []
+    for s in summaries:
+        if not s.size or not (exact or s.size_text == str(s.size)):
+            continue
+        hidden = 0
+        bar = {"theme": names[s.theme_id], "total": s.size}
+        for rank, (c, name) in enumerate(CLASS_NAMES.items()):
+            n = s.counts.get(c, 0)
+            if n and (exact or s.count_texts.get(c) == str(n)):
+                rows.append({**bar, "class": name, "quotes": n, "rank": rank})
+            else:
+                hidden += n
+        if hidden:
+            rows.append({**bar, "class": HIDDEN, "quotes": hidden, "rank": len(CLASS_NAMES)})
+    return rows
+
+
+def count_axis(title: str) -> alt.Axis:
+    """An axis of whole numbers: no "0.5" or "0.000000" ticks."""
+    return alt.Axis(title=title, format="d", tickMinStep=1)
+
+
 def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
-    """A horizontal stacked bar per theme: good / unsure / not so good counts."""
+    """A horizontal stacked bar per theme, largest first: good / unsure / not so good counts."""
     data = pd.DataFrame(rows)
+    present = set(data["class"]) if len(data) else set()
+    names = [n for n in [*CLASS_SCALE.domain, HIDDEN] if n in present]  # a legend of what is drawn only
+    colours = dict(zip([*CLASS_SCALE.domain, HIDDEN], [*CLASS_SCALE.range, HIDDEN_COLOUR], strict=True))
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("theme:N", sort=None, title=None),
-            x=alt.X("quotes:Q", title="quotes"),
-            color=alt.Color("class:N", scale=CLASS_SCALE, title=None),
-            tooltip=["theme", "class", "quotes"],
+            y=alt.Y(
+                "theme:N",
+                sort=alt.EncodingSortField("total", op="max", order="descending"),
+                title=None,
+                axis=alt.Axis(labelLimit=LABEL_LIMIT, labelOverlap=False, labelFontSize=12),
+            ),
+            x=alt.X("quotes:Q", axis=count_axis("quotes"), stack="zero"),
+            color=alt.Color(
+                "class:N",
+                scale=alt.Scale(domain=names, range=[colours[n] for n in names]),
+                title=None,
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
+            ),
+            order=alt.Order("rank:Q"),
+            tooltip=["theme", "class", "quotes", alt.Tooltip("total", title="quotes in the theme")],
         )
-        .properties(height=max(120, 28 * data["theme"].nunique()) if len(data) else 120)
+        .properties(height=alt.Step(26))
+    )
+
+
+def over_quarters_rows(
+    sizes: Mapping[str, Mapping[str, int]], labels: Mapping[str, str], exact: bool
+) -> list[dict]:
+    """Rows of the themes-over-quarters chart: quarter -> theme id -> quotes, as this user may see them.
+
+    Outside the officers a count from 1 to 4 is not a value: its row has ``quotes`` None and
+    ``hidden`` True (drawn as a grey "<5" band, never as a point).
+    """
+    rows, run = [], dict.fromkeys(labels, 0)  # a line never joins two counts across a hidden one
+    for quarter, by_theme in sizes.items():
+        for tid, label in labels.items():
+            n = by_theme.get(tid, 0)
+            hidden = not exact and common.format_count(n) != str(n)
+            run[tid] += hidden
+            rows.append(
+                {
+                    "quarter": quarter,
+                    "theme": label,
+                    "quotes": None if hidden else n,
+                    "hidden": hidden,
+                    "shown": common.format_count(n) if not exact else str(n),
+                    "low": 1 if hidden else None,
+                    "high": common.small_number_threshold() - 1 if hidden else None,
+                    "run": run[tid],
+                }
+            )
+    return rows
+
+
+def over_quarters_chart(rows: Sequence[dict], quarters: Sequence[str]) -> alt.FacetChart:
+    """One small chart per theme: its quotes per quarter, hidden small counts as grey bands."""
+    data = pd.DataFrame(rows)
+    tip = ["theme", "quarter", alt.Tooltip("shown", title="quotes")]
+    axis = alt.Axis(labelAngle=-40, labelFontSize=10, labelOverlap=False, labelLimit=90)
+    x = alt.X("quarter:O", sort=list(quarters), title=None, axis=axis)
+    y_axis = count_axis("quotes")
+    exact = (
+        alt.Chart()
+        .transform_filter("!datum.hidden")
+        .encode(x=x, y=alt.Y("quotes:Q", axis=y_axis, scale=alt.Scale(domainMin=0)), tooltip=tip)
+    )
+    band = alt.Chart().transform_filter("datum.hidden").encode(x=x, tooltip=tip)
+    band_text = band.transform_calculate(middle="(datum.low + datum.high) / 2").mark_text(fontSize=10)
+    band = band.mark_bar(color="#d9d9d9").encode(y=alt.Y("low:Q", axis=y_axis), y2="high:Q")
+    return (
+        alt.layer(
+            band,
+            band_text.encode(y=alt.Y("middle:Q", axis=y_axis), text="shown:N"),
+            exact.mark_line(color="#1f77b4").encode(detail="run:N"),
+            exact.mark_point(filled=True, size=40),
+            data=data,
+        )
+        .properties(width=200, height=110)
+        .facet(
+            facet=alt.Facet("theme:N", title=None, header=alt.Header(labelLimit=220, labelFontSize=12)),
+            columns=2,
+        )
     )
 
 
@@ -163,8 +280,64 @@ def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -
     }
 
 
+def over_quarters_panel(
+    store: Store, period: str, periods: Sequence[str], result: ThemeResult, summaries: Sequence[ThemeSummary]
+) -> None:
+    """The pinned (framework) themes over the last four quarters up to ``period``: rising or falling."""
+    from voice.ui.themes.cache import period_themes
+
+    key = period_sort_key(period)
+    earlier = [p for p in periods if previous_of(p) and period_sort_key(p) <= key]  # quarters only
+    quarters = sorted(earlier, key=period_sort_key)[-4:]
+    followed = [t.id for t in result.themes if t.pinned]
+    if previous_of(period) is None or len(quarters) < 2 or not followed:
+        common.empty_state("Themes over quarters need pinned themes and quotes in two quarters or more.")
+        return
+    results = {p: result if p == period else period_themes(store, p) for p in quarters}
+    sizes = {p: {t.id: t.size for t in r.themes} for p, r in results.items()}
+    labels = {**public_theme_labels(store, result, period), **shown_labels(summaries)}
+    kept = {
+        tid: labels[tid] for tid in followed if tid in labels and any(sizes[p].get(tid) for p in quarters)
+    }
+    rows = over_quarters_rows(sizes, kept, common.exact_counts())
+    if not rows:
+        common.empty_state("No quotes in the pinned themes in these quarters.")
+        return
+    st.altair_chart(over_quarters_chart(rows, quarters), width="content")
+    small = (
+        "" if common.exact_counts() else " Grey bands: fewer than 5 quotes (the exact number is not shown)."
+    )
+    st.caption(f"Quotes in each pinned theme per quarter, {quarters[0]} to {quarters[-1]}.{small}")
+
+
+def linked_theme_quotes(
+    result: ThemeResult,
+    summaries: Sequence[ThemeSummary],
+    in_sources: Mapping[str, Quote],
+    browse: bool,
+    per_theme: int = 2,
+) -> list[tuple[ThemeSummary, list[str], list[str]]]:
+    """(summary, the theme's quotes from the linked sources, the ones to show), most quotes first.
+
+    Only quotes of ``in_sources`` are counted or shown: a theme's representative quotes from
+    those sources first, then (for roles that may browse quotes) its other quotes from them.
+    """
+    out = []
+    for s in summaries:
+        theme = result.theme(s.theme_id)
+        members = [qid for qid in (theme.quote_ids if theme else ()) if qid in in_sources]
+        if not members:
+            continue
+        shown = [q.quote_id for q in s.quotes if q.quote_id in members]
+        if browse:
+            shown += [qid for qid in members if qid not in shown]
+        out.append((s, members, shown[:per_theme]))
+    out.sort(key=lambda item: (-len(item[1]), item[0].label))
+    return out
+
+
 def linked_themes_panel(store: Store, board: Dashboard) -> None:
-    """Pick an indicator: the themes of its linked quote sources show beside it."""
+    """Pick an indicator: the themes of its linked quote sources, and only their quotes, beside it."""
     from voice.ui.themes.cache import period_themes
 
     linked = [r for r in board.rows if r.linked_sources]
@@ -183,30 +356,31 @@ def linked_themes_panel(store: Store, board: Dashboard) -> None:
         st.markdown(f"RAG {common.rag_badge(row.rag)}{direction}", unsafe_allow_html=True)
         st.caption("Linked quotes: " + common.md_escape(", ".join(row.linked_sources)))
     with right:
-        in_sources = {q.id for q in quotes_of(store, board.period, row.linked_sources)}
+        in_sources = {q.id: q for q in quotes_of(store, board.period, row.linked_sources)}
         if not in_sources:
             common.empty_state(f"No quotes from these sources in {common.md_escape(board.period)}.")
             return
         result = period_themes(store, board.period)
         summaries, _ = theme_summaries(store, result, board.period)
-        relevant = []
-        for s in summaries:
-            theme = result.theme(s.theme_id)
-            n = len(set(theme.quote_ids) & in_sources) if theme else 0
-            if n:
-                relevant.append((n, s))
-        relevant.sort(key=lambda pair: -pair[0])
-        by_id = {q.id: q for q in store.quotes(period=board.period)}
-        examples = [q.quote_id for _, s in relevant[:4] for q in s.quotes[:2] if q.quote_id in by_id]
-        who = common.attributions([by_id[qid] for qid in examples])  # among the quotes shown here
-        for n, s in relevant[:4]:
-            st.markdown(
-                f"**{common.md_escape(s.label)}** — {common.format_count(n)} of these quotes, {s.mostly}"
-            )
-            for q in s.quotes[:2]:
-                common.quote_card(q.text, who.get(q.quote_id, ""))
+        relevant = linked_theme_quotes(result, summaries, in_sources, common.can("view_quotes"))[:4]
         if not relevant:
             common.empty_state("These quotes are not in any theme yet.")
+            return
+        st.caption(
+            f"{common.format_count(len(in_sources))} quotes from these sources in "
+            f"{common.md_escape(board.period)}; the themes with most of them:"
+        )
+        chosen = [in_sources[qid] for _, _, shown in relevant for qid in shown]
+        texts = dict(zip([q.id for q in chosen], common.display_texts(chosen), strict=True))
+        who = common.attributions(chosen)  # coarsened among the quotes shown here
+        for s, members, shown in relevant:
+            n = len(members)
+            quotes = "quote" if common.format_count(n) == "1" else "quotes"
+            every = len(shown) == n and common.format_count(n) == str(n)
+            listed = "" if every else f" ({len(shown)} shown)" if shown else " (none shown)"
+            st.markdown(f"**{common.md_escape(s.label)}** — {common.format_count(n)} {quotes}{listed}")
+            for qid in shown:
+                common.quote_card(texts[qid], who.get(qid, ""))
 
 
 def _whose_label(tag: Tag | None) -> str:
