@@ -77,3 +77,42 @@ def test_a_failed_learning_keeps_the_tag_and_the_next_tag_says_so(
     assert "the model has not learned the earlier tags: the models folder is read-only" in r.stderr
     current = _store(voice_home).current_tags()
     assert (current[first.id].label, current[second.id].label) == ("good", "unsure")
+
+
+def test_one_learner_runs_one_waits_and_later_ones_leave_it_to_them(
+    voice_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import threading
+
+    import voice.classify
+
+    learned: list[int] = []
+
+    def fake(store: Store) -> object:
+        learned.append(len(store.all_tags(origin="human")))
+        return type("Model", (), {"version": f"fake+{learned[-1]}c"})()
+
+    monkeypatch.setattr(voice.classify, "learn_corrections", fake)
+    assert run("import-seed", seed("000")).exit_code == 0
+    store = _store(voice_home)
+    quotes = store.quotes()
+    seeded = len(store.all_tags(origin="human"))  # the seed document's own labels
+    assert run("tag", quotes[0].id, "good", "--by", "alice", "--no-learn").exit_code == 0
+    (voice_home / "models").mkdir(exist_ok=True)
+    running = os.open(voice_home / "models" / ".learn.lock", os.O_RDWR | os.O_CREAT)  # a learner runs
+    fcntl.flock(running, fcntl.LOCK_EX)
+    results: list[object] = []
+    waiting = threading.Thread(target=lambda: results.append(_learning.learn_now(store, queue=True)))
+    waiting.start()
+    for _ in range(100):
+        if _learning.learner_waiting():
+            break
+        time.sleep(0.05)
+    assert _learning.learner_waiting()
+    assert run("tag", quotes[1].id, "unsure", "--by", "alice", "--no-learn").exit_code == 0
+    assert _learning.learn_now(store, queue=True) is None  # the waiting learner will learn it
+    os.close(running)  # the running learner finishes
+    waiting.join(30)
+    assert learned == [seeded + 2]  # one run, with both tags
+    assert _learning.learn_now(store, queue=True) is None and len(learned) == 1  # nothing new

@@ -1,9 +1,10 @@
 """`voice tag`'s learning: in a background process by default, one learner at a time, coalescing.
 
-`voice tag` stores the tag and starts ``voice learn-tags`` detached. That process waits for the
-learner before it (an exclusive ``flock`` on ``$VOICE_HOME/models/.learn.lock``), then learns only
-when the people's tags in the store differ from those the saved model learned (a digest in
-``.learned-tags``): ten quick tags cost at most two learning runs. A failed run leaves its
+`voice tag` stores the tag and starts ``voice learn-tags`` detached, at a lower priority, unless
+a learner is already waiting (it will learn the tag). A learner waits for the one running (an
+exclusive ``flock`` on ``$VOICE_HOME/models/.learn.lock``; one may wait, ``.learn.queued``), then
+learns only when the people's tags in the store differ from those the saved model learned (a
+digest in ``.learned-tags``): ten quick tags cost at most two learning runs. A failed run leaves its
 message in ``learn-failed.txt``; the next `voice tag` prints it (the tag itself is already stored).
 """
 
@@ -43,20 +44,56 @@ def tags_digest(store: Store) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-@contextmanager
-def _learner_lock() -> Iterator[None]:
-    fd = os.open(_models_home() / ".learn.lock", os.O_RDWR | os.O_CREAT, files.FILE_MODE)
+def _lock_file(name: str) -> int:
+    return os.open(_models_home() / name, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
+
+
+def _try_lock(fd: int) -> bool:
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for a learner already running
-        yield
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextmanager
+def _learner_lock(queue: bool) -> Iterator[bool]:
+    """Hold the learner lock (waiting for a learner that runs). With ``queue``, first take the one
+    waiting place (``.learn.queued``): False, holding nothing, when another learner waits already:
+    it reads the store after this process's tag was stored, so it learns that tag too."""
+    queued = _lock_file(".learn.queued") if queue else None
+    running = _lock_file(".learn.lock")
+    try:
+        if queued is not None and not _try_lock(queued):
+            yield False
+            return
+        fcntl.flock(running, fcntl.LOCK_EX)
+        if queued is not None:
+            os.close(queued)  # running now: the next learner may wait
+            queued = None
+        yield True
+    finally:
+        os.close(running)
+        if queued is not None:
+            os.close(queued)
+
+
+def learner_waiting() -> bool:
+    """True when a background learner waits for the running one (it will learn any tag stored now)."""
+    fd = _lock_file(".learn.queued")
+    try:
+        return not _try_lock(fd)
     finally:
         os.close(fd)
 
 
-def learn_now(store: Store) -> VoiceModel | None:
-    """Learn every person's tag and save the model, unless the saved model has learned exactly
-    these tags already (then None). Holds the learner lock; a failure is recorded and re-raised."""
-    with _learner_lock():
+def learn_now(store: Store, queue: bool = False) -> VoiceModel | None:
+    """Learn every person's tag and save the model; None when there is nothing to do: the saved
+    model learned exactly these tags, or (``queue``) another learner waits and will learn them.
+    One learner at a time; a failure is recorded (:func:`last_failure`) and re-raised."""
+    with _learner_lock(queue) as mine:
+        if not mine:
+            return None
         stamp = _models_home() / ".learned-tags"
         digest = tags_digest(store)
         if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
@@ -74,6 +111,10 @@ def learn_now(store: Store) -> VoiceModel | None:
         return model
 
 
+def _lower_priority() -> None:
+    os.nice(10)  # background work: the officer's next command comes first
+
+
 def learn_in_background() -> None:
     """Start ``voice learn-tags`` detached (its output goes to ``$VOICE_HOME/models/learn.log``)."""
     log = os.open(_models_home() / "learn.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, files.FILE_MODE)
@@ -84,6 +125,7 @@ def learn_in_background() -> None:
             stdout=log,
             stderr=log,
             start_new_session=True,  # outlives `voice tag` and its terminal
+            preexec_fn=_lower_priority,
         )
     finally:
         os.close(log)

@@ -167,7 +167,8 @@ def tag_quote(
         if failed := _learning.last_failure():
             err.print(f"warning: the model has not learned the earlier tags: {failed}", highlight=False)
         if not wait:
-            _learning.learn_in_background()
+            if not _learning.learner_waiting():  # else the waiting learner learns this tag too
+                _learning.learn_in_background()
             console.print("model: learning from this tag in the background (`voice tag --wait` waits for it)")
             return
         from voice.classify import ModelError
@@ -185,8 +186,8 @@ def learn_tags() -> None:
     with user_errors():
         from voice.cli import _learning
 
-        model = _learning.learn_now(open_store())
-        console.print(f"model updated: {model.version}" if model else "model: already learned these tags")
+        model = _learning.learn_now(open_store(), queue=True)
+        console.print(f"model updated: {model.version}" if model else "model: nothing to learn now")
 
 
 @app.command("history")
