@@ -73,7 +73,7 @@ with tab_queue:
             text=" · ".join(f"{common.LABEL_NAMES[k]} {v:.0%}" for k, v in item.proba.items()),
         )
 
-        @st.fragment(run_every=1.0 if learning_pending(store) else None)
+        @st.fragment(run_every=2.0 if learning_pending(store) else None)
         def _proposal_note() -> None:  # says when the learner catches up, without a page run
             st.caption(common.md_escape(proposal_note(store, model.version)))
 
