@@ -67,7 +67,7 @@ def test_classify_store_then_queue_then_tag_learns(voice_home):
     assert margins == sorted(margins)  # least certain first
 
     first = items[0]
-    r = run("tag", first["id"], "unsure", "--by", "officer")
+    r = run("tag", first["id"], "unsure", "--by", "officer", "--wait")  # learns before returning
     assert r.exit_code == 0, r.output
     assert "model updated: voice-default@" in r.output and "+1c" in r.output
     assert (voice_home / "models" / "voice-default" / "meta.json").exists()

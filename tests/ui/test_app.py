@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from voice.records import HUMAN, Quote
 from voice.store import Store
+from voice.ui import learning
 
 PAGES = ROOT / "voice" / "ui" / "pages"
 PLANTED = (
@@ -202,6 +203,8 @@ def test_tag_a_quote_stores_it_and_the_model_learns(demo_home: Path) -> None:
     assert history[-1].label == "not_so_good" and history[-1].origin == HUMAN
     assert history[-1].who == "demo user (officer)"
     assert int(next(m.value for m in at.metric if m.label == "Left to tag")) == int(left_before) - 1
+    assert learning.wait_all(600)  # it learns in the background; the next run uses the new model
+    at.run()
     assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before
 
 
@@ -233,6 +236,8 @@ def test_demo_learning_never_touches_the_councils_model_database_or_caches(demo_
     model_before = next(c.value for c in at.caption if c.value.startswith("Model:"))
     at.button(key="tag_good").click().run()
     assert not at.exception
+    assert learning.wait_all(600)
+    at.run()
     assert next(c.value for c in at.caption if c.value.startswith("Model:")) != model_before  # it learned
     assert (demo_home / "demo" / "models" / "voice-default" / "meta.json").exists()
     assert (demo_home / "demo" / "cache" / "embeddings.sqlite").exists()

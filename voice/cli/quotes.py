@@ -139,13 +139,22 @@ def tag_quote(
     label: Annotated[str, typer.Argument(help="good, unsure or not_so_good (seed wording accepted).")],
     by: Annotated[str, typer.Option("--by", help="Your name: every tag records who gave it.")],
     learn: Annotated[bool, typer.Option("--learn/--no-learn", help="Update the model with this tag.")] = True,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="Learn before returning and say so (else in the background)."),
+    ] = False,
 ) -> None:
     """Tag a quote. Tags are append-only: the history of every change is kept.
 
     The model then learns from every human tag in the store (a warm-started update saved to
-    $VOICE_HOME/models/), so the next proposals reflect the correction.
+    $VOICE_HOME/models/), so the next proposals reflect the correction. It learns in a
+    background process, so the command returns at once: tags given in quick succession are
+    learned together, and `voice queue` uses the new model once it is saved. ``--wait`` learns
+    before returning.
     """
     with user_errors():
+        from voice.cli import _learning
+
         store = open_store()
         quote = store.get_quote(quote_id)
         if quote is None:
@@ -153,14 +162,32 @@ def tag_quote(
         tag = store.add_tag(Tag(quote_id=quote.id, label=parse_label(label), who=by, origin=HUMAN))
         history = store.tag_history(quote.id)
         console.print(f"{quote.id}: {tag.label} by {by} ({len(history)} tags in its history)")
-        if learn:
-            from voice.classify import ModelError, learn_corrections
+        if not learn:
+            return
+        if failed := _learning.last_failure():
+            err.print(f"warning: the model has not learned the earlier tags: {failed}", highlight=False)
+        if not wait:
+            if not _learning.learner_waiting():  # else the waiting learner learns this tag too
+                _learning.learn_in_background()
+            console.print("model: learning from this tag in the background (`voice tag --wait` waits for it)")
+            return
+        from voice.classify import ModelError
 
-            try:
-                model = learn_corrections(store)
-                console.print(f"model updated: {model.version}")
-            except ModelError as exc:
-                err.print(f"warning: tag saved, but the model was not updated: {exc}")
+        try:
+            model = _learning.learn_now(store)
+            console.print(f"model updated: {model.version}" if model else "model: already learned these tags")
+        except ModelError as exc:
+            err.print(f"warning: tag saved, but the model was not updated: {exc}")
+
+
+@app.command("learn-tags", hidden=True)
+def learn_tags() -> None:
+    """Learn every person's tag unless the saved model already has (run by `voice tag`)."""
+    with user_errors():
+        from voice.cli import _learning
+
+        model = _learning.learn_now(open_store(), queue=True)
+        console.print(f"model updated: {model.version}" if model else "model: nothing to learn now")
 
 
 @app.command("history")

@@ -1,4 +1,5 @@
-"""The tagging queue's state for one officer's session: queue, save, learn, undo."""
+"""The tagging queue's state for one officer's session: queue, save, undo, and learning handed
+to the process's background learner (voice.ui.learning), so the next quote is on screen at once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from voice.classify import QueueItem, TaggedQuote, VoiceModel, tagging_queue
 from voice.errors import StoreError
 from voice.records import HUMAN, Quote, Tag
 from voice.store import Store
-from voice.ui.common import LABEL_NAMES, md_escape, model_saved, models_root, user_name
+from voice.ui import common
+from voice.ui.common import LABEL_NAMES, md_escape, models_root, user_name
+from voice.ui.learning import Learner, learner_for
 
 UNDO_NOTE = "undo_note"
 """Session key of a message about an undo that was not made, shown on the next run."""
@@ -32,9 +35,10 @@ def queue_changed() -> None:
 def queue_for(store: Store, model: VoiceModel, period: str | None) -> tuple[list[QueueItem], int]:
     """The queue (most useful first, skipped quotes last) and how many quotes people have tagged.
 
-    Recomputed only after a tag, an undo or an import in this session (the model changes then).
+    Ranked again when the model changes (the learner finished) and after an undo or an import in
+    this session; a tag only takes its quote out (:func:`save_tag`), so the next card is at once.
     """
-    key = (period, model.version, _epoch())
+    key = (period, model.version, id(model), _epoch())  # a relearned model is a new object
     cached = st.session_state.get("queue_cache")
     if cached is None or cached[0] != key:
         current = store.current_tags()
@@ -69,28 +73,80 @@ def tagged_quotes(store: Store) -> list[TaggedQuote]:
     return cached[1]
 
 
+def _add_tagged(tagged: TaggedQuote) -> None:
+    cached = st.session_state.get("tagged_cache")
+    if cached is not None:
+        found = [t for t in cached[1] if t.quote_id != tagged.quote_id]
+        st.session_state["tagged_cache"] = (cached[0], [*found, tagged])
+
+
 def undo_label(entry: dict) -> str:
     """The undo button's text, naming the quote and the tag it will withdraw."""
     label = LABEL_NAMES[entry["label"]]
     return f"Undo: ‘{_short(entry.get('text', ''), 50)}’ tagged {label} by you"
 
 
-def _learn(store: Store, model: VoiceModel) -> None:
-    from voice.classify import ModelError, learn_corrections
+def learner(store: Store) -> Learner:
+    """The process's background learner for this store (the demo learns into its own folder)."""
+    return learner_for(store, models_root())
 
-    with st.spinner("Learning from your tag…"):
-        try:
-            learn_corrections(store, model, models_root())  # the demo learns into its own folder
-        except ModelError as exc:
-            st.warning(f"Tag saved, but the model was not updated: {md_escape(exc)}")
-            return
-    model_saved()
+
+def current_model(store: Store) -> VoiceModel:
+    """The newest model: the learner's once it has learned a tag, else the one loaded at start
+    (``common.get_model``, which warns about a damaged learned copy)."""
+    learned = learner(store).model()
+    return learned if learned is not None else common.get_model()
+
+
+def learning_problems(store: Store) -> None:
+    """Show (once) each background learning run that failed since the last page run."""
+    for problem in learner(store).errors():
+        st.warning(
+            f"Tags saved, but the model was not updated: {md_escape(problem)}", icon=":material/warning:"
+        )
+
+
+def learning_pending(store: Store) -> bool:
+    """True while the learner has tags the current model has not learned yet."""
+    return learner(store).status().behind > 0
+
+
+def proposal_note(store: Store, version: str) -> str:
+    """Which model made the card's proposal, and whether tags since are still being learned."""
+    status = learner(store).status()
+    if status.behind <= 0:
+        newer = learner(store).model()
+        if newer is not None and newer.version != version:
+            return (
+                f"Proposal by model {version}; {newer.version} has learned every tag and proposes "
+                "from the next quote."
+            )
+        return f"Proposal by model {version}."
+    tags = "tag" if status.behind == 1 else f"{status.behind} tags"
+    if status.running:
+        return f"Proposal by model {version}, from before the last {tags} — updating…"
+    return f"Proposal by model {version}, from before the last {tags} (the model was not updated)."
+
+
+def _learn(store: Store, model: VoiceModel) -> None:
+    learner(store).request(store, model, models_root())
+
+
+def _take_out(quote_id: str) -> None:
+    """The tagged quote leaves this session's ranked queue (no re-ranking: the model is the same)."""
+    cached = st.session_state.get("queue_cache")
+    if cached is None:
+        return
+    key, queue, done = cached
+    kept = [i for i in queue if i.quote.id != quote_id]
+    st.session_state["queue_cache"] = (key, kept, done + (len(kept) < len(queue)))
 
 
 def save_tag(
     store: Store, model: VoiceModel, quote: Quote, label: str, accepted: bool, note: str | None = None
 ) -> Tag | None:
-    """Store a person's tag (append-only), remember it for undo, and let the model learn.
+    """Store a person's tag (append-only), remember it for undo, take the quote out of the queue
+    and ask the background learner to learn it (the page runs on at once).
 
     A database that refuses the write (locked, read-only ...) is one ``st.error`` line and None:
     nothing is stored, the quote stays in the queue and the undo stack is unchanged.
@@ -106,7 +162,8 @@ def save_tag(
         {"quote_id": quote.id, "label": label, "tag_id": tag.id, "text": quote.text}
     )
     _learn(store, model)
-    queue_changed()
+    _take_out(quote.id)
+    _add_tagged(TaggedQuote(quote.text, tag.label, tag.who, quote.id))
     st.toast(f"Tagged: {label.replace('_', ' ')}", icon=":material/check:")
     return tag
 

@@ -7,11 +7,24 @@ from voice.ui import common
 from voice.ui.add_quotes import add_quote_form, upload_quotes
 from voice.ui.concerns import concern_first
 from voice.ui.retag import find_and_retag
-from voice.ui.tagging import TAG_KEYS, UNDO_NOTE, queue_for, save_tag, tagged_quotes, undo_label, undo_last
+from voice.ui.tagging import (
+    TAG_KEYS,
+    UNDO_NOTE,
+    current_model,
+    learning_pending,
+    learning_problems,
+    proposal_note,
+    queue_for,
+    save_tag,
+    tagged_quotes,
+    undo_label,
+    undo_last,
+)
 
 st.title("Tag quotes")
 store = common.get_store()
-model = common.get_model()
+model = current_model(store)  # the background learner's newest, once it has learned a tag
+learning_problems(store)
 
 tab_queue, tab_find, tab_add = st.tabs(["Tagging queue", "Find and re-tag", "Add quotes"])
 
@@ -23,7 +36,7 @@ with tab_queue:
     c1, c2 = st.columns(2)
     c1.metric("Tagged by people", done)
     c2.metric("Left to tag", len(queue))
-    st.caption(f"Model: {common.md_escape(model.version)} (learns from every tag)")
+    st.caption(f"Model: {common.md_escape(model.version)} (learns from every tag in the background)")
 
     if note := st.session_state.pop(UNDO_NOTE, None):
         st.warning(note, icon=":material/info:")
@@ -59,6 +72,12 @@ with tab_queue:
             item.confidence,
             text=" · ".join(f"{common.LABEL_NAMES[k]} {v:.0%}" for k, v in item.proba.items()),
         )
+
+        @st.fragment(run_every=2.0 if learning_pending(store) else None)
+        def _proposal_note() -> None:  # says when the learner catches up, without a page run
+            st.caption(common.md_escape(proposal_note(store, model.version)))
+
+        _proposal_note()
         if st.button(
             f"Accept: {LABEL_HEADINGS[item.label]}", type="primary", shortcut="Enter", icon=":material/check:"
         ) and save_tag(store, model, q, item.label, accepted=True):
