@@ -4,7 +4,7 @@ with people's edits kept, summaries and evaluation. Theme persistence lives in `
 Private modules: ``_base`` (the step protocols), ``_reduce`` (hybrid and guided reducers),
 ``_cluster`` (k-means), ``_label`` (c-TF-IDF keywords and labels), ``_represent`` (representative
 quotes), ``_text`` (spaCy lemmas, the non-answer rule, tone words), ``_guide`` (the theme guide),
-``_build`` (the engine and a store's period), ``_summary``, ``_evaluate``.
+``_build`` (the engine), ``_period`` (a store's period), ``_summary``, ``_evaluate``.
 
 May import: ``voice.embed``, ``voice.text`` (sentence splitting), ``voice.privacy``,
 ``voice.store``, ``voice.records``, ``voice.config``.
@@ -19,12 +19,12 @@ from ._build import (
     build_themes,
     overview,
     summarise,
-    themes_for_period,
 )
 from ._cluster import KMeansClusterer
 from ._evaluate import evaluate_themes, read_categorised
 from ._guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
 from ._label import CTfidfLabeller
+from ._period import themes_for_period
 from ._reduce import GuidedReducer, HybridReducer
 from ._represent import CentreDiversePicker
 from ._summary import RepresentativeQuote, ThemeSummary, for_audience, summarise_for_role
