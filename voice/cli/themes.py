@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
-import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +19,6 @@ from voice.cli._util import (
     DEFAULT_WHO,
     Format,
     app,
-    benchmark_app,
     console,
     open_store,
     print_rows,
@@ -31,7 +28,6 @@ from voice.cli._util import (
     user_errors,
 )
 from voice.errors import InputError
-from voice.files import write_private_text
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
 
@@ -415,166 +411,3 @@ def theme_log(limit: Annotated[int, typer.Option(help="How many entries.")] = 30
     with user_errors():
         rows = [{**r, "detail": json.dumps(r["detail"])} for r in edit_log(open_store(), limit)]
         print_rows(rows, ["at", "who", "action", "theme_id", "detail"], Format.table, title="theme edits")
-
-
-# -- evaluate and benchmark ------------------------------------------------------------------------
-
-CodedData = Annotated[
-    Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
-]
-CODED_CORPUS = config.CORPUS_DIR / "nhs_fft_labelled.csv"
-
-
-@app.command("evaluate-themes")
-def evaluate_themes_cmd(
-    data: CodedData = CODED_CORPUS,
-    json_out: Annotated[
-        Path | None,
-        typer.Option("--json-out", help="Write the JSON here (default models/themes/metrics.json)."),
-    ] = None,
-    halves: Annotated[
-        bool, typer.Option("--halves/--no-halves", help="Also report the tuning and held-out halves.")
-    ] = True,
-    guided: Annotated[
-        bool,
-        typer.Option(
-            "--guide/--no-guide",
-            help="Theme with guides learned from the other folds' categories (the default engine).",
-        ),
-    ] = True,
-) -> None:
-    """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
-
-    The default engine uses a theme guide learned from coders' categories; here every split
-    is themed with guides trained on other comments only (5-fold out-of-fold for the whole
-    file, the other half for each half), and the engine without a guide is shown beside it.
-    Also shows plain MiniLM + k-means (same number of groups) for context. Baselines are the
-    mean over k-means seeds 0, 1, 2.
-    """
-    from voice.embed import default_embedder
-    from voice.themes import evaluate_themes
-
-    with user_errors():
-        with progress_bar("embedding") as bar:
-            task = bar.add_task("embedding", total=None)
-            report = evaluate_themes(
-                data, default_embedder(), halves=halves, guided=guided, progress=progress_callback(bar, task)
-            )
-        rows = [
-            {
-                "split": name,
-                "rows": r["rows"],
-                "groups": r["groups"],
-                "AMI voice": r["ami_voice"],
-                "AMI no guide": r["ami_voice_without_guide"],
-                "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
-                "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
-                "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
-                "MiniLM ÷ TF-IDF": r["ratio_minilm_vs_tfidf"],
-                "other": f"{r['other_share']:.1%}",
-                "non-answers": r["non_answers"],
-                "seconds": r["seconds"],
-            }
-            for name, r in report["splits"].items()
-        ]
-        print_rows(rows, list(rows[0].keys()), Format.table, title=f"theme quality on {data.name}")
-        target = json_out or config.MODELS_DIR / "themes" / "metrics.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_private_text(target, json.dumps(report, indent=2))
-        console.print(f"wrote {target}")
-
-
-@app.command("train-themes")
-def train_themes_cmd(
-    data: CodedData = CODED_CORPUS,
-    out: Annotated[
-        Path, typer.Option("--out", help="Directory for guide.npz and guide.json.")
-    ] = config.THEME_GUIDE_DIR,
-) -> None:
-    """Train the theme guide: coders' categories learned from sentence embeddings.
-
-    The theme engine clusters in the guide's topic space (docs/THEMES.md). The shipped guide
-    is trained on the labelled corpus; retrain it on a council's own coded feedback with
-    --data.
-    """
-    from voice.embed import default_embedder, unit_rows
-    from voice.themes import CategoryGuide, read_categorised
-
-    with user_errors():
-        rows = read_categorised(data)
-        with progress_bar("embedding") as bar:
-            task = bar.add_task("embedding", total=None)
-            emb = unit_rows(default_embedder().embed(rows.texts, progress=progress_callback(bar, task)))
-        guide = CategoryGuide.fit(emb, rows.categories)
-        guide.meta["data"] = data.name
-        guide.meta["data_sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
-        guide.meta["embedding"] = default_embedder().version
-        guide.save(out)
-        left_out = len(guide.meta["left_out_categories"])
-        console.print(
-            f"wrote {out}: {len(guide.categories)} categories from {guide.meta['rows']} comments"
-            + (f" ({left_out} rare categories left out)" if left_out else "")
-        )
-
-
-@benchmark_app.command("themes")
-def benchmark_themes(
-    small: Annotated[int, typer.Option(help="Quotes themed cold (embedding included).")] = 300,
-    large: Annotated[int, typer.Option(help="Quotes themed with cached embeddings.")] = 10_000,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON here.")] = None,
-) -> None:
-    """Seconds to theme a typical quarter cold and a large set with cached embeddings.
-
-    Synthetic quote-like texts (voice/benchmark_data.py) and a fresh embedding cache. Each run
-    shows the seconds spent loading the embedding model, embedding the quotes and theming them
-    (lemmas, the lemma vocabulary's embeddings, clustering, labels, representatives). "small,
-    first" is the first call in the process (model and spaCy loaded inside it); "small, again"
-    has new texts with everything loaded; "large, cached" has every quote embedded beforehand;
-    "large, warm" is a second run.
-    """
-    import resource
-    import tempfile
-
-    from voice.benchmark_data import synthetic_quotes
-    from voice.embed import CachedEmbedder, EmbeddingCache, load_sentence_transformer
-    from voice.themes import build_themes
-
-    with user_errors(), tempfile.TemporaryDirectory() as tmp:
-        embedder = CachedEmbedder(cache=EmbeddingCache(Path(tmp) / "e.sqlite"))
-        results = []
-
-        def run(name: str, texts: list[str], load: bool = False) -> None:
-            quotes = [Quote(text=t) for t in texts]
-            t0 = time.perf_counter()
-            if load:
-                load_sentence_transformer()
-            t1 = time.perf_counter()
-            embedder.embed(texts)
-            t2 = time.perf_counter()
-            r = build_themes(quotes, embedder)
-            t3 = time.perf_counter()
-            results.append(
-                {
-                    "run": name,
-                    "quotes": len(texts),
-                    "load_s": round(t1 - t0, 2),
-                    "embed_s": round(t2 - t1, 2),
-                    "themes_s": round(t3 - t2, 2),
-                    "total_s": round(t3 - t0, 2),
-                    "themes": len(r.themes),
-                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                }
-            )
-            console.print(results[-1])
-
-        run("small, first", synthetic_quotes(small, seed=1), load=True)
-        run("small, again", synthetic_quotes(small, seed=2))
-        big = synthetic_quotes(large, seed=3)
-        with progress_bar("embedding") as bar:
-            task = bar.add_task(f"embedding {large} quotes (not timed)", total=large)
-            embedder.embed(big, progress=progress_callback(bar, task))
-        run("large, cached", big)
-        run("large, warm", big)
-        if output:
-            write_private_text(output, json.dumps(results, indent=2))
-        print_rows(results, list(results[0].keys()), Format.table, title="themes benchmark")
