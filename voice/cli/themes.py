@@ -37,6 +37,24 @@ if TYPE_CHECKING:
 THEME_COLUMNS = ("theme_id", "theme_label", "representative")
 
 
+class Scheme(StrEnum):
+    """How a file's quotes are themed (docs/THEMES.md, "How Voice chooses")."""
+
+    auto = "auto"
+    children = "children"
+    nhs = "nhs"
+
+
+SchemeOption = Annotated[
+    Scheme,
+    typer.Option(
+        "--scheme",
+        help="children: the children's services framework (+ emergent themes); nhs: the NHS-style "
+        "guide; auto: the framework when the file's quotes fit it.",
+    ),
+]
+
+
 class ThemeFormat(StrEnum):
     """Output formats for ``voice themes`` over the store."""
 
@@ -85,12 +103,16 @@ def themes(
             "counts under 5 as '<5', small groups' speakers coarsened, identifying words hidden).",
         ),
     ] = False,
+    scheme: SchemeOption = Scheme.auto,
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
     With INPUT: writes every input column (a speaker column reduced to gender, role and age)
     plus theme_id, theme_label and representative (true/false) to -o OUTPUT. Non-answers
     ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
+    --scheme auto (the default) themes children's feedback with the children's services
+    framework (config.THEME_FRAMEWORK_FILE or VOICE_THEME_FRAMEWORK) and NHS-style feedback with
+    the NHS guide, per file; a file's themes hold at least 5 quotes each.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
@@ -100,7 +122,7 @@ def themes(
     """
     with user_errors():
         if input is not None:
-            _themes_file(input, output)
+            _themes_file(input, output, scheme.value)
         else:
             if output is not None:
                 raise InputError("-o is for themeing a file: give INPUT too")
@@ -121,18 +143,21 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, columns
 
 
-def _themes_file(input: Path, output: Path | None) -> None:
+def _themes_file(input: Path, output: Path | None, scheme: str = "auto") -> None:
     from voice.privacy import safe_speaker
     from voice.report import write_table
-    from voice.themes import build_themes
+    from voice.themes import load_framework, theme_with_scheme
 
     if output is None:
         raise InputError("give -o OUTPUT when themeing a file (or no INPUT to theme the store)")
+    framework = load_framework() if scheme != "nhs" else None  # a bad framework file fails first
     numbered, columns = _read_rows(input)
     quotes = [Quote(text=str(row.get("text") or "").strip(), id=f"row-{n}") for n, row in numbered]
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
-        result = build_themes(quotes, progress=progress_callback(bar, task))
+        result, used = theme_with_scheme(
+            quotes, scheme, framework=framework, progress=progress_callback(bar, task)
+        )
     reps = result.representative()
     renamed = {c: f"input_{c}" if c in THEME_COLUMNS else c for c in columns}
     out_rows = []
@@ -149,9 +174,9 @@ def _themes_file(input: Path, output: Path | None) -> None:
         {"theme_id": t.id, "label": t.label, "quotes": t.size, "keywords": ", ".join(t.keywords[:5])}
         for t in result.themes
     ]
-    print_rows(
-        rows, ["theme_id", "label", "quotes", "keywords"], Format.table, title=f"{len(result.themes)} themes"
-    )
+    why = {"children": "children's services framework", "nhs": "NHS-style guide"}[used]
+    title = f"{len(result.themes)} themes ({why}{', chosen for this file' if scheme == 'auto' else ''})"
+    print_rows(rows, ["theme_id", "label", "quotes", "keywords"], Format.table, title=title)
     console.print(
         f"{len(quotes)} rows: {result.answered - len(result.other)} in {len(result.themes)} themes, "
         f"{len(result.other)} in Other ({result.other_share:.0%} of answers), "
@@ -170,7 +195,7 @@ def _themes_store(
 ) -> None:
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE, export_id
-    from voice.themes import overview, summarise, summarise_for_role, themes_for_period
+    from voice.themes import overview, scrutiny_view, summarise, summarise_for_role, themes_for_period
 
     store = open_store()
     if period:
@@ -201,6 +226,7 @@ def _themes_store(
             protect = lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE)  # noqa: E731
         summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
+        result = scrutiny_view(result)  # no theme under 5 quotes: the overview and counts agree
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
@@ -392,11 +418,12 @@ def theme_pin(
 
 @theme_app.command("starters")
 def theme_starters(by: By) -> None:
-    """Pin the starter themes for children's services (config.STARTER_THEMES) not saved yet."""
+    """Pin the children's services framework's themes (config.THEME_FRAMEWORK_FILE) not saved yet."""
     from voice.store import seed_starter_themes
+    from voice.themes import framework_starters
 
     with user_errors():
-        added = seed_starter_themes(open_store(), by)
+        added = seed_starter_themes(open_store(), by, framework_starters())
         console.print(
             f"pinned {len(added)} starter themes"
             + (f": {', '.join(t.label for t in added)}" if added else "")

@@ -35,6 +35,7 @@ from voice.themes._cluster import KMeansClusterer
 from voice.themes._label import CTfidfLabeller
 from voice.themes._reduce import GuidedReducer
 from voice.themes._represent import CentreDiversePicker
+from voice.themes._sizes import dissolve_small_themes
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
 from voice.themes._text import is_non_answer
 
@@ -213,6 +214,7 @@ def build_themes(
     outlier_min_similarity: float = config.THEME_OUTLIER_MIN_SIMILARITY,
     seed: int = config.THEME_SEED,
     progress: Progress | None = None,
+    min_theme_size: int | None = None,
 ) -> ThemeResult:
     """Group quotes into themes (pure: reads and writes no store).
 
@@ -231,6 +233,9 @@ def build_themes(
         outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
         seed: random seed for the 2-D map.
         progress: ``progress(done, total)`` while embedding.
+        min_theme_size: with a number, themes smaller than it are dissolved: their quotes join
+            the nearest remaining theme, or "Other" (``voice.themes._sizes``). Pinned and edited
+            themes and fixed quotes are kept.
 
     Returns:
         The themes (largest first), every answered quote's assignment, the non-answers, the
@@ -309,6 +314,12 @@ def build_themes(
             assignment[answered[i].id] = targets[j].id if sims[row, j] >= outlier_min_similarity else OTHER
     for i in outliers:
         assignment.setdefault(answered[i].id, OTHER)
+    if min_theme_size:
+        rows = {q.id: i for i, q in enumerate(answered)}
+        assignment = dissolve_small_themes(
+            assignment, rows, emb, targets, min_theme_size, outlier_min_similarity, set(fixed)
+        )
+        groups = {tid: m for tid, m in groups.items() if tid in set(assignment.values())}
 
     themes = _describe(answered, emb, assignment, anchors, list(groups), labeller, picker)
     order = {q.id: i for i, q in enumerate(answered)}

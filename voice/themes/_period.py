@@ -41,8 +41,9 @@ def themes_for_period(
     Saved themes (pinned, edited, and those made by earlier runs) are anchors: quotes keep the
     theme they were given, new quotes join the nearest saved theme when close enough, and the
     rest are clustered into new themes, which are saved with the new assignments. The first run
-    on a store pins the starter themes of ``config.STARTER_THEMES`` (``starters=False`` skips
-    them); ``rebuild=True`` first drops every theme and assignment no person has touched.
+    on a store pins the themes of the children's services framework
+    (``config.theme_framework_file()``; ``starters=False`` skips them); ``rebuild=True`` first
+    drops every theme and assignment no person has touched.
 
     Args:
         store: a :class:`voice.store.Store`.
@@ -61,7 +62,9 @@ def themes_for_period(
     if rebuild:
         theme_store.reset_model_themes(store, who)
     if starters and not theme_store.stored_themes(store, include_retired=True):
-        theme_store.seed_starter_themes(store, who)
+        from voice.themes._framework import framework_starters
+
+        theme_store.seed_starter_themes(store, who, framework_starters())
     saved = theme_store.stored_themes(store)
     members = theme_store.memberships(store)
     everything = {q.id: q for q in store.quotes()}

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from voice.records import MODEL, Quote
+from voice import config
+from voice.records import MODEL, OTHER_THEME, Quote
 
 if TYPE_CHECKING:
     from voice.themes._build import ThemeResult
@@ -307,6 +308,26 @@ def for_audience(
     return out
 
 
+def scrutiny_view(result: ThemeResult, min_size: int = config.SMALL_NUMBER_THRESHOLD) -> ThemeResult:
+    """The result as a scrutiny view shows it: no theme under ``min_size`` quotes, none empty.
+
+    A theme with 1 to ``min_size - 1`` quotes is folded into "Other" (a count under the
+    small-number threshold tells a reader little and may identify a child); a theme with no
+    quotes (an unused pinned or framework theme) is hidden. The engine already dissolves small
+    themes into their nearest neighbour on a file run; this is for a store's themes, where
+    pinned and edited themes are kept whatever their size.
+    """
+    from dataclasses import replace
+
+    small = {t.id for t in result.themes if 0 < t.size < min_size}
+    themes = [t for t in result.themes if t.size >= min_size]
+    if not small and len(themes) == len(result.themes):
+        return result
+    assignment = {q: (OTHER_THEME if t in small else t) for q, t in result.assignment.items()}
+    other = [q for q in result.assignment if assignment[q] == OTHER_THEME]
+    return replace(result, themes=themes, assignment=assignment, other=other)
+
+
 def summarise_for_role(
     result: ThemeResult,
     quotes: Sequence[Quote],
@@ -319,9 +340,12 @@ def summarise_for_role(
     Quote texts are redacted for every role; counts follow the small-number rule (with
     complementary suppression of each theme's split) and attributions are coarsened among the
     representative quotes shown, for everyone but officers; words the redactor removes from the
-    quotes are hidden from labels, keywords and sentences (:func:`for_audience`).
+    quotes are hidden from labels, keywords and sentences (:func:`for_audience`). For everyone
+    but officers, themes under the small-number threshold are folded into "Other" and empty
+    themes are hidden (:func:`scrutiny_view`).
     """
     from voice.privacy import (
+        OFFICER,
         coarsen_attributions,
         format_count,
         identifier_words,
@@ -329,6 +353,8 @@ def summarise_for_role(
         redact_texts,
     )
 
+    if role != OFFICER:
+        result = scrutiny_view(result)
     texts = [q.text for q in quotes]
     redact_texts(texts)  # one batch; the redactor keeps them for the single lookups below
     summaries = summarise(
