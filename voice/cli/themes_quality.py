@@ -16,11 +16,14 @@ from voice.cli._util import (
     app,
     benchmark_app,
     console,
+    err,
     print_rows,
     progress_bar,
     progress_callback,
     user_errors,
 )
+from voice.cli.themes import Scheme, SchemeOption
+from voice.errors import InputError
 from voice.files import write_private_text
 from voice.records import Quote
 
@@ -32,12 +35,22 @@ CodedData = Annotated[
 CODED_CORPUS = config.CORPUS_DIR / "nhs_fft_labelled.csv"
 
 
+def _metrics_target(output: Path | None) -> Path:
+    """Where evaluate-themes writes: -o, else $VOICE_HOME/themes-metrics.json (never the repository)."""
+    return output or config.settings().home / "themes-metrics.json"
+
+
 @app.command("evaluate-themes")
 def evaluate_themes_cmd(
     data: CodedData = CODED_CORPUS,
-    json_out: Annotated[
+    output: Annotated[
         Path | None,
-        typer.Option("--json-out", help="Write the JSON here (default models/themes/metrics.json)."),
+        typer.Option(
+            "-o",
+            "--output",
+            "--json-out",
+            help="Write the JSON here (default $VOICE_HOME/themes-metrics.json).",
+        ),
     ] = None,
     halves: Annotated[
         bool, typer.Option("--halves/--no-halves", help="Also report the tuning and held-out halves.")
@@ -49,6 +62,18 @@ def evaluate_themes_cmd(
             help="Theme with guides learned from the other folds' categories (the default engine).",
         ),
     ] = True,
+    topic_column: Annotated[
+        str | None,
+        typer.Option(
+            "--topic-column",
+            help="Score what `voice themes FILE` does against this column (e.g. topic) instead of "
+            "retraining guides on 'categories'.",
+        ),
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option("--split", help="With --topic-column: only rows whose 'split' is this.")
+    ] = None,
+    scheme: SchemeOption = Scheme.auto,
 ) -> None:
     """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
 
@@ -57,35 +82,85 @@ def evaluate_themes_cmd(
     file, the other half for each half), and the engine without a guide is shown beside it.
     Also shows plain MiniLM + k-means (same number of groups) for context. Baselines are the
     mean over k-means seeds 0, 1, 2.
+
+    With --topic-column (e.g. a children's set with hand-assigned topics): the file is themed as
+    `voice themes FILE -o OUT --scheme SCHEME` does, and scored against that column.
+    Writes the JSON to -o, or $VOICE_HOME/themes-metrics.json; never into the repository.
     """
     from voice.embed import default_embedder
     from voice.themes import evaluate_themes
+    from voice.themes._evaluate import evaluate_scheme, read_categorised
+
+    def step(text: str) -> None:
+        err.print(f"[evaluate-themes] {text}")
 
     with user_errors():
-        with progress_bar("embedding") as bar:
-            task = bar.add_task("embedding", total=None)
-            report = evaluate_themes(
-                data, default_embedder(), halves=halves, guided=guided, progress=progress_callback(bar, task)
-            )
-        rows = [
-            {
-                "split": name,
-                "rows": r["rows"],
-                "groups": r["groups"],
-                "AMI voice": r["ami_voice"],
-                "AMI no guide": r["ami_voice_without_guide"],
-                "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
-                "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
-                "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
-                "MiniLM ÷ TF-IDF": r["ratio_minilm_vs_tfidf"],
-                "other": f"{r['other_share']:.1%}",
-                "non-answers": r["non_answers"],
-                "seconds": r["seconds"],
+        target = _metrics_target(output)
+        if topic_column is None and (split is not None or scheme is not Scheme.auto):
+            raise InputError("--split and --scheme go with --topic-column")
+        if topic_column is not None:
+            rows_in = read_categorised(data, topic_column, split)
+            name = split or "all"
+            step(f"{name}: theming {len(rows_in.texts)} quotes (scheme {scheme.value}), then the baselines")
+            with progress_bar("embedding") as bar:
+                task = bar.add_task("embedding", total=None)
+                result = evaluate_scheme(
+                    rows_in, default_embedder(), scheme.value, progress=progress_callback(bar, task)
+                )
+            report = {
+                "data": data.name,
+                "topic_column": topic_column,
+                "split": split,
+                "baseline_seeds": [0, 1, 2],
+                "splits": {name: result},
             }
-            for name, r in report["splits"].items()
-        ]
+            rows = [
+                {
+                    "split": n,
+                    "rows": r["rows"],
+                    "topics": r["categories"],
+                    "scheme": r["scheme"],
+                    "themes": r["themes"],
+                    "groups": r["groups"],
+                    "smallest": r["smallest_theme"],
+                    "AMI voice": r["ami_voice"],
+                    "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
+                    "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
+                    "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
+                    "other": f"{r['other_share']:.1%}",
+                    "seconds": r["seconds"],
+                }
+                for n, r in report["splits"].items()
+            ]
+        else:
+            with progress_bar("embedding") as bar:
+                task = bar.add_task("embedding", total=None)
+                report = evaluate_themes(
+                    data,
+                    default_embedder(),
+                    halves=halves,
+                    guided=guided,
+                    progress=progress_callback(bar, task),
+                    on_step=step,
+                )
+            rows = [
+                {
+                    "split": name,
+                    "rows": r["rows"],
+                    "groups": r["groups"],
+                    "AMI voice": r["ami_voice"],
+                    "AMI no guide": r["ami_voice_without_guide"],
+                    "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
+                    "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
+                    "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
+                    "MiniLM ÷ TF-IDF": r["ratio_minilm_vs_tfidf"],
+                    "other": f"{r['other_share']:.1%}",
+                    "non-answers": r["non_answers"],
+                    "seconds": r["seconds"],
+                }
+                for name, r in report["splits"].items()
+            ]
         print_rows(rows, list(rows[0].keys()), Format.table, title=f"theme quality on {data.name}")
-        target = json_out or config.MODELS_DIR / "themes" / "metrics.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         write_private_text(target, json.dumps(report, indent=2))
         console.print(f"wrote {target}")
