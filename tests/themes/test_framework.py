@@ -141,6 +141,22 @@ def test_scrutiny_view_folds_small_themes_into_other_and_hides_empty_ones():
     assert scrutiny_view(ThemeResult([big], {q: "big" for q in big.quote_ids}, [], [], {})).themes == [big]
 
 
+def test_scrutiny_view_with_an_embedder_dissolves_small_themes_into_the_nearest(fake_embedder):
+    def theme(tid: str, texts: list[str]) -> Theme:
+        return Theme(tid, tid, (), tuple(f"{tid}{i}" for i in range(len(texts))), (f"{tid}0",))
+
+    school = ["school teacher lessons"] * 5
+    homework = ["school teacher homework", "school lessons homework"]
+    stray = ["zebra umbrella quantum"]
+    groups = {"school": school, "homework": homework, "stray": stray}
+    themes = [theme(tid, texts) for tid, texts in groups.items()]
+    quotes = [Quote(text=t, id=f"{tid}{i}") for tid, texts in groups.items() for i, t in enumerate(texts)]
+    result = ThemeResult(themes, {q.id: q.id.rstrip("0123456789") for q in quotes}, [], [], {})
+    view = scrutiny_view(result, quotes=quotes, embedder=fake_embedder)
+    assert [(t.id, t.size) for t in view.themes] == [("school", 7)]
+    assert view.assignment["homework1"] == "school" and view.other == ["stray0"]
+
+
 # -- real MiniLM ---------------------------------------------------------------------------------------
 
 

@@ -193,6 +193,7 @@ def _themes_store(
     by: str,
     unredacted: bool = False,
 ) -> None:
+    from voice.embed import default_embedder
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE, export_id
     from voice.themes import overview, scrutiny_view, summarise, summarise_for_role, themes_for_period
@@ -226,7 +227,8 @@ def _themes_store(
             protect = lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE)  # noqa: E731
         summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
-        result = scrutiny_view(result)  # no theme under 5 quotes: the overview and counts agree
+        # no theme under 5 quotes (small ones join their nearest theme); overview and counts agree
+        result = scrutiny_view(result, quotes=quotes, embedder=default_embedder())
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
