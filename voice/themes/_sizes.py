@@ -22,9 +22,14 @@ __all__ = ["dissolve_small_themes"]
 class Target(Protocol):
     """What a theme offers here: an id, flags and a score per row of unit vectors."""
 
-    id: str
-    pinned: bool
-    edited: bool
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def pinned(self) -> bool: ...
+
+    @property
+    def edited(self) -> bool: ...
 
     def scores(self, emb: np.ndarray) -> np.ndarray: ...
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -107,7 +107,7 @@ def evaluate_themes_cmd(
                 result = evaluate_scheme(
                     rows_in, default_embedder(), scheme.value, progress=progress_callback(bar, task)
                 )
-            report = {
+            report: dict[str, Any] = {
                 "data": data.name,
                 "topic_column": topic_column,
                 "split": split,
