@@ -230,3 +230,21 @@ def test_auto_picks_the_nhs_guide_for_nhs_comments(real):
     assert r.assignment == build_themes(quotes, real).assignment  # the NHS path is unchanged
     _, forced = theme_with_scheme(quotes, "children", real)
     assert forced == "children"
+
+
+@pytest.mark.slow
+def test_a_persons_move_into_a_framework_theme_refines_it(store, real):
+    import voice.store as theme_store
+    from voice.themes import themes_for_period
+
+    taxi = Quote(text="The taxi driver who takes me to see my dad is always late", period="2017/18 Q1")
+    others = [Quote(text=t, period="2017/18 Q1") for t in OBVIOUS]
+    store.add_quotes([taxi, *others])
+    themes_for_period(store, "2017/18 Q1", real)
+    theme_store.move_quote(store, taxi.id, "pin-family-time-and-contact", "officer")
+    new = Quote(text="The taxi was late again and I missed half my visit", period="2017/18 Q2")
+    store.add_quotes([new])
+    before = build_themes([new], real, anchors=framework_anchors(load_framework(), real, 0.45))
+    assert before.theme_of(new.id) != "pin-family-time-and-contact"  # the framework alone: not enough
+    r = themes_for_period(store, "2017/18 Q2", real)
+    assert r.theme_of(new.id) == "pin-family-time-and-contact"  # the moved quote is now an example

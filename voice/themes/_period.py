@@ -13,7 +13,7 @@ import numpy as np
 
 from voice import config
 from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
-from voice.records import Quote
+from voice.records import HUMAN, Quote
 from voice.themes._base import Progress, centre, check_steps
 from voice.themes._build import OTHER, Anchor, ThemeResult, build_themes, member_threshold
 from voice.themes._text import is_non_answer
@@ -90,12 +90,19 @@ def _anchors(
     everything: Mapping[str, Quote],
     embedder: Embedder,
 ) -> list[Anchor]:
-    """Anchors for saved themes: seed phrases as examples, centred on seeds and members (all periods)."""
+    """Anchors for saved themes, centred on seeds and members (all periods).
+
+    Examples (a quote joins at its cosine to the closest one) are the seed phrases and, for a
+    pinned theme, the quotes people placed in it: a move into a framework theme refines it.
+    """
     seeds_of = {t.id: list(t.seed_phrases) for t in saved}
     members_of: dict[str, list[str]] = {t.id: [] for t in saved}
-    for qid, m in members.items():
+    humans_of: dict[str, int] = {t.id: 0 for t in saved}
+    placed = sorted(members.items(), key=lambda kv: kv[1].origin != HUMAN)  # people's first
+    for qid, m in placed:
         if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
             members_of[m.theme_id].append(everything[qid].text)
+            humans_of[m.theme_id] += m.origin == HUMAN
     flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
     vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, EMBEDDING_DIM), np.float32)
     dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else EMBEDDING_DIM
@@ -109,6 +116,7 @@ def _anchors(
             threshold = config.THEME_PIN_MIN_SIMILARITY if t.pinned else config.THEME_ASSIGN_MIN_SIMILARITY
         else:
             threshold = member_threshold(block[n_seed:] @ c)
-        examples = block[:n_seed] if n_seed else None
+        n_examples = n_seed + (humans_of[t.id] if t.pinned else 0)
+        examples = block[:n_examples] if n_examples else None
         out.append(Anchor(t.id, t.label, c, threshold, t.keywords, t.pinned, t.edited, examples))
     return out
