@@ -33,7 +33,6 @@ __all__ = [
     "ThemeFramework",
     "choose_scheme",
     "framework_anchors",
-    "framework_fit",
     "framework_starters",
     "load_framework",
     "nhs_reference",
@@ -178,16 +177,6 @@ def framework_anchors(
         words = tuple(w for w in t.name.split() if len(w) > 3)
         out.append(Anchor(t.id, t.name, centre(v), min_similarity, words, pinned, False, examples=v))
     return out
-
-
-def framework_fit(anchors: Sequence[Anchor], emb: np.ndarray) -> float:
-    """Share of the rows of unit vectors ``emb`` that reach some framework anchor's threshold."""
-    if not len(emb) or not anchors:
-        return 0.0
-    hits = np.zeros(len(emb), dtype=bool)
-    for a in anchors:
-        hits |= a.scores(emb) >= a.min_similarity
-    return float(hits.mean())
 
 
 def nhs_reference(embedder: Embedder) -> np.ndarray:
