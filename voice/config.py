@@ -119,7 +119,19 @@ STARTER_THEMES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-"""Seeded themes for children's services: (label, seed phrases). Pinned on a store's first themes run."""
+"""The starter themes before the framework (label, seed phrases); kept for callers that list them.
+A store's first themes run now pins the framework's themes (``THEME_FRAMEWORK_FILE``)."""
+THEME_FRAMEWORK_FILE = MODELS_DIR / "themes" / "children_framework.json"
+"""The children's services theme framework shipped with Voice (docs/THEMES.md); a council points
+``VOICE_THEME_FRAMEWORK`` at its own copy (:func:`theme_framework_file`)."""
+THEME_FRAMEWORK_MIN_SIMILARITY = 0.35
+"""Score (cosine to the theme's closest example or its centre) for a quote to join a framework
+theme by meaning; quotes below it for every theme are clustered into emergent themes."""
+THEME_FRAMEWORK_AUTO_SHARE = 0.70
+"""``--scheme auto``: a file is children's feedback when at least this share of its answered quotes
+is closer to a framework theme than to every NHS guide category (by the margin below)."""
+THEME_FRAMEWORK_AUTO_MARGIN = 0.05
+"""How much closer to the framework than to the NHS categories a quote must be to count."""
 THEME_SEED = 0
 """Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
 THEME_MAX_COUNT = 20
@@ -281,6 +293,12 @@ INDICATOR_LINKS: tuple[tuple[str, str], ...] = (
 
 An indicator about child protection shows the themes of the Children's Rights Service CP
 quotes beside it, and so on. Matching is lower-case substring; edit here to link more."""
+
+
+def theme_framework_file() -> Path:
+    """The theme framework in use: ``VOICE_THEME_FRAMEWORK`` when set, else the shipped one."""
+    explicit = os.environ.get("VOICE_THEME_FRAMEWORK", "").strip()
+    return Path(explicit).expanduser() if explicit else THEME_FRAMEWORK_FILE
 
 
 def use_offline_models() -> None:

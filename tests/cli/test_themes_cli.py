@@ -16,6 +16,7 @@ from voice.store import Store
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
+LISTENED = "being listened to and having a say"  # a framework theme, pinned on a store's first run
 
 
 @pytest.fixture
@@ -106,22 +107,24 @@ def test_themes_over_the_store_in_three_formats(home):
     data = json.loads(r.stdout)
     assert data["period"] == "2017/18 Q1" and data["overview"].startswith("In 2017/18 Q1, 16 quotes")
     labels = {t["label"] for t in data["themes"]}
-    assert "being listened to" in labels
-    listened = next(t for t in data["themes"] if t["label"] == "being listened to")
+    assert LISTENED in labels
+    listened = next(t for t in data["themes"] if t["label"] == LISTENED)
     assert listened["counts"]["not_so_good"] >= 2 and listened["quotes"][0]["attribution"]
-    # the default is fit to share: no exact counts, small ones as "<5", the initial "N" redacted
+    # the default is fit to share: no exact counts, no theme under 5 quotes (the seed's small
+    # themes are folded into Other), the initial "N" redacted
     r = run("themes", "--period", "2017/18 Q1", "--format", "json")
     public = json.loads(r.stdout)
     assert all("counts" not in t and "size" not in t for t in public["themes"])
-    listened = next(t for t in public["themes"] if t["label"] == "being listened to")
-    assert listened["size_text"] == "<5"
-    assert "When N starts" not in r.stdout and "When [name] starts" in json.dumps(data) + r.stdout
+    assert all(t["size_text"] != "<5" for t in public["themes"])
+    assert public["themes"] and LISTENED not in {t["label"] for t in public["themes"]}
+    assert all(t["size_text"] not in ("<5", "0") for t in public["themes"])  # small ones dissolved
     r = run("themes", "--period", "2017/18 Q1", "--format", "markdown", "--suppress")
     assert r.exit_code == 0, r.output
-    assert r.stdout.startswith("# Themes, 2017/18 Q1") and "## being listened to (<5 quotes)" in r.stdout
-    assert '> "' in r.stdout
+    assert r.stdout.startswith("# Themes, 2017/18 Q1") and "(<5 quotes)" not in r.stdout
+    r = run("themes", "--period", "2017/18 Q1", "--format", "markdown", "--suppress", "--unredacted")
+    assert r.exit_code == 0 and f"## {LISTENED} (<5 quotes)" in r.stdout and '> "' in r.stdout
     r = run("themes", "--period", "2017/18 Q1")
-    assert r.exit_code == 0 and "being listened to" in r.output and "fell into" in r.output
+    assert r.exit_code == 0 and "fell into" in r.output and "(<5" not in r.output  # Other may be <5
     r = run("themes", "--period", "2030/31 Q1")
     assert r.exit_code == 1 and "no quotes for 2030/31 Q1" in r.output
 
@@ -131,7 +134,7 @@ def test_theme_edit_commands(home):
     assert run("themes", "--period", "2017/18 Q1", "--format", "json").exit_code == 0
     r = run("theme", "list", "--format", "json")
     themes = json.loads(r.stdout)
-    listened = next(t for t in themes if t["label"] == "being listened to")
+    listened = next(t for t in themes if t["label"] == LISTENED)
     model = [t for t in themes if not t["pinned"]]
     assert listened["quotes"] >= 2 and len(model) >= 1
 
@@ -169,7 +172,7 @@ def test_theme_edit_commands(home):
     labels = {t["label"] for t in data["themes"]}
     assert {"what families thank us for", "safety and bullying", "one of a kind"} <= labels
     assert "feeling safe" not in labels
-    listened_now = next(t for t in data["themes"] if t["label"] == "being listened to")
+    listened_now = next(t for t in data["themes"] if t["label"] == LISTENED)
     assert listened_now["size"] == listened["quotes"] + 1
     r = run("theme", "log")
     assert r.exit_code == 0 and all(a in r.output for a in ("rename", "move", "pin", "merge", "split"))
@@ -225,3 +228,61 @@ def test_benchmark_themes_runs(home, tmp_path):
     runs = json.loads(out.read_text())
     assert [x["quotes"] for x in runs] == [30, 30, 120, 120]
     assert all(x["total_s"] > 0 and x["total_s"] >= x["themes_s"] for x in runs)
+
+
+FIXTURE = ROOT / "tests" / "fixtures" / "children_topics.csv"
+METRICS = ROOT / "models" / "themes" / "metrics.json"
+
+
+def test_evaluate_themes_on_a_topic_column_shows_progress_and_writes_to_o(home, tmp_path):
+    out = tmp_path / "dev.json"
+    r = run("evaluate-themes", "--data", FIXTURE, "--topic-column", "topic", "--split", "dev", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "[evaluate-themes] dev: theming 12 quotes (scheme auto)" in r.output  # progress
+    report = json.loads(out.read_text())
+    assert report["topic_column"] == "topic" and report["split"] == "dev"
+    dev = report["splits"]["dev"]
+    assert dev["rows"] == 12 and dev["categories"] == 4 and dev["scheme"] == "children"
+    assert -1 <= dev["ami_voice"] <= 1 and dev["groups"] >= 2
+    assert dev["ami_tfidf_kmeans"] == pytest.approx(sum(dev["ami_tfidf_kmeans_per_seed"]) / 3, abs=1e-3)
+    assert dev["smallest_theme"] >= 5 or dev["themes"] == 0
+    r = run("evaluate-themes", "--data", FIXTURE, "--topic-column", "topic", "--split", "nope", "-o", out)
+    assert r.exit_code == 1 and "children_topics.csv: no rows with a 'topic' in split 'nope'" in r.output
+    r = run("evaluate-themes", "--data", FIXTURE, "--split", "dev", "-o", out)
+    assert r.exit_code == 1 and "--split and --scheme go with --topic-column" in r.output
+
+
+def test_evaluate_themes_never_writes_into_the_repository(home, tmp_path):
+    before = METRICS.read_bytes()
+    rows = [{"id": r["id"], "text": r["text"], "categories": r["categories"]} for r in corpus_rows(60)]
+    src = write_csv(tmp_path / "labelled.csv", rows)
+    r = run("evaluate-themes", "--data", src, "--no-halves", "--no-guide")
+    assert r.exit_code == 0, r.output
+    assert "[evaluate-themes] 1/1 all 60 comments" in r.output
+    assert METRICS.read_bytes() == before  # the tracked file is untouched
+    written = home / "themes-metrics.json"
+    assert f"wrote {written}" in r.output and json.loads(written.read_text())["data"] == "labelled.csv"
+
+
+def test_themes_file_scheme_option_and_a_bad_framework(home, tmp_path, monkeypatch):
+    src = write_csv(tmp_path / "kids.csv", [{"text": t} for t in demo_texts()])
+    r = run("themes", src, "-o", tmp_path / "o.csv")
+    assert r.exit_code == 0, r.output
+    assert "children's services framework, chosen for this file" in r.output
+    with (tmp_path / "o.csv").open(encoding="utf-8-sig") as fh:
+        got = [g["theme_id"] for g in csv.DictReader(fh)]
+    sizes = {t: got.count(t) for t in set(got) - {"other", "non_answer"}}
+    assert 4 <= len(sizes) <= 8 and min(sizes.values()) >= 5, sizes
+    r = run("themes", src, "-o", tmp_path / "o.csv", "--scheme", "nhs")
+    assert r.exit_code == 0 and "NHS-style guide" in r.output
+    bad = tmp_path / "ours.json"
+    bad.write_text('{"themes": [{"name": "school"}]}', encoding="utf-8")
+    monkeypatch.setenv("VOICE_THEME_FRAMEWORK", str(bad))
+    r = run("themes", src, "-o", tmp_path / "o2.csv")
+    assert r.exit_code == 1 and "ours.json: has 1 themes" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "o2.csv").exists()
+
+
+def demo_texts(period: str = "2017/18 Q2", n: int = 40) -> list[str]:
+    with (ROOT / "corpus" / "demo" / "demo_quotes.csv").open(encoding="utf-8") as fh:
+        return [r["text"] for r in csv.DictReader(fh) if r["period"] == period][:n]

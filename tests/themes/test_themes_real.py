@@ -39,6 +39,8 @@ def find(quotes: list[Quote], fragment: str) -> Quote:
     return next(q for q in quotes if fragment in q.text.replace("\u2019", "'"))
 
 
+LISTENED = "being listened to and having a say"  # framework themes (models/themes/children_framework.json)
+MEETINGS = "meetings, plans and reviews"
 NOT_LISTENED = ("taking it all in", "take my words and change them", "act on what I say")
 
 
@@ -76,22 +78,22 @@ def test_seed_quotes_with_starter_themes_in_a_store(store, real):
     r = themes_for_period(store, "2017/18 Q1", real)
     quotes = appendix.quotes
     label = {q.id: r.label_of(q.id) for q in quotes}
-    assert label[find(quotes, "taking it all in").id] == "being listened to"
-    assert label[find(quotes, "take my words").id] == "being listened to"
-    assert label[find(quotes, "act on what I say").id] in ("being listened to", "meetings and plans")
+    assert label[find(quotes, "taking it all in").id] == LISTENED
+    assert label[find(quotes, "take my words").id] == LISTENED
+    assert label[find(quotes, "act on what I say").id] in (LISTENED, MEETINGS)
     assert label[find(quotes, "I feel safe").id] == "feeling safe"
     assert label[find(quotes, "social workers listen and they help").id] in (
         "my social worker",
-        "being listened to",
+        LISTENED,
     )
     for family in ("Thank you for the confidences", "really grateful", "I have a job"):
-        assert label[find(quotes, family).id] not in ("being listened to", "feeling safe", "school")
+        assert label[find(quotes, family).id] not in (LISTENED, "feeling safe", "school and learning")
     sums = summarise(r, quotes, store.current_tags())
-    listened = next(s for s in sums if s.label == "being listened to")
+    listened = next(s for s in sums if s.label == LISTENED)
     assert listened.counts["not_so_good"] >= 2
     assert {q.attribution for q in listened.quotes} <= {"Male, 15", "Female, 13", "Male, 12"}
     text = overview(sums, "2017/18 Q1", r)
-    assert text.startswith("In 2017/18 Q1, 16 quotes fell into") and "being listened to" in text
+    assert text.startswith("In 2017/18 Q1, 16 quotes fell into") and LISTENED in text
 
 
 def test_non_answers_never_form_a_theme_with_real_embeddings(real):
@@ -127,7 +129,7 @@ def test_store_reruns_keep_edits_and_place_new_quotes(store, real):
     r1 = themes_for_period(store, "2017/18 Q1", real, who="officer")
     quotes = appendix.quotes
     pointless = find(quotes, "act on what I say")
-    listened = next(t for t in r1.themes if t.label == "being listened to")
+    listened = next(t for t in r1.themes if t.label == LISTENED)
     theme_store.move_quote(store, pointless.id, listened.id, "officer")
     model_theme = next(t for t in r1.themes if not t.pinned)
     theme_store.rename_theme(store, model_theme.id, "thanks from families", "officer")
@@ -142,8 +144,8 @@ def test_store_reruns_keep_edits_and_place_new_quotes(store, real):
     assert r2.assignment[pointless.id] == listened.id
     assert r2.theme(model_theme.id).label == "thanks from families"
     assert all(r2.assignment[q] == t for q, t in r1.assignment.items() if q != pointless.id)
-    assert r2.label_of(new[0].id) in ("being listened to", "meetings and plans")
-    assert r2.label_of(new[1].id) == "school"
+    assert r2.label_of(new[0].id) in (LISTENED, MEETINGS)
+    assert r2.label_of(new[1].id) == "school and learning"
     assert r2.label_of(new[2].id) == "feeling safe"
     with store.engine.connect() as conn:  # the edits are in the database, not only in memory
         rows = conn.exec_driver_sql(

@@ -24,6 +24,7 @@ from voice.themes import (
     anchor_from_phrases,
     build_themes,
     is_non_answer,
+    load_framework,
     overview,
     summarise,
     themes_for_period,
@@ -332,12 +333,12 @@ def test_first_run_pins_starter_themes_and_saves_assignments(store, fake):
     _store_with(store, quotes)
     r = themes_for_period(store, "2017/18 Q1", fake, who="tester")
     saved = theme_store.stored_themes(store)
-    assert sum(t.pinned for t in saved) == 8
-    assert {t.label for t in saved if t.pinned} >= {
-        "being listened to",
-        "feeling safe",
-        "getting help quickly",
-    }
+    framework = load_framework()  # the children's services framework's themes are the starters
+    assert sum(t.pinned for t in saved) == len(framework.themes)
+    assert {t.label for t in saved if t.pinned} == {t.name for t in framework.themes}
+    assert {t.label for t in saved if t.pinned} >= {"feeling safe", "getting help in time"}
+    school = next(t for t in saved if t.label == "school and learning")
+    assert school.id == "pin-school-and-learning" and "I like my school" in school.seed_phrases
     members = theme_store.memberships(store)
     assert {q for q, t in r.assignment.items() if t != OTHER} == set(members)
     assert all(m.origin == "model" for m in members.values())

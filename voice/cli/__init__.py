@@ -15,6 +15,7 @@ from voice.cli import benchmark  # noqa: F401
 from voice.cli import privacy  # noqa: F401
 from voice.cli import report  # noqa: F401
 from voice.cli import themes  # noqa: F401
+from voice.cli import quality  # noqa: F401
 from voice.cli import safeguarding  # noqa: F401
 from voice.cli import indicators  # noqa: F401
 from voice.cli import concerns  # noqa: F401

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import sys
-import time
 from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +19,6 @@ from voice.cli._util import (
     DEFAULT_WHO,
     Format,
     app,
-    benchmark_app,
     console,
     open_store,
     print_rows,
@@ -31,7 +28,6 @@ from voice.cli._util import (
     user_errors,
 )
 from voice.errors import InputError
-from voice.files import write_private_text
 from voice.ingest.quote_file import QuoteFileError, RowError, numbered_rows
 from voice.records import Quote
 
@@ -39,6 +35,24 @@ if TYPE_CHECKING:
     from voice.themes import ThemeSummary
 
 THEME_COLUMNS = ("theme_id", "theme_label", "representative")
+
+
+class Scheme(StrEnum):
+    """How a file's quotes are themed (docs/THEMES.md, "How Voice chooses")."""
+
+    auto = "auto"
+    children = "children"
+    nhs = "nhs"
+
+
+SchemeOption = Annotated[
+    Scheme,
+    typer.Option(
+        "--scheme",
+        help="children: the children's services framework (+ emergent themes); nhs: the NHS-style "
+        "guide; auto: the framework when the file's quotes fit it.",
+    ),
+]
 
 
 class ThemeFormat(StrEnum):
@@ -89,12 +103,16 @@ def themes(
             "counts under 5 as '<5', small groups' speakers coarsened, identifying words hidden).",
         ),
     ] = False,
+    scheme: SchemeOption = Scheme.auto,
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
     With INPUT: writes every input column (a speaker column reduced to gender, role and age)
     plus theme_id, theme_label and representative (true/false) to -o OUTPUT. Non-answers
     ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
+    --scheme auto (the default) themes children's feedback with the children's services
+    framework (config.THEME_FRAMEWORK_FILE or VOICE_THEME_FRAMEWORK) and NHS-style feedback with
+    the NHS guide, per file; a file's themes hold at least 5 quotes each.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
@@ -104,7 +122,7 @@ def themes(
     """
     with user_errors():
         if input is not None:
-            _themes_file(input, output)
+            _themes_file(input, output, scheme.value)
         else:
             if output is not None:
                 raise InputError("-o is for themeing a file: give INPUT too")
@@ -125,18 +143,21 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, columns
 
 
-def _themes_file(input: Path, output: Path | None) -> None:
+def _themes_file(input: Path, output: Path | None, scheme: str = "auto") -> None:
     from voice.privacy import safe_speaker
     from voice.report import write_table
-    from voice.themes import build_themes
+    from voice.themes import load_framework, theme_with_scheme
 
     if output is None:
         raise InputError("give -o OUTPUT when themeing a file (or no INPUT to theme the store)")
+    framework = load_framework() if scheme != "nhs" else None  # a bad framework file fails first
     numbered, columns = _read_rows(input)
     quotes = [Quote(text=str(row.get("text") or "").strip(), id=f"row-{n}") for n, row in numbered]
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
-        result = build_themes(quotes, progress=progress_callback(bar, task))
+        result, used = theme_with_scheme(
+            quotes, scheme, framework=framework, progress=progress_callback(bar, task)
+        )
     reps = result.representative()
     renamed = {c: f"input_{c}" if c in THEME_COLUMNS else c for c in columns}
     out_rows = []
@@ -153,9 +174,9 @@ def _themes_file(input: Path, output: Path | None) -> None:
         {"theme_id": t.id, "label": t.label, "quotes": t.size, "keywords": ", ".join(t.keywords[:5])}
         for t in result.themes
     ]
-    print_rows(
-        rows, ["theme_id", "label", "quotes", "keywords"], Format.table, title=f"{len(result.themes)} themes"
-    )
+    why = {"children": "children's services framework", "nhs": "NHS-style guide"}[used]
+    title = f"{len(result.themes)} themes ({why}{', chosen for this file' if scheme == 'auto' else ''})"
+    print_rows(rows, ["theme_id", "label", "quotes", "keywords"], Format.table, title=title)
     console.print(
         f"{len(quotes)} rows: {result.answered - len(result.other)} in {len(result.themes)} themes, "
         f"{len(result.other)} in Other ({result.other_share:.0%} of answers), "
@@ -172,9 +193,10 @@ def _themes_store(
     by: str,
     unredacted: bool = False,
 ) -> None:
+    from voice.embed import default_embedder
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE, export_id
-    from voice.themes import overview, summarise, summarise_for_role, themes_for_period
+    from voice.themes import overview, scrutiny_view, summarise, summarise_for_role, themes_for_period
 
     store = open_store()
     if period:
@@ -205,6 +227,8 @@ def _themes_store(
             protect = lambda counts, total: protect_counts(counts, total, PUBLIC_ROLE)  # noqa: E731
         summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
+        # no theme under 5 quotes (small ones join their nearest theme); overview and counts agree
+        result = scrutiny_view(result, quotes=quotes, embedder=default_embedder())
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)
@@ -404,11 +428,12 @@ def theme_pin(
 
 @theme_app.command("starters")
 def theme_starters(by: By) -> None:
-    """Pin the starter themes for children's services (config.STARTER_THEMES) not saved yet."""
+    """Pin the children's services framework's themes (config.THEME_FRAMEWORK_FILE) not saved yet."""
     from voice.store import seed_starter_themes
+    from voice.themes import framework_starters
 
     with user_errors():
-        added = seed_starter_themes(open_store(), by)
+        added = seed_starter_themes(open_store(), by, framework_starters())
         console.print(
             f"pinned {len(added)} starter themes"
             + (f": {', '.join(t.label for t in added)}" if added else "")
@@ -423,166 +448,3 @@ def theme_log(limit: Annotated[int, typer.Option(help="How many entries.")] = 30
     with user_errors():
         rows = [{**r, "detail": json.dumps(r["detail"])} for r in edit_log(open_store(), limit)]
         print_rows(rows, ["at", "who", "action", "theme_id", "detail"], Format.table, title="theme edits")
-
-
-# -- evaluate and benchmark ------------------------------------------------------------------------
-
-CodedData = Annotated[
-    Path, typer.Option("--data", help="CSV with text and categories (';'-separated; the first counts).")
-]
-CODED_CORPUS = config.CORPUS_DIR / "nhs_fft_labelled.csv"
-
-
-@app.command("evaluate-themes")
-def evaluate_themes_cmd(
-    data: CodedData = CODED_CORPUS,
-    json_out: Annotated[
-        Path | None,
-        typer.Option("--json-out", help="Write the JSON here (default models/themes/metrics.json)."),
-    ] = None,
-    halves: Annotated[
-        bool, typer.Option("--halves/--no-halves", help="Also report the tuning and held-out halves.")
-    ] = True,
-    guided: Annotated[
-        bool,
-        typer.Option(
-            "--guide/--no-guide",
-            help="Theme with guides learned from the other folds' categories (the default engine).",
-        ),
-    ] = True,
-) -> None:
-    """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
-
-    The default engine uses a theme guide learned from coders' categories; here every split
-    is themed with guides trained on other comments only (5-fold out-of-fold for the whole
-    file, the other half for each half), and the engine without a guide is shown beside it.
-    Also shows plain MiniLM + k-means (same number of groups) for context. Baselines are the
-    mean over k-means seeds 0, 1, 2.
-    """
-    from voice.embed import default_embedder
-    from voice.themes import evaluate_themes
-
-    with user_errors():
-        with progress_bar("embedding") as bar:
-            task = bar.add_task("embedding", total=None)
-            report = evaluate_themes(
-                data, default_embedder(), halves=halves, guided=guided, progress=progress_callback(bar, task)
-            )
-        rows = [
-            {
-                "split": name,
-                "rows": r["rows"],
-                "groups": r["groups"],
-                "AMI voice": r["ami_voice"],
-                "AMI no guide": r["ami_voice_without_guide"],
-                "AMI TF-IDF+k-means": r["ami_tfidf_kmeans"],
-                "AMI MiniLM+k-means": r["ami_minilm_kmeans"],
-                "voice ÷ TF-IDF": r["ratio_vs_tfidf"],
-                "MiniLM ÷ TF-IDF": r["ratio_minilm_vs_tfidf"],
-                "other": f"{r['other_share']:.1%}",
-                "non-answers": r["non_answers"],
-                "seconds": r["seconds"],
-            }
-            for name, r in report["splits"].items()
-        ]
-        print_rows(rows, list(rows[0].keys()), Format.table, title=f"theme quality on {data.name}")
-        target = json_out or config.MODELS_DIR / "themes" / "metrics.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_private_text(target, json.dumps(report, indent=2))
-        console.print(f"wrote {target}")
-
-
-@app.command("train-themes")
-def train_themes_cmd(
-    data: CodedData = CODED_CORPUS,
-    out: Annotated[
-        Path, typer.Option("--out", help="Directory for guide.npz and guide.json.")
-    ] = config.THEME_GUIDE_DIR,
-) -> None:
-    """Train the theme guide: coders' categories learned from sentence embeddings.
-
-    The theme engine clusters in the guide's topic space (docs/THEMES.md). The shipped guide
-    is trained on the labelled corpus; retrain it on a council's own coded feedback with
-    --data.
-    """
-    from voice.embed import default_embedder, unit_rows
-    from voice.themes import CategoryGuide, read_categorised
-
-    with user_errors():
-        rows = read_categorised(data)
-        with progress_bar("embedding") as bar:
-            task = bar.add_task("embedding", total=None)
-            emb = unit_rows(default_embedder().embed(rows.texts, progress=progress_callback(bar, task)))
-        guide = CategoryGuide.fit(emb, rows.categories)
-        guide.meta["data"] = data.name
-        guide.meta["data_sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
-        guide.meta["embedding"] = default_embedder().version
-        guide.save(out)
-        left_out = len(guide.meta["left_out_categories"])
-        console.print(
-            f"wrote {out}: {len(guide.categories)} categories from {guide.meta['rows']} comments"
-            + (f" ({left_out} rare categories left out)" if left_out else "")
-        )
-
-
-@benchmark_app.command("themes")
-def benchmark_themes(
-    small: Annotated[int, typer.Option(help="Quotes themed cold (embedding included).")] = 300,
-    large: Annotated[int, typer.Option(help="Quotes themed with cached embeddings.")] = 10_000,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write the JSON here.")] = None,
-) -> None:
-    """Seconds to theme a typical quarter cold and a large set with cached embeddings.
-
-    Synthetic quote-like texts (voice/benchmark_data.py) and a fresh embedding cache. Each run
-    shows the seconds spent loading the embedding model, embedding the quotes and theming them
-    (lemmas, the lemma vocabulary's embeddings, clustering, labels, representatives). "small,
-    first" is the first call in the process (model and spaCy loaded inside it); "small, again"
-    has new texts with everything loaded; "large, cached" has every quote embedded beforehand;
-    "large, warm" is a second run.
-    """
-    import resource
-    import tempfile
-
-    from voice.benchmark_data import synthetic_quotes
-    from voice.embed import CachedEmbedder, EmbeddingCache, load_sentence_transformer
-    from voice.themes import build_themes
-
-    with user_errors(), tempfile.TemporaryDirectory() as tmp:
-        embedder = CachedEmbedder(cache=EmbeddingCache(Path(tmp) / "e.sqlite"))
-        results = []
-
-        def run(name: str, texts: list[str], load: bool = False) -> None:
-            quotes = [Quote(text=t) for t in texts]
-            t0 = time.perf_counter()
-            if load:
-                load_sentence_transformer()
-            t1 = time.perf_counter()
-            embedder.embed(texts)
-            t2 = time.perf_counter()
-            r = build_themes(quotes, embedder)
-            t3 = time.perf_counter()
-            results.append(
-                {
-                    "run": name,
-                    "quotes": len(texts),
-                    "load_s": round(t1 - t0, 2),
-                    "embed_s": round(t2 - t1, 2),
-                    "themes_s": round(t3 - t2, 2),
-                    "total_s": round(t3 - t0, 2),
-                    "themes": len(r.themes),
-                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-                }
-            )
-            console.print(results[-1])
-
-        run("small, first", synthetic_quotes(small, seed=1), load=True)
-        run("small, again", synthetic_quotes(small, seed=2))
-        big = synthetic_quotes(large, seed=3)
-        with progress_bar("embedding") as bar:
-            task = bar.add_task(f"embedding {large} quotes (not timed)", total=large)
-            embedder.embed(big, progress=progress_callback(bar, task))
-        run("large, cached", big)
-        run("large, warm", big)
-        if output:
-            write_private_text(output, json.dumps(results, indent=2))
-        print_rows(results, list(results[0].keys()), Format.table, title="themes benchmark")

@@ -384,11 +384,15 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
     return get_theme(store, theme_id)
 
 
-def seed_starter_themes(store: Store, who: str = "system") -> list[StoredTheme]:
-    """Pin every starter theme of ``config.STARTER_THEMES`` that is not saved yet."""
+def seed_starter_themes(
+    store: Store, who: str = "system", themes: Sequence[tuple[str, Sequence[str]]] | None = None
+) -> list[StoredTheme]:
+    """Pin every starter theme not saved yet: ``themes`` as (label, seed phrases), by default
+    ``config.STARTER_THEMES`` (a themes run passes the children's services framework's themes:
+    ``voice.themes.framework_starters``)."""
     have = {t.id for t in stored_themes(store, include_retired=True)}
     out = []
-    for label, phrases in config.STARTER_THEMES:
+    for label, phrases in config.STARTER_THEMES if themes is None else themes:
         if f"pin-{_slug(label)}" not in have:
             out.append(pin_theme(store, label, phrases, who))
     return out

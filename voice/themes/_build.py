@@ -7,9 +7,8 @@ clustered into new themes, outliers join their nearest theme when close enough o
 and every theme gets c-TF-IDF keywords and representative quotes, every new one a phrase from its
 quotes as its label. The steps are swappable objects (protocols in ``voice.themes._base``).
 
-:func:`themes_for_period` runs the engine over a store's quotes, keeping every saved human edit
-(:mod:`voice.store`): pinned and edited themes stay, quotes keep their theme, new quotes
-join existing themes, and new assignments are saved. Summaries: ``voice.themes._summary``.
+:func:`voice.themes.themes_for_period` (``_period``) runs it over a store's quotes, keeping
+every saved human edit. Summaries: ``voice.themes._summary``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,12 +35,9 @@ from voice.themes._cluster import KMeansClusterer
 from voice.themes._phrase import PhraseLabeller, labels_from_quotes
 from voice.themes._reduce import GuidedReducer
 from voice.themes._represent import CentreDiversePicker
+from voice.themes._sizes import dissolve_small_themes
 from voice.themes._summary import RepresentativeQuote, ThemeSummary, overview, summarise
 from voice.themes._text import is_non_answer
-
-if TYPE_CHECKING:
-    from voice.store import Store
-    from voice.store._themes import Membership, StoredTheme
 
 __all__ = [
     "NON_ANSWER",
@@ -57,7 +52,6 @@ __all__ = [
     "is_non_answer",
     "overview",
     "summarise",
-    "themes_for_period",
 ]
 
 THEMES_VERSION = "themes-1"
@@ -220,6 +214,7 @@ def build_themes(
     outlier_min_similarity: float = config.THEME_OUTLIER_MIN_SIMILARITY,
     seed: int = config.THEME_SEED,
     progress: Progress | None = None,
+    min_theme_size: int | None = None,
 ) -> ThemeResult:
     """Group quotes into themes (pure: reads and writes no store).
 
@@ -238,6 +233,9 @@ def build_themes(
         outlier_min_similarity: an outlier joins its nearest theme at this cosine, else "Other".
         seed: random seed for the 2-D map.
         progress: ``progress(done, total)`` while embedding.
+        min_theme_size: with a number, themes smaller than it are dissolved: their quotes join
+            the nearest remaining theme, or "Other" (``voice.themes._sizes``). Pinned and edited
+            themes and fixed quotes are kept.
 
     Returns:
         The themes (largest first), every answered quote's assignment, the non-answers, the
@@ -316,6 +314,12 @@ def build_themes(
             assignment[answered[i].id] = targets[j].id if sims[row, j] >= outlier_min_similarity else OTHER
     for i in outliers:
         assignment.setdefault(answered[i].id, OTHER)
+    if min_theme_size:
+        rows = {q.id: i for i, q in enumerate(answered)}
+        assignment = dissolve_small_themes(
+            assignment, rows, emb, targets, min_theme_size, outlier_min_similarity, set(fixed)
+        )
+        groups = {tid: m for tid, m in groups.items() if tid in set(assignment.values())}
 
     themes = _describe(answered, emb, assignment, anchors, list(groups), labeller, picker)
     order = {q.id: i for i, q in enumerate(answered)}
@@ -418,89 +422,3 @@ def _theme(
         pinned=bool(anchor and anchor.pinned),
         edited=bool(anchor and anchor.edited),
     )
-
-
-def themes_for_period(
-    store: Store,
-    period: str | None,
-    embedder: Embedder | None = None,
-    who: str = "system",
-    *,
-    starters: bool = True,
-    rebuild: bool = False,
-    progress: Progress | None = None,
-    **steps: Any,
-) -> ThemeResult:
-    """Themes of a store's quotes for one period (None: every period), keeping human edits.
-
-    Saved themes (pinned, edited, and those made by earlier runs) are anchors: quotes keep the
-    theme they were given, new quotes join the nearest saved theme when close enough, and the
-    rest are clustered into new themes, which are saved with the new assignments. The first run
-    on a store pins the starter themes of ``config.STARTER_THEMES`` (``starters=False`` skips
-    them); ``rebuild=True`` first drops every theme and assignment no person has touched.
-
-    Args:
-        store: a :class:`voice.store.Store`.
-        period: e.g. "2017/18 Q1", or None for all quotes.
-        embedder: default: the cached MiniLM embedder.
-        who: recorded in the theme log for what this run saves.
-        starters: pin the starter themes on a store's first run.
-        rebuild: re-cluster everything that no person has edited.
-        progress: ``progress(done, total)`` while embedding.
-        **steps: reducer / clusterer / labeller / picker, passed to :func:`build_themes`.
-    """
-    import voice.store as theme_store
-
-    check_steps(embedder, **steps)
-    embedder = embedder or default_embedder()
-    if rebuild:
-        theme_store.reset_model_themes(store, who)
-    if starters and not theme_store.stored_themes(store, include_retired=True):
-        theme_store.seed_starter_themes(store, who)
-    saved = theme_store.stored_themes(store)
-    members = theme_store.memberships(store)
-    everything = {q.id: q for q in store.quotes()}
-    scope = [q for q in everything.values() if period is None or q.period == period]
-    anchors = _anchors(saved, members, everything, embedder)
-    active = {t.id for t in saved}
-    in_scope = {q.id for q in scope}
-    fixed = {
-        qid: m.theme_id
-        for qid, m in members.items()
-        if qid in in_scope and (m.theme_id in active or m.theme_id == OTHER)
-    }
-    result = build_themes(scope, embedder, anchors=anchors, fixed=fixed, progress=progress, **steps)
-    new_themes = [t for t in result.themes if t.id not in active]
-    new_members = {qid: tid for qid, tid in result.assignment.items() if qid not in fixed and tid != OTHER}
-    theme_store.save_run(store, new_themes, new_members, who=who, model_version=result.model_version)
-    return result
-
-
-def _anchors(
-    saved: Sequence[StoredTheme],
-    members: Mapping[str, Membership],
-    everything: Mapping[str, Quote],
-    embedder: Embedder,
-) -> list[Anchor]:
-    """Anchors for saved themes: seed phrases as examples, centred on seeds and members (all periods)."""
-    seeds_of = {t.id: list(t.seed_phrases) for t in saved}
-    members_of: dict[str, list[str]] = {t.id: [] for t in saved}
-    for qid, m in members.items():
-        if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
-            members_of[m.theme_id].append(everything[qid].text)
-    flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
-    vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, EMBEDDING_DIM), np.float32)
-    dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else EMBEDDING_DIM
-    out, start = [], 0
-    for t in saved:
-        n_seed, n_member = len(seeds_of[t.id]), len(members_of[t.id])
-        block = vecs[start : start + n_seed + n_member]
-        start += n_seed + n_member
-        c = centre(block) if len(block) else np.zeros(dim, np.float32)
-        if t.pinned or not n_member:
-            threshold = config.THEME_PIN_MIN_SIMILARITY if t.pinned else config.THEME_ASSIGN_MIN_SIMILARITY
-        else:
-            threshold = member_threshold(block[n_seed:] @ c)
-        examples = block[:n_seed] if n_seed else None
-        out.append(Anchor(t.id, t.label, c, threshold, t.keywords, t.pinned, t.edited, examples))
-    return out

@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +41,13 @@ class CategorisedSet:
     categories: list[str]
 
 
-def read_categorised(path: str | Path) -> CategorisedSet:
-    """Rows of a CSV with ``text`` and ``categories`` (``;``-separated; the first one counts).
+def read_categorised(
+    path: str | Path, column: str = "categories", split: str | None = None
+) -> CategorisedSet:
+    """Rows of a CSV with ``text`` and ``column`` (``;``-separated; the first one counts).
 
     Rows without a category are left out; ``id`` is used when present (else the row number).
+    With ``split``, only rows whose ``split`` column says so (e.g. ``dev``, ``holdout``).
     """
     path = Path(path)
     if not path.exists():
@@ -55,12 +58,12 @@ def read_categorised(path: str | Path) -> CategorisedSet:
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
-            missing = {"text", "categories"} - set(reader.fieldnames or [])
+            missing = {"text", column, *(["split"] if split else [])} - set(reader.fieldnames or [])
             if missing:
                 raise InputError(f"{path.name}: no {' or '.join(sorted(missing))} column")
             for n, row in enumerate(reader, start=2):
-                first = (row.get("categories") or "").split(";")[0].strip()
-                if not first:
+                first = (row.get(column) or "").split(";")[0].strip()
+                if not first or (split and (row.get("split") or "").strip() != split):
                     continue
                 ids.append((row.get("id") or "").strip() or f"row-{n}")
                 texts.append(row.get("text") or "")
@@ -72,7 +75,8 @@ def read_categorised(path: str | Path) -> CategorisedSet:
     except csv.Error as exc:
         raise InputError(f"{path.name}: cannot read it as CSV ({exc})") from None
     if not texts:
-        raise InputError(f"{path.name}: no rows with a category")
+        where = f" in split {split!r}" if split else ""
+        raise InputError(f"{path.name}: no rows with a {column!r}{where}")
     return CategorisedSet(ids, texts, cats)
 
 
@@ -159,12 +163,61 @@ def evaluate_set(
     }
 
 
+def evaluate_scheme(
+    data: CategorisedSet,
+    embedder: Embedder,
+    scheme: str = "auto",
+    progress: Progress | None = None,
+) -> dict:
+    """What ``voice themes FILE`` does (:func:`voice.themes.theme_with_scheme`), scored by AMI.
+
+    Against TF-IDF + k-means and MiniLM + k-means with as many groups (themes + "Other" +
+    non-answers), mean over k-means seeds 0, 1, 2. No guide is trained here: the framework and
+    the shipped guide are used as they ship.
+    """
+    from sklearn.metrics import adjusted_mutual_info_score as ami
+
+    from voice.themes._framework import theme_with_scheme
+
+    quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
+    t0 = time.perf_counter()
+    result, used = theme_with_scheme(quotes, scheme, embedder, progress=progress)
+    seconds = time.perf_counter() - t0
+    groups = [result.theme_of(q.id) or "" for q in quotes]
+    k = len(set(groups))
+    ours = float(ami(data.categories, groups))
+    base = [float(ami(data.categories, tfidf_kmeans(data.texts, k, s))) for s in BASELINE_SEEDS]
+    emb = embedder.embed(data.texts)
+    plain = [float(ami(data.categories, minilm_kmeans(emb, k, s))) for s in BASELINE_SEEDS]
+    base_mean, plain_mean = float(np.mean(base)), float(np.mean(plain))
+    return {
+        "rows": len(quotes),
+        "categories": len(set(data.categories)),
+        "scheme": used,
+        "themes": len(result.themes),
+        "groups": k,
+        "non_answers": len(result.non_answers),
+        "other": len(result.other),
+        "other_share": round(result.other_share, 4),
+        "smallest_theme": min((t.size for t in result.themes), default=0),
+        "ami_voice": round(ours, 4),
+        "ami_tfidf_kmeans": round(base_mean, 4),
+        "ami_tfidf_kmeans_per_seed": [round(b, 4) for b in base],
+        "ami_minilm_kmeans": round(plain_mean, 4),
+        "ratio_vs_tfidf": round(ours / base_mean, 3) if base_mean > 0 else None,
+        "ratio_minilm_vs_tfidf": round(plain_mean / base_mean, 3) if base_mean > 0 else None,
+        "seconds": round(seconds, 2),
+        "themes_found": [{"label": t.label, "size": t.size} for t in result.themes],
+    }
+
+
 def evaluate_themes(
     path: str | Path,
     embedder: Embedder,
     halves: bool = True,
     guided: bool = True,
     progress: Progress | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> dict:
     """``evaluate_set`` on the whole file and, with ``halves``, on its tuning and held-out halves.
 
@@ -175,16 +228,21 @@ def evaluate_themes(
     from voice.embed import unit_rows
     from voice.themes._guide import CategoryGuide, OutOfFoldGuide
 
+    say = on_step or (lambda _text: None)
     data = read_categorised(path)
-    report: dict = {"data": str(path), "baseline_seeds": list(BASELINE_SEEDS), "splits": {}}
+    report: dict = {"data": Path(path).name, "baseline_seeds": list(BASELINE_SEEDS), "splits": {}}
+    n_steps = 3 if halves else 1
+    say(f"1/{n_steps} all {len(data.texts)} comments: embedding" + (", 5-fold guides" if guided else ""))
     emb = unit_rows(embedder.embed(data.texts, progress=progress)) if guided else None
     guide = None
     if emb is not None:
         guide = OutOfFoldGuide(data.texts, emb, data.categories)
+    say(f"1/{n_steps} all: theming, then the baselines")
     report["splits"]["all"] = evaluate_set(data, embedder, guide)
     if halves:
         mask = tuning_half(data.ids)
-        for name, keep in (("tuning half", mask), ("held-out half", ~mask)):
+        for n, (name, keep) in enumerate((("tuning half", mask), ("held-out half", ~mask)), start=2):
+            say(f"{n}/{n_steps} {name} ({int(keep.sum())} comments): theming, then the baselines")
             other = None
             if emb is not None:
                 other = CategoryGuide.fit(emb[~keep], _subset(data, ~keep).categories)

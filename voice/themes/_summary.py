@@ -8,13 +8,16 @@ keywords through ``text_transform`` (e.g. redaction), so this module depends on 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from voice.records import MODEL, Quote
+from voice import config
+from voice.records import MODEL, OTHER_THEME, Quote
 
 if TYPE_CHECKING:
+    from voice.embed import Embedder
     from voice.themes._build import ThemeResult
 
 SPLIT_LABELS: tuple[str, ...] = ("good", "unsure", "not_so_good")
@@ -313,12 +316,84 @@ def for_audience(
     return out
 
 
+def scrutiny_view(
+    result: ThemeResult,
+    min_size: int = config.SMALL_NUMBER_THRESHOLD,
+    quotes: Sequence[Quote] = (),
+    embedder: Embedder | None = None,
+) -> ThemeResult:
+    """The result as a scrutiny view shows it: no theme under ``min_size`` quotes, none empty.
+
+    With ``quotes`` and an ``embedder``, small themes are dissolved into their nearest theme
+    (the smallest first; each quote joins the remaining theme whose centre it is closest to, or
+    "Other" below ``config.THEME_OUTLIER_MIN_SIMILARITY``: ``voice.themes._sizes``); without,
+    they are folded into "Other". Themes with no quotes (an unused pinned or framework theme)
+    are hidden. A store keeps pinned and edited themes whatever their size, and a quarter's
+    quotes spread over themes made for every quarter: this is what makes its view readable.
+    """
+    from dataclasses import replace
+
+    if all(t.size >= min_size for t in result.themes):
+        return result
+    assignment = dict(result.assignment)
+    text_of = {q.id: q.text for q in quotes}
+    placed = [q for t in result.themes for q in t.quote_ids if q in text_of]
+    if embedder is not None and placed:
+        from voice.embed import unit_rows
+        from voice.themes._base import centre
+        from voice.themes._sizes import dissolve_small_themes
+
+        emb = unit_rows(embedder.embed([text_of[q] for q in placed]))
+        rows = {q: i for i, q in enumerate(placed)}
+        targets = [
+            _Centre(t.id, centre(emb[[rows[q] for q in t.quote_ids if q in rows]]))
+            for t in result.themes
+            if any(q in rows for q in t.quote_ids)
+        ]
+        moved = dissolve_small_themes(
+            {q: assignment[q] for q in placed},
+            rows,
+            emb,
+            targets,
+            min_size,
+            config.THEME_OUTLIER_MIN_SIMILARITY,
+        )
+        assignment.update(moved)
+    counts = Counter(assignment.values())
+    assignment = {
+        q: OTHER_THEME if t != OTHER_THEME and counts[t] < min_size else t for q, t in assignment.items()
+    }
+    themes = []
+    for t in result.themes:
+        members = tuple(q for q, tid in assignment.items() if tid == t.id)
+        if len(members) >= min_size:
+            reps = tuple(r for r in t.representative_ids if r in members) or members[:3]
+            themes.append(replace(t, quote_ids=members, representative_ids=reps))
+    themes.sort(key=lambda t: (-t.size, t.id))
+    other = [q for q in result.assignment if assignment[q] == OTHER_THEME]
+    return replace(result, themes=themes, assignment=assignment, other=other)
+
+
+@dataclass(frozen=True)
+class _Centre:
+    """A theme as :func:`voice.themes._sizes.dissolve_small_themes` sees it: a centre to score by."""
+
+    id: str
+    centre: Any
+    pinned: bool = False
+    edited: bool = False
+
+    def scores(self, emb: Any) -> Any:
+        return emb @ self.centre
+
+
 def summarise_for_role(
     result: ThemeResult,
     quotes: Sequence[Quote],
     labels: Mapping[str, Any],
     role: str,
     previous: ThemeResult | Mapping[str, int] | None = None,
+    embedder: Embedder | None = None,
 ) -> list[ThemeSummary]:
     """:func:`summarise` as ``role`` may see it outside the tagging page (docs/PRIVACY.md).
 
@@ -327,8 +402,12 @@ def summarise_for_role(
     representative quotes shown, for everyone but officers; words the redactor removes from the
     theme's own quotes are hidden from its label, keywords and sentence (:func:`for_audience`):
     an everyday word is never hidden ("Hollybank School" in a quote hides "Hollybank", not "school").
+    For everyone but officers, no theme under the small-number threshold is shown and empty themes
+    are hidden (:func:`scrutiny_view`: dissolved into their nearest theme with an ``embedder``, else
+    folded into "Other").
     """
     from voice.privacy import (
+        OFFICER,
         coarsen_attributions,
         format_count,
         identifier_words,
@@ -336,6 +415,8 @@ def summarise_for_role(
         redact_texts,
     )
 
+    if role != OFFICER:
+        result = scrutiny_view(result, quotes=quotes, embedder=embedder)
     texts = [q.text for q in quotes]
     redact_texts(texts)  # one batch; the redactor keeps them for the single lookups below
     summaries = summarise(

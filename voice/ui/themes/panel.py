@@ -205,7 +205,7 @@ def over_quarters_rows(
 def over_quarters_chart(rows: Sequence[dict], quarters: Sequence[str]) -> alt.FacetChart:
     """One small chart per theme: its quotes per quarter, hidden small counts as grey bands."""
     data = pd.DataFrame(rows)
-    tip = ["theme", "quarter", alt.Tooltip("shown", title="quotes")]
+    tip: list[str | alt.Tooltip] = ["theme", "quarter", alt.Tooltip("shown", title="quotes")]
     axis = alt.Axis(labelAngle=-40, labelFontSize=10, labelOverlap=False, labelLimit=90)
     x = alt.X("quarter:O", sort=list(quarters), title=None, axis=axis)
     y_axis = count_axis("quotes")
@@ -281,11 +281,14 @@ def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -
 
 
 def over_quarters_panel(
-    store: Store, period: str, periods: Sequence[str], result: ThemeResult, summaries: Sequence[ThemeSummary]
+    store: Store, period: str | None, periods: Sequence[str], result: ThemeResult, summaries: Sequence[ThemeSummary]
 ) -> None:
     """The pinned (framework) themes over the last four quarters up to ``period``: rising or falling."""
     from voice.ui.themes.cache import period_themes
 
+    if period is None:
+        common.empty_state("Choose a quarter to see its themes over the quarters before it.")
+        return
     key = period_sort_key(period)
     earlier = [p for p in periods if previous_of(p) and period_sort_key(p) <= key]  # quarters only
     quarters = sorted(earlier, key=period_sort_key)[-4:]

@@ -1,0 +1,250 @@
+"""The children's services framework: the file's checks, assignment by meaning (real MiniLM),
+the choice between the framework and the NHS guide, sizes a reader can trust."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from voice import config
+from voice.embed import CachedEmbedder, EmbeddingCache
+from voice.errors import VoiceError
+from voice.records import OTHER_THEME, Quote
+from voice.themes import (
+    FrameworkError,
+    ThemeResult,
+    build_themes,
+    framework_anchors,
+    framework_starters,
+    load_framework,
+    scrutiny_view,
+    theme_with_scheme,
+)
+from voice.themes._build import Theme
+from voice.themes._sizes import dissolve_small_themes
+
+GOOD = {
+    "name": "school",
+    "description": "School and teachers.",
+    "examples": ["I like my school", "my teacher helps me"],
+}
+
+
+def write(tmp_path: Path, data: object, name: str = "fw.json") -> Path:
+    p = tmp_path / name
+    p.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return p
+
+
+def themes(*extra: dict) -> dict:
+    base = [GOOD, {**GOOD, "name": "family"}, {**GOOD, "name": "feeling safe"}]
+    return {"name": "test", "themes": [*base, *extra]}
+
+
+# -- the file ---------------------------------------------------------------------------------------
+
+
+def test_the_shipped_framework_loads_with_12_to_16_themes_each_described_and_sourced():
+    fw = load_framework(config.THEME_FRAMEWORK_FILE)
+    assert 12 <= len(fw.themes) <= 16
+    assert len({t.id for t in fw.themes}) == len(fw.themes)
+    for t in fw.themes:
+        assert t.description and len(t.examples) >= 3 and t.sources, t.name
+    assert [name for name, _ in framework_starters(fw)] == [t.name for t in fw.themes]
+
+
+def test_voice_theme_framework_points_at_a_council_copy(tmp_path, monkeypatch):
+    own = write(tmp_path, themes())
+    monkeypatch.setenv("VOICE_THEME_FRAMEWORK", str(own))
+    assert config.theme_framework_file() == own
+    assert [t.name for t in load_framework().themes] == ["school", "family", "feeling safe"]
+    monkeypatch.delenv("VOICE_THEME_FRAMEWORK")
+    assert config.theme_framework_file() == config.THEME_FRAMEWORK_FILE
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ("{not json", "not valid JSON (line 1"),
+        ({"themes": "school"}, "must be a JSON object with a 'themes' list"),
+        ({"themes": [GOOD]}, "has 1 themes; give 3 to 30"),
+        (themes({"description": "no name", "examples": ["x"]}), "themes[3]: 'name' must be non-empty text"),
+        (
+            themes({**GOOD, "name": "bullying", "examples": []}),
+            "themes[3] ('bullying'): 'examples' must be a list",
+        ),
+        (themes({**GOOD, "name": "bullying", "examples": ["ok", " "]}), "('bullying') example 2: 'example'"),
+        (themes({**GOOD, "name": "bullying", "description": 3}), "('bullying'): 'description' must be"),
+        (themes({**GOOD, "name": "bullying", "colour": "red"}), "('bullying'): unknown field(s) colour"),
+        (themes({**GOOD, "name": "School!"}), "themes[3] ('School!'): same name as 'school'"),
+    ],
+)
+def test_a_bad_framework_file_names_the_file_and_the_entry(tmp_path, data, says):
+    path = write(tmp_path, data)
+    with pytest.raises(FrameworkError) as err:
+        load_framework(path)
+    assert isinstance(err.value, VoiceError) and isinstance(err.value, ValueError)
+    assert "fw.json" in err.value.message and says in err.value.message
+
+
+def test_a_missing_framework_file_is_named(tmp_path):
+    with pytest.raises(FrameworkError, match=r"nope\.json: no such theme framework file"):
+        load_framework(tmp_path / "nope.json")
+
+
+# -- sizes (pure) -------------------------------------------------------------------------------------
+
+
+class Centre:
+    """A target scored by the cosine to one direction."""
+
+    def __init__(self, tid: str, vec: np.ndarray, pinned: bool = False) -> None:
+        self.id, self.centre, self.pinned, self.edited = tid, vec, pinned, False
+
+    def scores(self, emb: np.ndarray) -> np.ndarray:
+        return emb @ self.centre
+
+
+def test_small_themes_are_dissolved_into_their_nearest_neighbour_or_other():
+    eye = np.eye(4, dtype=np.float32)
+    emb = np.array([eye[0]] * 5 + [eye[1]] * 5 + [0.9 * eye[0] + 0.436 * eye[2], eye[3]], dtype=np.float32)
+    ids = [f"q{i}" for i in range(len(emb))]
+    assignment = dict(zip(ids, ["a"] * 5 + ["b"] * 5 + ["c", "d"], strict=True))
+    targets = [Centre("a", eye[0]), Centre("b", eye[1]), Centre("c", eye[2]), Centre("d", eye[3])]
+    rows = {q: i for i, q in enumerate(ids)}
+    out = dissolve_small_themes(assignment, rows, emb, targets, 5, 0.25)
+    assert out["q10"] == "a"  # nearest remaining theme
+    assert out["q11"] == OTHER_THEME  # close to nothing that is left
+    assert {t for t in out.values()} == {"a", "b", OTHER_THEME}
+    kept = dissolve_small_themes(assignment, rows, emb, targets, 5, 0.25, fixed={"q11"})
+    assert kept["q11"] == "d"  # a person's placement never moves
+    pinned = [*targets[:3], Centre("d", eye[3], pinned=True)]
+    assert dissolve_small_themes(assignment, rows, emb, pinned, 5, 0.25)["q11"] == "d"
+
+
+def test_scrutiny_view_folds_small_themes_into_other_and_hides_empty_ones():
+    def theme(tid: str, n: int, pinned: bool = False) -> Theme:
+        return Theme(tid, tid, (), tuple(f"{tid}{i}" for i in range(n)), (), pinned=pinned)
+
+    big, small, empty = theme("big", 6), theme("small", 2), theme("empty", 0, pinned=True)
+    assignment = {q: t.id for t in (big, small) for q in t.quote_ids} | {"x": OTHER_THEME}
+    result = ThemeResult([big, small, empty], assignment, [], ["x"], {})
+    view = scrutiny_view(result)
+    assert [t.id for t in view.themes] == ["big"]
+    assert set(view.other) == {"x", "small0", "small1"} and view.assignment["small0"] == OTHER_THEME
+    assert result.theme("small") is not None  # the engine's result is left as it was
+    assert scrutiny_view(ThemeResult([big], {q: "big" for q in big.quote_ids}, [], [], {})).themes == [big]
+
+
+def test_scrutiny_view_with_an_embedder_dissolves_small_themes_into_the_nearest(fake_embedder):
+    def theme(tid: str, texts: list[str]) -> Theme:
+        return Theme(tid, tid, (), tuple(f"{tid}{i}" for i in range(len(texts))), (f"{tid}0",))
+
+    school = ["school teacher lessons"] * 5
+    homework = ["school teacher homework", "school lessons homework"]
+    stray = ["zebra umbrella quantum"]
+    groups = {"school": school, "homework": homework, "stray": stray}
+    themes = [theme(tid, texts) for tid, texts in groups.items()]
+    quotes = [Quote(text=t, id=f"{tid}{i}") for tid, texts in groups.items() for i, t in enumerate(texts)]
+    result = ThemeResult(themes, {q.id: q.id.rstrip("0123456789") for q in quotes}, [], [], {})
+    view = scrutiny_view(result, quotes=quotes, embedder=fake_embedder)
+    assert [(t.id, t.size) for t in view.themes] == [("school", 7)]
+    assert view.assignment["homework1"] == "school" and view.other == ["stray0"]
+
+
+# -- real MiniLM ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory: pytest.TempPathFactory) -> CachedEmbedder:
+    d = tmp_path_factory.getbasetemp() / "themes-embeddings"
+    d.mkdir(exist_ok=True)
+    return CachedEmbedder(cache=EmbeddingCache(d / "embeddings.sqlite"))
+
+
+OBVIOUS = {
+    "I really miss my little brother, I only see him once a month at contact": "family time and contact",
+    "My teachers at school help me with my maths homework": "school and learning",
+    "There were too many people at my review meeting and nobody asked me anything": (
+        "meetings, plans and reviews"
+    ),
+    "I have had four different social workers this year": "my social worker",
+    "My personal adviser helped me move into my own flat": "leaving care and growing up",
+    "I feel safe at home now, nobody shouts at me": "feeling safe",
+}
+
+
+FOOD = [
+    "The dinners at the centre are horrible and always cold",
+    "I wish there was better food, it is always chips",
+    "The sandwiches they gave us were stale",
+    "There is never any fruit, only crisps and biscuits",
+    "The pizza on Friday was nice but the rest of the food is bad",
+]
+
+
+@pytest.mark.slow
+def test_obvious_quotes_join_their_framework_theme_and_others_go_emergent(real):
+    anchors = framework_anchors(load_framework(config.THEME_FRAMEWORK_FILE), real)
+    quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(OBVIOUS)]
+    food = [Quote(text=t, id=f"f{i}") for i, t in enumerate(FOOD)]
+    r = build_themes([*quotes, *food], real, anchors=anchors)
+    for q, want in zip(quotes, OBVIOUS.values(), strict=True):
+        assert r.label_of(q.id) == want, q.text
+    framework = {a.id for a in anchors}
+    emergent = [r.theme_of(q.id) for q in food]
+    assert sum(t not in framework for t in emergent) >= 4, [r.label_of(q.id) for q in food]
+
+
+def demo_quotes(period: str, n: int = 40) -> list[Quote]:
+    with (ROOT / "corpus" / "demo" / "demo_quotes.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["period"] == period][:n]
+    return [Quote(text=r["text"], id=f"d{i}") for i, r in enumerate(rows)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("period", ["2016/17 Q1", "2017/18 Q3"])
+def test_forty_childrens_quotes_make_four_to_eight_themes_of_five_or_more(real, period):
+    quotes = demo_quotes(period)
+    assert len(quotes) == 40
+    r, used = theme_with_scheme(quotes, "auto", real)
+    assert used == "children"
+    assert 4 <= len(r.themes) <= 8, [(t.label, t.size) for t in r.themes]
+    assert min(t.size for t in r.themes) >= config.SMALL_NUMBER_THRESHOLD
+    assert sum(t.id.startswith("pin-") for t in r.themes) >= 3  # framework themes, named for people
+    assert r.other_share <= 0.25
+
+
+@pytest.mark.slow
+def test_auto_picks_the_nhs_guide_for_nhs_comments(real):
+    with (ROOT / "corpus" / "nhs_fft_labelled.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:80]
+    quotes = [Quote(text=r["text"], id=r["id"]) for r in rows]
+    r, used = theme_with_scheme(quotes, "auto", real)
+    assert used == "nhs"
+    assert r.assignment == build_themes(quotes, real).assignment  # the NHS path is unchanged
+    _, forced = theme_with_scheme(quotes, "children", real)
+    assert forced == "children"
+
+
+@pytest.mark.slow
+def test_a_persons_move_into_a_framework_theme_refines_it(store, real):
+    import voice.store as theme_store
+    from voice.themes import themes_for_period
+
+    taxi = Quote(text="The taxi driver who takes me to see my dad is always late", period="2017/18 Q1")
+    others = [Quote(text=t, period="2017/18 Q1") for t in OBVIOUS]
+    store.add_quotes([taxi, *others])
+    themes_for_period(store, "2017/18 Q1", real)
+    theme_store.move_quote(store, taxi.id, "pin-family-time-and-contact", "officer")
+    new = Quote(text="The taxi was late again and I missed half my visit", period="2017/18 Q2")
+    store.add_quotes([new])
+    before = build_themes([new], real, anchors=framework_anchors(load_framework(), real, 0.45))
+    assert before.theme_of(new.id) != "pin-family-time-and-contact"  # the framework alone: not enough
+    r = themes_for_period(store, "2017/18 Q2", real)
+    assert r.theme_of(new.id) == "pin-family-time-and-contact"  # the moved quote is now an example
