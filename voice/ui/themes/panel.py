@@ -281,7 +281,11 @@ def public_theme_labels(store: Store, result: ThemeResult, period: str | None) -
 
 
 def over_quarters_panel(
-    store: Store, period: str | None, periods: Sequence[str], result: ThemeResult, summaries: Sequence[ThemeSummary]
+    store: Store,
+    period: str | None,
+    periods: Sequence[str],
+    result: ThemeResult,
+    summaries: Sequence[ThemeSummary],
 ) -> None:
     """The pinned (framework) themes over the last four quarters up to ``period``: rising or falling."""
     from voice.ui.themes.cache import period_themes
