@@ -142,7 +142,7 @@ def tag_quote(
 ) -> None:
     """Tag a quote. Tags are append-only: the history of every change is kept.
 
-    The model then learns from every human tag in the store (a warm-started update saved to
+    The model then learns from every human tag in the store (a local correction head saved to
     $VOICE_HOME/models/), so the next proposals reflect the correction.
     """
     with user_errors():
