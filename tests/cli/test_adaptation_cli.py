@@ -45,3 +45,28 @@ def test_learning_curve_on_a_small_file(voice_home, tmp_path):
     assert (out / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     bad = CliRunner().invoke(app, ["evaluate-adaptation", "--data", str(tmp_path / "none.csv")])
     assert bad.exit_code == 1 and "no such file" in bad.output
+
+
+def test_leave_one_group_out_with_in_domain_reference_and_seeds(voice_home, tmp_path):
+    data = tmp_path / "services.csv"
+    with data.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label", "service"])
+        for service in ("north", "south"):
+            for i in range(2):
+                for t in GOOD:
+                    w.writerow([f"{t} {service} {i}", "good", service])
+                for t in BAD:
+                    w.writerow([f"{t} {service} {i}", "not_so_good", service])
+                for t in MIXED:
+                    w.writerow([f"{t} {service} {i}", "unsure", service])
+        w.writerow(["Too small a service to leave out.", "good", "tiny"])
+    out = tmp_path / "out"
+    args = ["--data", data, "--by-column", "service", "--min-rows", 10, "--in-domain-folds", 2, "--ks", "0,4"]
+    result = CliRunner().invoke(app, ["evaluate-adaptation", *map(str, args), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "curve.json").read_text())
+    assert sorted({r["domain"] for r in report["curve"]}) == ["north", "south"]
+    assert all("in_domain_accuracy" in r for r in report["curve"])
+    assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["domains"] == 2
+    assert report["seed_children_quotes"]["n"] == 9
