@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -164,7 +165,7 @@ def save_head(head: LocalHead | None, directory: Path) -> None:
         for f in HEAD_FILES:
             (directory / f).unlink(missing_ok=True)
         return
-    arrays = {
+    arrays: dict[str, Any] = {
         "W": head.W.astype(np.float64),
         "b": head.b.astype(np.float64),
         "a": np.array([head.a], dtype=np.float64),

@@ -41,7 +41,7 @@ from sklearn.model_selection import StratifiedKFold, StratifiedShuffleSplit
 from sklearn.utils.validation import check_is_fitted
 
 from voice import config
-from voice.classify._adapt import HeadSettings, fit_head
+from voice.classify._adapt import HeadSettings, LocalHead, fit_head
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
 from voice.classify._explain import Explanation, TaggedQuote, explain
 from voice.embed import unit_rows
@@ -257,7 +257,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         lr.coef_ = self._marginalised_coef(lr.coef_, questions)
         self.lr_ = lr
         self.memory_embeddings_, self.memory_labels_ = self._memory(None, [])
-        self.local_head_ = None
+        self.local_head_: LocalHead | None = None
         self.train_rows_ = len(texts)
         return self
 
@@ -416,7 +416,8 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         ``center``: the mean unit embedding of the training quotes (see :func:`fit_head`)."""
         check_is_fitted(self)
         texts = [str(t) for t in texts]
-        self.local_head_, emb = None, None
+        self.local_head_ = None
+        emb: np.ndarray | None = None
         if texts:
             from voice.embed import default_embedder
 
