@@ -15,7 +15,16 @@ from typing import Annotated
 import typer
 
 from voice import config
-from voice.cli._util import Format, app, console, print_rows, progress_bar, progress_callback, user_errors
+from voice.cli._util import (
+    Format,
+    app,
+    console,
+    err,
+    print_rows,
+    progress_bar,
+    progress_callback,
+    user_errors,
+)
 from voice.errors import InputError
 from voice.files import private_dir, write_private_bytes, write_private_text
 
@@ -170,7 +179,12 @@ def _write(output: Path, data: Path, by_column, split, summary, curve, seed_repo
     writer.writeheader()
     writer.writerows(curve)
     write_private_text(directory / "curve.csv", buf.getvalue())
-    write_private_bytes(directory / "curve.png", _plot(summary, curve, data.stem))
+    try:
+        write_private_bytes(directory / "curve.png", _plot(summary, curve, data.stem))
+    except ImportError:
+        err.print("warning: no curve.png: matplotlib is not installed (run scripts/install.sh)")
+        console.print(f"wrote {directory / 'curve.json'} and curve.csv")
+        return
     console.print(f"wrote {directory / 'curve.json'}, curve.csv and curve.png")
 
 
