@@ -65,7 +65,7 @@ def test_constructor_stores_parameters_only_and_clone_works():
         pytest.param(lambda clf: clf.predict(["x"]), id="predict"),
         pytest.param(lambda clf: clf.decide(np.full((1, 3), 1 / 3)), id="decide"),
         pytest.param(lambda clf: clf.explain("x", embed=lambda t: np.ones((len(t), 8))), id="explain"),
-        pytest.param(lambda clf: clf.update(["x"], ["good"], None, None, ["y"], ["unsure"]), id="update"),
+        pytest.param(lambda clf: clf.adapt(["x"], ["good"]), id="adapt"),
     ],
 )
 def test_unfitted_classifier_raises_not_fitted_error(call):

@@ -4,7 +4,9 @@ the encoder, model files and learning from corrections, the tagging queue and ev
 May import: ``voice.embed``, ``voice.store`` (types), ``voice.records``, ``voice.config``.
 """
 
+from ._adapt import HeadSettings, LocalHead, fit_head
 from ._calibration import fit_decision_weights, fit_temperature
+from ._curve import learning_curve
 from ._estimator import (
     CLASSES,
     FeedbackClassifier,
@@ -48,6 +50,8 @@ __all__ = [
     "Explanation",
     "FeedbackClassifier",
     "FineTunedEncoder",
+    "HeadSettings",
+    "LocalHead",
     "ModelError",
     "QueueItem",
     "TaggedQuote",
@@ -62,9 +66,11 @@ __all__ = [
     "expected_calibration_error",
     "fine_tune",
     "fit_decision_weights",
+    "fit_head",
     "fit_temperature",
     "human_corrections",
     "learn_corrections",
+    "learning_curve",
     "load_model",
     "local_model_dir",
     "majority_baseline",

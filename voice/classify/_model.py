@@ -34,15 +34,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice import config, files
+from voice.classify._adapt import HEAD_FILES, HeadSettings, load_head, save_head
 from voice.classify._estimator import CLASSES, FEATURE_SETS, MAX_ITER, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
+from voice.embed import unit_rows
 from voice.errors import ModelError, VoiceWarning
 from voice.records import HUMAN, MODEL, ProgressCallback, Tag, normalise_text
 
 if TYPE_CHECKING:
     from voice.store import Store
 
-SAVED_FILES = ("weights.npz", "vocab.json", "train.json", *ENCODER_FILES)
+SAVED_FILES = ("weights.npz", "vocab.json", "train.json", *ENCODER_FILES, *HEAD_FILES)
 """The files ``meta.json`` lists with their SHA-256 (``meta["files"]``), written before it."""
 STALE_TEMP_S = 600.0
 """Temporary files of a save killed half-way are removed by a later save after this long."""
@@ -151,21 +153,16 @@ class VoiceModel:
         proba = self.classifier.predict_proba(list(texts), embeddings=emb, questions=questions)
         return self.classifier.decide(proba), proba
 
-    def learn(self, corrections: TrainingSet) -> VoiceModel:
-        """Learn people's corrections (warm-started refit; corpus rows weight 1)."""
+    def learn(self, corrections: TrainingSet, settings: HeadSettings | None = None) -> VoiceModel:
+        """Learn people's corrections: the local correction head and the memory of
+        near-duplicates are refitted from them alone (:meth:`FeedbackClassifier.adapt`); the
+        trained model is untouched, so learning no corrections gives it back exactly."""
         from voice.embed import default_embedder
 
         emb = default_embedder().embed(corrections.texts) if len(corrections) else None
-        self.classifier.update(
-            self.train.texts,
-            self.train.labels,
-            self.train_embeddings.astype(np.float32),
-            self.train.questions,
-            corrections.texts,
-            corrections.labels,
-            emb,
-            corrections.questions,
-            weight=CORRECTION_WEIGHT,
+        center = unit_rows(self.train_embeddings).mean(axis=0) if len(self.train_embeddings) else None
+        self.classifier.adapt(
+            corrections.texts, corrections.labels, emb, corrections.questions, settings, center
         )
         self.meta["corrections_learned"] = len(corrections)
         self.version = f"{self.meta['name']}@{self.meta['data_hash'][:8]}+{len(corrections)}c"
@@ -261,6 +258,7 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
     else:
         for f in ENCODER_FILES:
             (directory / f).unlink(missing_ok=True)
+    save_head(getattr(clf, "local_head_", None), directory)
     files.write_private_text(directory / "vocab.json", json.dumps(vocab))
     train = {
         "texts": model.train.texts,
@@ -374,6 +372,7 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.encoder_temperature_ = float(arrays.get("encoder_temperature", [1.0])[0])
         clf.memory_embeddings_ = arrays.get("memory_embeddings", np.zeros((0, 0))).astype(np.float32)
         clf.memory_labels_ = arrays.get("memory_labels", np.zeros(0, dtype=int)).astype(int)
+        clf.local_head_ = load_head(directory)  # None for a model saved before local heads
         clf.encoder_ = None
         if meta.get("fine_tuned"):
             from voice.classify._finetune import FineTunedEncoder

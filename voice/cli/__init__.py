@@ -11,6 +11,7 @@ them. May import every library package, never ``voice.ui``.
 # isort: off
 from voice.cli import quotes  # noqa: F401
 from voice.cli import model  # noqa: F401
+from voice.cli import adaptation  # noqa: F401
 from voice.cli import benchmark  # noqa: F401
 from voice.cli import privacy  # noqa: F401
 from voice.cli import report  # noqa: F401

@@ -376,7 +376,7 @@ def benchmark_classify(
 def benchmark_learn(
     corrections: Annotated[int, typer.Option(help="How many corrections to learn.")] = 10,
 ) -> None:
-    """Seconds to learn corrections into the full-corpus model (warm-started refit)."""
+    """Seconds to learn corrections into the full-corpus model (the local correction head)."""
     import numpy as np
 
     from voice.classify import TrainingSet, load_model

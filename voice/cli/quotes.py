@@ -146,7 +146,7 @@ def tag_quote(
 ) -> None:
     """Tag a quote. Tags are append-only: the history of every change is kept.
 
-    The model then learns from every human tag in the store (a warm-started update saved to
+    The model then learns from every human tag in the store (a local correction head saved to
     $VOICE_HOME/models/), so the next proposals reflect the correction. It learns in a
     background process, so the command returns at once: tags given in quick succession are
     learned together, and `voice queue` uses the new model once it is saved. ``--wait`` learns
