@@ -31,17 +31,34 @@ def test_names_stay_hidden_even_when_they_are_everyday_words() -> None:
 
 
 def _quotes() -> list[Quote]:
-    texts = [SAME, "School is better now", HOLLYBANK, "I moved school", "Meetings about growing up"]
+    """Five quotes a theme, so the scrutiny view (no theme under 5) keeps all three themes."""
+    texts = [
+        SAME,
+        "School is better now",
+        "School is fine",
+        "I like school now",
+        "My carers help with school",
+        HOLLYBANK,
+        "I moved school",
+        "I changed school in May",
+        "The new school is big",
+        "I got a place at a school",
+        "Meetings about growing up",
+        "Meetings are long",
+        "I went to my meeting",
+        "The meeting was about growing up",
+        "Meetings help me plan",
+    ]
     return [Quote(text=t, source="test", period="2017/18 Q1", speaker="Female, 15") for t in texts]
 
 
 def _result(quotes: list[Quote]) -> ThemeResult:
     ids = [q.id for q in quotes]
     themes = [
-        Theme("th-a", "same school", ("school", "carers"), tuple(ids[:2]), (ids[0],)),
-        Theme("th-b", "school / now", ("school", "hollybank"), tuple(ids[2:4]), (ids[2],)),
+        Theme("th-a", "same school", ("school", "carers"), tuple(ids[:5]), (ids[0],)),
+        Theme("th-b", "school / now", ("school", "hollybank"), tuple(ids[5:10]), (ids[5],)),
         Theme(
-            "th-c", "meetings, school and growing up", ("meetings",), (ids[4],), (ids[4],), edited=True
+            "th-c", "meetings, school and growing up", ("meetings",), tuple(ids[10:]), (ids[10],), edited=True
         ),  # an officer's rename
     ]
     assignment = {qid: t.id for t in themes for qid in t.quote_ids}
