@@ -13,6 +13,7 @@ from voice.cli import app
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
+LISTENED = "being listened to and having a say"  # a framework theme (models/themes/children_framework.json)
 
 
 def run(*args: object):  # type: ignore[no-untyped-def]
@@ -23,12 +24,12 @@ def test_rename_says_its_scope_and_refuses_a_duplicate(voice_home: Path) -> None
     assert run("import-seed", seed("000")).exit_code == 0
     assert run("themes", "--period", "2017/18 Q1", "--format", "json").exit_code == 0
     themes = json.loads(run("theme", "list", "--format", "json").stdout)
-    listened = next(t for t in themes if t["label"] == "being listened to")
-    other = next(t for t in themes if t["quotes"] and not t["pinned"])
+    listened = next(t for t in themes if t["label"] == LISTENED)
+    other = next(t for t in themes if t["quotes"] and t["id"] != listened["id"])
 
-    r = run("theme", "rename", other["id"], "Being Listened To", "--by", "officer")
+    r = run("theme", "rename", other["id"], LISTENED.title(), "--by", "officer")
     assert r.exit_code == 1
-    assert "a theme called 'being listened to' already exists" in r.output
+    assert f"a theme called '{LISTENED}' already exists" in r.output
     assert f"voice theme merge {other['id']} {listened['id']}" in r.output
     assert {t["label"] for t in json.loads(run("theme", "list", "--format", "json").stdout)} == {
         t["label"] for t in themes
@@ -51,5 +52,5 @@ def test_rename_says_its_scope_and_refuses_a_duplicate(voice_home: Path) -> None
     assert r.exit_code == 0, r.output
     assert f"in 2017/18 Q1 only ({listened['quotes']} quotes split off)" in r.output
     after = {t["label"]: t for t in json.loads(run("theme", "list", "--format", "json").stdout)}
-    assert after["being listened to"]["quotes"] == 0  # no other quarter: the old theme keeps its name
+    assert after[LISTENED]["quotes"] == 0  # no other quarter: the old theme keeps its name
     assert after["listened to this quarter"]["quotes"] == listened["quotes"]
