@@ -9,6 +9,7 @@ head thresholds ``train_head`` would choose. voice/safeguarding/_cv.py says how 
     python scripts/safeguarding_cv.py --curve         # and the trade-off curve
     python scripts/safeguarding_cv.py --detect4       # each fold trained the detect-4 way (tune rows only)
     python scripts/safeguarding_cv.py --no-tier       # with the similarity tier switched off
+    python scripts/safeguarding_cv.py --detect4 --head old.json   # at another head's thresholds
     python scripts/safeguarding_cv.py --train         # retrain the head (all real rows) and save it
 
 About two minutes a run on two shared cores once the embedding cache is warm.
@@ -17,6 +18,7 @@ About two minutes a run on two shared cores once the embedding cache is warm.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -90,6 +92,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--curve", action="store_true", help="print recall against demo false flags")
     ap.add_argument("--detect4", action="store_true", help="train each fold on labelled tune rows only")
+    ap.add_argument("--head", type=Path, default=None, help="take the thresholds from this head file")
     ap.add_argument("--no-tier", action="store_true", help="switch the similarity tier off")
     ap.add_argument("--train", action="store_true", help=f"retrain the head and save it to {HEAD_PATH}")
     args = ap.parse_args()
@@ -100,7 +103,7 @@ def main() -> None:
         print(f"saved {HEAD_PATH}: threshold {head.threshold}, alone {head.alone_threshold}")
         print(head.trained_on["grouped_cv"])
         return
-    head = load_head()
+    head = load_head(args.head or HEAD_PATH)
     keep = {k: getattr(head, k) for k in ("min_similarity", "margin", "tier_similarity", "tier_margin")}
     if args.no_tier:
         keep.update(tier_similarity=2.0, tier_margin=2.0)
