@@ -164,7 +164,8 @@ def test_the_shipped_head_is_json_for_minilm_and_nothing_is_pickled() -> None:
     assert head.weights.shape == (EMBEDDING_DIM,)
     assert head.embedding_version == EMBEDDING_VERSION
     assert 0 < head.threshold < 1
-    assert "tune" in head.trained_on["data"] and "holdout" not in head.trained_on["data"]
+    assert 0 < head.threshold <= head.alone_threshold < 1
+    assert "tune" in head.trained_on["data"] and "holdout" in head.trained_on["data"]  # detect-5
     folder = config.MODELS_DIR / "safeguarding"
     assert {p.suffix for p in folder.iterdir()} <= {".json"}
     assert sum(p.stat().st_size for p in folder.iterdir()) < 20_000
@@ -282,10 +283,10 @@ def test_typographic_apostrophes_match_and_the_cue_keeps_the_childs_characters()
     assert "I\u2019m" in found.cues[0].cue and found.cues[0].sentence.startswith("I\u2019m")
 
 
-def test_the_detector_version_is_detect4() -> None:
+def test_the_detector_version_is_detect5() -> None:
     from voice.safeguarding._detect import DETECTOR_VERSION
 
-    assert DETECTOR_VERSION == "detect-4"
+    assert DETECTOR_VERSION == "detect-5"
 
 
 @pytest.mark.parametrize(

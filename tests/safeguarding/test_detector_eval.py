@@ -59,6 +59,7 @@ def test_every_part_and_every_kind_is_reported_and_misses_name_their_source(hold
         "similar",
         "classifier",
         "similar tier",
+        "classifier alone",
         "similar+classifier",
         "combined",
     }

@@ -11,6 +11,7 @@ evaluate-concerns``); ``train_head`` refits its classifier head.
 May import: ``voice.embed``, ``voice.store``, ``voice.records``, ``voice.config``, ``voice.errors``.
 """
 
+from ._cv import train_head
 from ._detect import CONCERN_KINDS, PARTS, Concern, ConcernCue, detect_concerns
 from ._evaluate import (
     LABELLED_PATH,
@@ -31,7 +32,6 @@ from ._flags import (
     screening_version,
     too_big_to_read_fully,
 )
-from ._train import train_head
 
 __all__ = [
     "CONCERN_KINDS",

@@ -1,10 +1,11 @@
 """The classifier part: a logistic-regression head on sentence embeddings.
 
-Shipped as ``models/safeguarding/head.json`` (384 weights, a bias, the decision threshold, the
-similarity part's two thresholds and the similarity tier's two; JSON only, no pickle). Trained by
-``train_head`` on the ``tune`` split of ``corpus/safeguarding/labelled.csv`` plus the curated
-examples, never on the holdout split; the threshold is chosen from cross-validated scores on the
-tune rows. The tier's thresholds are set by ``_tier.calibrate_tier``.
+Shipped as ``models/safeguarding/head.json`` (384 weights, a bias, the two head thresholds (with
+the similarity part, and alone), the similarity part's two thresholds and the similarity tier's
+two; JSON only, no pickle). Trained by ``train_head`` (detect-5) on every real labelled row
+(``labelled.csv`` both splits, ``fresh.csv``, ``fresh2.csv``), the curated examples and ordinary
+negatives; the head thresholds are chosen from out-of-fold scores of a cross-validation grouped
+by source (``_cv``). The tier's thresholds are set by ``_tier.calibrate_tier``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Head:
     """...and at least this much closer to it than to any calm example is flagged on its own.
     The defaults (above any cosine) switch the tier off."""
     tier_calibration: dict = field(default_factory=dict)
+    alone_threshold: float = 2.0
+    """detect-5: the head flags on its own at this P(disclosure); ``threshold`` is the lower one at
+    which it flags with the similarity part. The default (above any probability) switches it off."""
 
     def probability(self, vectors: np.ndarray) -> np.ndarray:
         """P(disclosure) for each row of ``vectors``."""
@@ -59,6 +63,7 @@ class Head:
             "tier_similarity": round(float(self.tier_similarity), 4),
             "tier_margin": round(float(self.tier_margin), 4),
             "tier_calibration": self.tier_calibration,
+            "alone_threshold": round(float(self.alone_threshold), 4),
             "trained_on": self.trained_on,
             "weights": [round(float(w), 6) for w in self.weights],
         }
@@ -80,6 +85,7 @@ def load_head(path: Path = HEAD_PATH) -> Head:
             tier_similarity=float(doc.get("tier_similarity", 2.0)),
             tier_margin=float(doc.get("tier_margin", 2.0)),
             tier_calibration=dict(doc.get("tier_calibration", {})),
+            alone_threshold=float(doc.get("alone_threshold", 2.0)),
         )
     except FileNotFoundError:
         raise ModelError(f"{path}: the safeguarding classifier head is missing") from None

@@ -3,7 +3,8 @@
 ``detect_concerns(texts)`` runs the rules alone (no model, thousands of quotes a second).
 ``detect_concerns(texts, embedder=default_embedder())`` adds the embedding parts: a quote is also
 flagged when one of its sentences is very close to a curated disclosure (the similarity tier,
-detect-4), or when the similarity part and the classifier both flag it. Every cue names its kind,
+detect-4), when the classifier head is very sure (detect-5), or when the similarity part and the
+classifier both flag it. Every cue names its kind,
 what matched and the sentence it matched in. docs/SAFEGUARDING.md "The detector" gives the figures.
 """
 
@@ -22,13 +23,16 @@ from ._negation import ongoing, resolution, sentences
 from ._rules import rule_hits
 from ._similar import ExampleIndex, Nearest
 
-DETECTOR_VERSION = "detect-4"
+DETECTOR_VERSION = "detect-5"
 """Flags are re-screened when this changes. 2: the head learns from ordinary feedback and its
 thresholds keep cross-validated false flags on ordinary feedback at or under 1%. 3: wider rules
 (self-harm without an object, violence against a parent, a parent's drinking, name-calling,
 indirect sexual contact, away from home for days and sleeping rough). 4: a similarity tier (a
 sentence very close to a curated disclosure flags alone, thresholds calibrated on ordinary
-feedback), 27 more curated disclosures, and "stopped me from ..." no longer reads as a denial."""
+feedback), 27 more curated disclosures, and "stopped me from ..." no longer reads as a denial.
+5: the head learns from every real labelled row (labelled.csv, fresh.csv, fresh2.csv), flags alone
+at a high probability and with the similarity part at a lower one, both chosen from a
+cross-validation grouped by source (docs/SAFEGUARDING.md "detect-5")."""
 
 CONCERN_KINDS: tuple[str, ...] = (
     "physical abuse",
@@ -49,6 +53,9 @@ PARTS: tuple[str, ...] = ("rule", "similar", "classifier")
 
 TIER = "tier"
 """The key of the similarity tier's cues in ``cues_by_part`` (their ``source`` is ``similar``)."""
+ALONE = "classifier alone"
+"""The key of the classifier cues strong enough to flag alone (detect-5; their ``source`` is
+``classifier``)."""
 
 
 @dataclass(frozen=True)
@@ -156,21 +163,21 @@ def cues_by_part(
         sent_p = models.head.probability(sent_vecs)
         best = int(np.argmax(sent_p))
         sentence, kind = sents[best], near[best].kind
-        if max(whole, float(sent_p[best])) >= models.head.threshold and not _resolved_away(
-            text, sentence, kind
-        ):
-            p = max(whole, float(sent_p[best]))
+        p = max(whole, float(sent_p[best]))
+        if p >= models.head.threshold and not _resolved_away(text, sentence, kind):
             parts["classifier"] = [ConcernCue(kind, f"classifier {p:.2f}", sentence, "classifier", p)]
         else:
             parts["classifier"] = []
+        parts[ALONE] = [c for c in parts["classifier"] if c.score >= models.head.alone_threshold]
     return out
 
 
 def combine(found: dict[str, list[ConcernCue]]) -> list[ConcernCue]:
     """The cues that raise a flag: every rule cue, every similarity-tier cue (a sentence very
-    close to a curated disclosure), and the embedding cues when both embedding parts agree (the
-    loose similarity part alone or the classifier alone flags too much ordinary feedback)."""
-    cues = list(found.get("rule", [])) + list(found.get(TIER, []))
+    close to a curated disclosure), a classifier cue at the head's ``alone_threshold`` (detect-5),
+    and the embedding cues when both embedding parts agree (the loose similarity part alone, or
+    the classifier alone below ``alone_threshold``, flags too much ordinary feedback)."""
+    cues = list(found.get("rule", [])) + list(found.get(TIER, [])) + list(found.get(ALONE, []))
     if found.get("similar") and found.get("classifier"):
         cues += found["similar"] + found["classifier"]
     return list(dict.fromkeys(cues))
@@ -181,7 +188,8 @@ def detect_concerns(texts: Sequence[str], *, embedder: Embedder | None = None) -
 
     Without ``embedder`` only the rules run (no model; tens of thousands of quotes a minute). With
     one (``voice.embed.default_embedder()``) a quote is also flagged when a sentence is very close
-    to a curated disclosure (the similarity tier), or when its sentences are both near a curated
+    to a curated disclosure (the similarity tier), when the classifier head alone is very sure, or
+    when its sentences are both near a curated
     disclosure and scored as one by the classifier head. A flag is for a person to
     read, never a decision.
     """

@@ -17,7 +17,7 @@ from voice.embed import Embedder
 from voice.errors import InputError
 
 from ._classifier import Head
-from ._detect import CONCERN_KINDS, PARTS, TIER, combine, cues_by_part
+from ._detect import ALONE, CONCERN_KINDS, PARTS, TIER, combine, cues_by_part
 
 LABELLED_PATH = config.CORPUS_DIR / "safeguarding" / "labelled.csv"
 SPLITS = ("tune", "holdout", "fresh", "all")
@@ -93,14 +93,15 @@ def _scores(gold: Sequence[bool], pred: Sequence[bool]) -> dict[str, float | int
 def evaluate_detector(
     rows: Sequence[LabelledQuote], embedder: Embedder | None = None, head: Head | None = None
 ) -> dict:
-    """Recall, precision and F1 per part, the similarity tier, both embedding parts agreeing, and
-    combined, per
+    """Recall, precision and F1 per part, the similarity tier, the classifier strong enough to
+    flag alone, both embedding parts agreeing, and combined, per
     origin and per kind; the combined detector's misses and false flags."""
     found = cues_by_part([r.text for r in rows], embedder, head)
     parts = [p for p in PARTS if embedder is not None or p == "rule"]
     preds = {p: [bool(f.get(p)) for f in found] for p in parts}
     if embedder is not None:
         preds["similar tier"] = [bool(f.get(TIER)) for f in found]
+        preds["classifier alone"] = [bool(f.get(ALONE)) for f in found]
         preds["similar+classifier"] = [bool(f.get("similar") and f.get("classifier")) for f in found]
     preds["combined"] = [bool(combine(f)) for f in found]
     gold = [r.concern for r in rows]

@@ -1,13 +1,10 @@
-"""Training the classifier head and choosing the embedding parts' thresholds.
+"""What the classifier head learns from, and scoring quotes with a head's weights.
 
-The head learns from the ``tune`` rows of ``corpus/safeguarding/labelled.csv``, the curated
-examples, and ordinary feedback as negatives: the adult NHS comments the rules do not flag
-(``corpus/nhs_fft_labelled.csv``) and the seed quotes (``corpus/seeds/``), each as a whole and
-sentence by sentence (the detector scores sentences too). The demo set, the ``holdout`` split and
-any blind set are never read here. The three thresholds (classifier, similarity, margin) are
-chosen from cross-validated scores on the tune rows and the ordinary negatives: the most
-disclosures found by both embedding parts agreeing while at most ``max_false_rate`` of the
-ordinary negatives are flagged.
+The ordinary feedback used as negatives: the adult NHS comments the rules do not flag
+(``corpus/nhs_fft_labelled.csv``), the seed quotes (``corpus/seeds/``) and the synthetic
+children's redaction sentences, each as a whole and sentence by sentence (the detector scores
+sentences too). Training and choosing the thresholds is in ``_cv`` (``train_head``, detect-5);
+the demo set is never trained on.
 """
 
 from __future__ import annotations
@@ -22,17 +19,14 @@ import numpy as np
 from voice import config
 from voice.embed import Embedder
 
-from ._classifier import Head, fit_logistic
 from ._detect import _resolved_away
 from ._negation import sentences
 from ._rules import rule_hits
-from ._similar import ExampleIndex, training_examples
+from ._similar import ExampleIndex
 
 NHS_PATH = config.CORPUS_DIR / "nhs_fft_labelled.csv"
 REDACTION_PATH = config.CORPUS_DIR / "redaction" / "labelled.csv"
 STEPS = 1500
-MAX_FALSE_RATE = 0.01
-"""The share of ordinary negatives both embedding parts may flag (cross-validated)."""
 
 
 @dataclass
@@ -107,13 +101,6 @@ def _scores(q: _Quotes, probs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray
     return np.array(clf), np.array(sim), np.array(gap), np.array(owner)
 
 
-def _flags(scores: tuple, thr: float, min_sim: float, margin: float) -> np.ndarray:
-    """Whether both embedding parts flag each quote at these thresholds."""
-    clf, sim, gap, owner = scores
-    similar = np.bincount(owner[(sim >= min_sim) & (gap >= margin)], minlength=len(clf)) > 0
-    return similar & (clf >= thr)
-
-
 def _design(parts: Sequence[tuple[_Quotes, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """Training rows: every quote whole; the sentences of negatives too (a calm quote's every
     sentence is calm; a disclosure's other sentences may not be, so they are left out)."""
@@ -126,76 +113,6 @@ def _design(parts: Sequence[tuple[_Quotes, np.ndarray, np.ndarray]]) -> tuple[np
                 xs.append(q.sent_vecs[i])
                 ys.append([0] * len(q.sents[i]))
     return np.vstack(xs), np.concatenate(ys)
-
-
-def train_head(
-    rows: Sequence, embedder: Embedder, folds: int = 5, max_false_rate: float = MAX_FALSE_RATE
-) -> Head:
-    """Fit the head on tune rows, curated examples and ordinary negatives; pick the thresholds
-    from ``folds``-fold cross-validated scores (see the module docstring)."""
-    tune = [r for r in rows if r.split == "tune"]
-    index = ExampleIndex(embedder)
-    tq = _quotes([r.text for r in tune], embedder, index)
-    ty = np.array([int(r.concern) for r in tune])
-    oq = _quotes(ordinary_texts(), embedder, index)
-    oy = np.zeros(len(oq.texts), dtype=int)
-    ex_texts, ex_labels = training_examples()
-    eq = _quotes(list(ex_texts), embedder, index)
-    ey = np.array(ex_labels)
-    all_e = np.arange(len(ey))
-
-    t_probs: list = [None] * len(tune)
-    o_probs: list = [None] * len(oq.texts)
-    for k in range(folds):
-        t_test, o_test = np.arange(k, len(tune), folds), np.arange(k, len(oy), folds)
-        t_train, o_train = (
-            np.setdiff1d(np.arange(len(tune)), t_test),
-            np.setdiff1d(np.arange(len(oy)), o_test),
-        )
-        x, y = _design([(tq, t_train, ty), (oq, o_train, oy), (eq, all_e, ey)])
-        w, b = fit_logistic(x, y, steps=STEPS)
-        for i, p in zip(t_test, _probabilities(_subset(tq, t_test), w, b), strict=True):
-            t_probs[i] = p
-        for i, p in zip(o_test, _probabilities(_subset(oq, o_test), w, b), strict=True):
-            o_probs[i] = p
-
-    real = np.array([r.origin == "real" for r in tune])
-    t_scores, o_scores = _scores(tq, t_probs), _scores(oq, o_probs)
-    kids = np.array([t in childrens_texts() for t in oq.texts])
-    best = (-1.0, 0.0, 0.5, 0.5, 0.0)
-    for thr in np.arange(0.30, 0.991, 0.02):
-        for min_sim in np.arange(0.30, 0.601, 0.025):
-            for margin in np.arange(-0.05, 0.101, 0.025):
-                o_flag = _flags(o_scores, thr, min_sim, margin)
-                if max(o_flag[kids].mean(), o_flag[~kids].mean()) > max_false_rate:
-                    continue
-                t_flag = _flags(t_scores, thr, min_sim, margin)
-                recall = t_flag[(ty == 1) & real].mean()
-                false = t_flag[ty == 0].mean() + o_flag.mean()
-                key = recall - 0.1 * false
-                if key > best[0]:
-                    best = (key, float(recall), float(thr), float(min_sim), float(margin))
-    _, recall, thr, min_sim, margin = best
-    x, y = _design([(tq, np.arange(len(tune)), ty), (oq, np.arange(len(oy)), oy), (eq, all_e, ey)])
-    w, b = fit_logistic(x, y, steps=STEPS)
-    return Head(
-        weights=w,
-        bias=b,
-        threshold=round(thr, 3),
-        min_similarity=round(min_sim, 3),
-        margin=round(margin, 3),
-        embedding_version=embedder.version,
-        trained_on={
-            "tune_rows": len(tune),
-            "curated_examples": len(ex_texts),
-            "ordinary_negatives": len(oq.texts),
-            "max_false_rate": max_false_rate,
-            "cross_validated_recall_real_both_parts": round(recall, 3),
-            "data": "corpus/safeguarding/labelled.csv (split=tune only) + voice/safeguarding/_examples.py"
-            " + negatives the rules do not flag: corpus/nhs_fft_labelled.csv, corpus/seeds/, "
-            "corpus/redaction/labelled.csv",
-        },
-    )
 
 
 def _subset(q: _Quotes, idx: np.ndarray) -> _Quotes:
