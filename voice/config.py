@@ -265,6 +265,11 @@ class Settings:
         """True when the store is an embedded SQLite file."""
         return self.db_url.startswith("sqlite")
 
+    @property
+    def store_exists(self) -> bool:
+        """False only for an embedded SQLite store whose file has not been made yet."""
+        return not self.is_sqlite or Path(self.db_url.removeprefix("sqlite:///")).exists()
+
 
 def settings() -> Settings:
     """Read the settings from the environment (``VOICE_HOME``, ``VOICE_DB_URL`` ...)."""

@@ -116,3 +116,20 @@ def test_one_learner_runs_one_waits_and_later_ones_leave_it_to_them(
     waiting.join(30)
     assert learned == [seeded + 2]  # one run, with both tags
     assert _learning.learn_now(store, queue=True) is None and len(learned) == 1  # nothing new
+
+
+def test_classify_and_queue_learn_the_latest_tags_first(voice_home: Path) -> None:
+    """`voice tag` returns before learning; `voice classify` and `voice queue` never propose with a
+    model older than the people's tags (the owner's check: tag half, then classify the rest)."""
+    assert run("import-seed", seed("000")).exit_code == 0
+    quote = next(q for q in _store(voice_home).quotes() if q.text.startswith("I feel safe"))
+    assert run("tag", quote.id, "good", "--by", "alice", "--no-learn").exit_code == 0  # learner not run yet
+    assert _learned(voice_home) is None
+    r = run("classify")
+    assert r.exit_code == 0, r.output
+    assert "learned the latest tags first" in r.output
+    assert _learned(voice_home) == 1
+    proposals = {t.model_version for t in _store(voice_home).current_tags().values() if t.origin == "model"}
+    assert proposals and all(v.endswith("+1c") for v in proposals), proposals
+    r = run("queue", "--format", "json")
+    assert r.exit_code == 0 and "learned the latest tags first" not in r.output  # nothing new

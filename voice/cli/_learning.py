@@ -131,6 +131,23 @@ def learn_in_background() -> None:
         os.close(log)
 
 
+def ensure_learned(store: Store) -> bool:
+    """Before a command uses the council's model: wait for a background learner that runs, then
+    learn any person's tag the saved model has not learned yet, so that no proposal comes from a
+    model older than the tags (`voice tag` returns before learning). True when it learned now."""
+    stamp = _models_home() / ".learned-tags"
+    digest = tags_digest(store)
+    if stamp.exists():
+        if stamp.read_text(encoding="utf-8") == digest:
+            return False
+    elif digest == _NO_TAGS:
+        return False  # nobody has tagged anything: the shipped model is the model
+    return learn_now(store) is not None
+
+
+_NO_TAGS = hashlib.sha256(b"[]").hexdigest()
+
+
 def last_failure() -> str | None:
     """The message of the last background run if it failed, else None."""
     path = failure_file()

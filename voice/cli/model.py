@@ -81,6 +81,17 @@ def _read_input(path: Path) -> tuple[list[dict], list[str]]:
     return rows, list(rows[0].keys())
 
 
+def _learned_every_tag(store_exists: bool) -> None:
+    """Learn the people's tags the council's model has not learned yet (a `voice tag` learner
+    may still be running in the background), so that proposals never come from an older model."""
+    from voice.cli import _learning
+
+    if not store_exists and not config.settings().store_exists:
+        return  # classifying a file on a machine with no store: nothing was tagged
+    if _learning.ensure_learned(open_store()):
+        err.print("learned the latest tags first")
+
+
 @app.command("classify")
 def classify(
     input: Annotated[
@@ -100,6 +111,7 @@ def classify(
     from voice.report import write_table
 
     with user_errors():
+        _learned_every_tag(input is None)
         model = load_model()
         if input is None:
             store = open_store()
@@ -157,6 +169,7 @@ def queue(
     from voice.classify import load_model, tagging_queue
 
     with user_errors():
+        _learned_every_tag(True)
         items = tagging_queue(open_store(), load_model(), period=period)[:limit]
         rows = [
             {

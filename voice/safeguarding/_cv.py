@@ -172,11 +172,15 @@ def out_of_fold(
             o_probs[i] = p
         for i, p in enumerate(_probabilities(dq, w, b)):
             d_sum[i] += p / folds
-    t = (thresholds["min_similarity"], thresholds["margin"])
-    t += (thresholds["tier_similarity"], thresholds["tier_margin"])
-    r_head, r_sim, r_tier = _near_flags(rq, r_probs, *t)
-    o_head, o_sim, o_tier = _near_flags(oq, o_probs, *t)
-    d_head, d_sim, d_tier = _near_flags(dq, d_sum, *t)
+    limits = (
+        thresholds["min_similarity"],
+        thresholds["margin"],
+        thresholds["tier_similarity"],
+        thresholds["tier_margin"],
+    )
+    r_head, r_sim, r_tier = _near_flags(rq, r_probs, *limits)
+    o_head, o_sim, o_tier = _near_flags(oq, o_probs, *limits)
+    d_head, d_sim, d_tier = _near_flags(dq, d_sum, *limits)
     return OutOfFold(
         rows=rows,
         fold=fold,
