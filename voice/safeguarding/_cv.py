@@ -170,8 +170,8 @@ def out_of_fold(
             r_probs[i] = p
         for i, p in zip(o_test, _probabilities(_subset(oq, o_test), w, b), strict=True):
             o_probs[i] = p
-        for i, p in enumerate(_probabilities(dq, w, b)):
-            d_sum[i] += p / folds
+        for j, p in enumerate(_probabilities(dq, w, b)):
+            d_sum[j] += p / folds
     limits = (
         thresholds["min_similarity"],
         thresholds["margin"],
