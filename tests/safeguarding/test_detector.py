@@ -286,7 +286,7 @@ def test_typographic_apostrophes_match_and_the_cue_keeps_the_childs_characters()
 def test_the_detector_version_is_detect5() -> None:
     from voice.safeguarding._detect import DETECTOR_VERSION
 
-    assert DETECTOR_VERSION == "detect-5"
+    assert DETECTOR_VERSION == "detect-6"
 
 
 @pytest.mark.parametrize(

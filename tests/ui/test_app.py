@@ -146,13 +146,15 @@ def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path)
     """The demo's newest quarter of quotes: 47 quotes, every label a model proposal."""
     at = open_app("dashboard", role="scrutiny")
     at.selectbox(key="dashboard_period").set_value("2017/18 Q4").run()
+    n = len(db(demo_home).quotes(period="2017/18 Q4"))  # 47, less any the concern detector holds back
+    assert 44 <= n <= 47
     row = _voice_row(at)
     assert row["RAG"] == "not rated" and row["Direction"] == ""
     assert row["Value"] == "not rated: no quote is tagged by people"
-    assert row["Count"] == "proposed by the model, not yet checked: 47"
+    assert row["Count"] == f"proposed by the model, not yet checked: {n}"
     text = all_text(at)
     assert "No quotes tagged by people for 2017/18 Q4. No RAG: only people's tags are rated." in text
-    assert "Proposed by the model, not yet checked: 47 quotes" in text
+    assert f"Proposed by the model, not yet checked: {n} quotes" in text
     assert not [m for m in at.metric if m.label.startswith("Quotes tagged")]
     at.multiselect(key="dashboard_rag").set_value(["R", "A", "G"]).run()
     from voice.indicators import VOICE_ROW_NAME
@@ -415,10 +417,12 @@ def test_report_builder_leaves_the_model_proposals_out_unless_asked(demo_home: P
     assert not at.exception
     at.toggle(key="report_all").set_value(True).run()
     preview = "\n".join(m.value for m in at.markdown)
-    assert preview.count(PROPOSED_MARK) == 47
-    assert "47 quotes (0 tagged by people, 47 proposed by the model, not checked)" in preview
-    assert "47 quotes match (0 tagged by people, 47 proposed by the model, not checked)" in all_text(at)
-    assert label_by(at) == ["model proposal (not checked)"] * 47
+    n = len(db(demo_home).quotes(period="2017/18 Q4"))  # 47, less any the concern detector holds back
+    assert 44 <= n <= 47
+    assert preview.count(PROPOSED_MARK) == n
+    assert f"{n} quotes (0 tagged by people, {n} proposed by the model, not checked)" in preview
+    assert f"{n} quotes match (0 tagged by people, {n} proposed by the model, not checked)" in all_text(at)
+    assert label_by(at) == ["model proposal (not checked)"] * n
 
     at.checkbox(key="report_proposals").uncheck().run()
     at.multiselect[0].set_value(["2017/18 Q1"]).run()

@@ -144,8 +144,9 @@ def test_no_export_carries_a_name_from_the_speaker_field(voice_home: Path, tmp_p
 
 def test_scrutiny_sees_no_name_from_the_speaker_field(demo_home: Path) -> None:  # noqa: F811
     store = db(demo_home)
-    quotes = [
-        Quote(text, source="Children in Care Council", period="2030/31 Q1", speaker=SPEAKERS[i % 3])
+    quotes = [  # each text twice (a second child's words), so that themes reach the small-number threshold
+        Quote(text + extra, source="Children in Care Council", period="2030/31 Q1", speaker=SPEAKERS[i % 3])
+        for extra in ("", " Really.")
         for i, text in enumerate(TEXTS)
     ]
     from voice.ingest.fields import parse_speaker
@@ -160,4 +161,5 @@ def test_scrutiny_sees_no_name_from_the_speaker_field(demo_home: Path) -> None: 
     text = all_text(at)
     assert "my social worker" in text.lower() or "youth club" in text or "foster carers" in text
     assert not names_in(text)
-    assert re.search(r"— \*(Female, 14|15|Mum)\*", text), text[:2000]
+    # attributions shown (if any survive coarsening among the few quotes shown) are gender, age, role
+    assert set(re.findall(r"— \*([^*]+)\*", text)) <= {"Female, 14", "15", "Mum", "Female", "young person"}

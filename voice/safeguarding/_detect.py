@@ -23,7 +23,7 @@ from ._negation import ongoing, resolution, sentences
 from ._rules import rule_hits
 from ._similar import ExampleIndex, Nearest
 
-DETECTOR_VERSION = "detect-5"
+DETECTOR_VERSION = "detect-6"
 """Flags are re-screened when this changes. 2: the head learns from ordinary feedback and its
 thresholds keep cross-validated false flags on ordinary feedback at or under 1%. 3: wider rules
 (self-harm without an object, violence against a parent, a parent's drinking, name-calling,
@@ -32,7 +32,9 @@ sentence very close to a curated disclosure flags alone, thresholds calibrated o
 feedback), 27 more curated disclosures, and "stopped me from ..." no longer reads as a denial.
 5: the head learns from every real labelled row (labelled.csv, fresh.csv, fresh2.csv), flags alone
 at a high probability and with the similarity part at a lower one, both chosen from a
-cross-validation grouped by source (docs/SAFEGUARDING.md "detect-5")."""
+cross-validation grouped by source (docs/SAFEGUARDING.md "detect-5"). 6: three calm examples of
+phoning a service that never calls back ("They never call back when I ring them." was flagged as
+exploitation by the similarity tier); the head is unchanged."""
 
 CONCERN_KINDS: tuple[str, ...] = (
     "physical abuse",

@@ -163,6 +163,11 @@ CALM_EXAMPLES: tuple[str, ...] = (
     "I share a bedroom with my brother and he snores.",
     "The house we got moved to is too far from my school.",
     "My social worker keeps cancelling and never rings back.",
+    # phoning a service and nobody calling back is a complaint about the service, not a phone
+    # someone makes a child answer (detect-5 flagged "They never call back when I ring them.")
+    "They never ring me back when I call the office.",
+    "Nobody answers the phone when I ring them.",
+    "I have to keep phoning because nobody calls me back.",
     "They didn't tell me what was in the report before the meeting.",
     "I felt like nobody was listening to me at the conference.",
     "The worker helped me get my kids to school on time.",

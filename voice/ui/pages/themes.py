@@ -31,7 +31,15 @@ prev_result = period_themes(store, previous) if previous in periods else None
 summaries, text = theme_summaries(store, result, period, prev_result)
 
 if not summaries:
-    common.empty_state(f"No themes for {common.md_escape(period)}: too few answered quotes.")
+    answered = result.answered
+    if answered and not common.can("view_exact_counts"):
+        common.empty_state(
+            f"No theme of {common.md_escape(period)} holds 5 quotes or more: under the small-number rule "
+            "none is shown to you.",
+            "Officers see every theme on this page.",
+        )
+    else:
+        common.empty_state(f"No themes for {common.md_escape(period)}: too few answered quotes.")
     st.stop()
 
 st.markdown(f"**In a minute.** {common.md_escape(text)}")
