@@ -103,6 +103,7 @@ def _anchors(
         if m.theme_id in members_of and qid in everything and not is_non_answer(everything[qid].text):
             members_of[m.theme_id].append(everything[qid].text)
             humans_of[m.theme_id] += m.origin == HUMAN
+    framework_ids = _framework_ids()
     flat = [txt for t in saved for txt in (*seeds_of[t.id], *members_of[t.id])]
     vecs = unit_rows(embedder.embed(flat)) if flat else np.zeros((0, EMBEDDING_DIM), np.float32)
     dim = vecs.shape[1] if vecs.ndim == 2 and vecs.shape[1] else EMBEDDING_DIM
@@ -112,7 +113,9 @@ def _anchors(
         block = vecs[start : start + n_seed + n_member]
         start += n_seed + n_member
         c = centre(block) if len(block) else np.zeros(dim, np.float32)
-        if t.pinned or not n_member:
+        if t.pinned and t.id in framework_ids and not t.edited:
+            threshold = config.THEME_FRAMEWORK_MIN_SIMILARITY  # as `voice themes FILE` assigns them
+        elif t.pinned or not n_member:
             threshold = config.THEME_PIN_MIN_SIMILARITY if t.pinned else config.THEME_ASSIGN_MIN_SIMILARITY
         else:
             threshold = member_threshold(block[n_seed:] @ c)
@@ -120,3 +123,13 @@ def _anchors(
         examples = block[:n_examples] if n_examples else None
         out.append(Anchor(t.id, t.label, c, threshold, t.keywords, t.pinned, t.edited, examples))
     return out
+
+
+def _framework_ids() -> set[str]:
+    """Ids of the framework's themes as a store pins them (``pin-`` + slug); none if it cannot load."""
+    from voice.themes._framework import FrameworkError, load_framework, theme_slug
+
+    try:
+        return {f"pin-{theme_slug(t.name)}" for t in load_framework().themes}
+    except FrameworkError:
+        return set()

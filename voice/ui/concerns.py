@@ -76,8 +76,10 @@ def _review_panel(store: Store, item: FlaggedQuote) -> None:
         st.info(procedure_text(), icon=":material/policy:")
         note = st.text_input("Note (optional; needed for “other”)", key=f"concern_note_{q.id}")
         outcomes = concern_outcomes()
-        cols = st.columns(len(outcomes))
-        for i, (col, outcome) in enumerate(zip(cols, outcomes, strict=True)):
+        st.caption("Record what you did:")
+        per_row = 2  # every outcome's words readable at 1024 px (five in a row were cut off)
+        cols = [c for start in range(0, len(outcomes), per_row) for c in st.columns(per_row)]
+        for i, (col, outcome) in enumerate(zip(cols, outcomes, strict=False)):
             if col.button(outcome[:1].upper() + outcome[1:], key=f"concern_outcome_{i}", width="stretch"):
                 try:
                     review_flag(store, q.id, outcome, common.user_name(), note)

@@ -164,7 +164,7 @@ def class_split_chart(rows: Sequence[dict]) -> alt.Chart:
                 "class:N",
                 scale=alt.Scale(domain=names, range=[colours[n] for n in names]),
                 title=None,
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=LABEL_LIMIT),
+                legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=0),
             ),
             order=alt.Order("rank:Q"),
             tooltip=["theme", "class", "quotes", alt.Tooltip("total", title="quotes in the theme")],
