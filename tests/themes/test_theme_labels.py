@@ -159,3 +159,18 @@ def test_a_new_theme_is_not_named_like_a_theme_already_there(fake_embedder) -> N
     label = lab.labels(group, taken=["my social worker"])["w"]
     assert label not in ("social worker", "my social worker", "social workers")  # one word apart
     assert_readable(label, CHILDREN["worker"])
+
+
+def test_one_generic_word_never_names_a_theme(fake_embedder) -> None:
+    """A demo theme was labelled "service": a single generic or vague word says nothing."""
+    group = {
+        "g": [
+            "The service was quick.",
+            "Good service from them.",
+            "The service helped us a lot.",
+            "I liked the service at the centre.",
+        ]
+    }
+    label = PhraseLabeller(embedder=fake_embedder).labels(group)["g"]
+    assert label.lower() not in {"service", "services", "bit", "support", "help", "time"}, label
+    assert_readable(label, group["g"])

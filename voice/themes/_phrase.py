@@ -76,10 +76,17 @@ def _key(words: Sequence[str]) -> str:
     return " ".join(_stem(w.lower().replace("’", "'")) for w in words)
 
 
+_TOO_GENERIC = frozenset({"service", "services", "support", "help", "people", "time", "everything", "things"})
+"""Single words that say nothing about what a theme is about (a demo theme was labelled "service")."""
+
+
 def _usable(words: Sequence[str], stop: Collection[str]) -> bool:
-    """Whether a phrase's words can name a theme: some content word, no tone-only or vague-only phrase."""
+    """Whether a phrase's words can name a theme: some content word, no tone-only or vague-only
+    phrase, not one generic word alone."""
     low = [w.lower() for w in words]
     if not low or len(low) > _MAX_WORDS or len("".join(low)) < 3:
+        return False
+    if len(low) == 1 and (low[0] in _TOO_GENERIC or _stem(low[0]) in VAGUE_WORDS):
         return False
     content = [w for w in low if w not in stop]
     if not content or all(w in TONE_WORDS or w in VAGUE_WORDS or _stem(w) in VAGUE_WORDS for w in content):
@@ -287,7 +294,7 @@ class PhraseLabeller:
         stop = lemma_nlp().Defaults.stop_words
         for text in nearest:
             for words, shown in _phrases([text], stop):
-                if words and not _names_someone(words, hidden):
+                if _usable(words, stop) and not _names_someone(words, hidden):
                     return shown
         for text in nearest:
             words = [w for w in _WORD_RE.findall(text) if not _names_someone([w], hidden)]
