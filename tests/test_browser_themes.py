@@ -35,6 +35,7 @@ def _as(page, role: str) -> None:  # type: ignore[no-untyped-def]
 def _on_screen(page) -> None:  # type: ignore[no-untyped-def]
     """Every chart on the page fits the 1024 px window: nothing cut off on the right."""
     charts = page.get_by_test_id("stVegaLiteChart")
+    charts.first.wait_for(state="attached", timeout=120_000)  # Vega draws after the script run settles
     assert charts.count() >= 1
     for i in range(charts.count()):
         box = charts.nth(i).bounding_box()
