@@ -31,13 +31,7 @@ def _meets_promise(doc: dict) -> bool:
     return real["recall"] >= MIN_RECALL and real["precision"] >= MIN_PRECISION
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _own_voice_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Embeddings are cached in a VOICE_HOME of this module's own, not the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VOICE_HOME", str(tmp_path_factory.mktemp("voice-home")))
-        mp.delenv("VOICE_DB_URL", raising=False)
-        yield
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
 
 
 @pytest.fixture(scope="module")

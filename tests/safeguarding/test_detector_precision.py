@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 
 import pytest
 
-from voice import config
 from voice.embed import default_embedder
 from voice.safeguarding import detect_concerns
 from voice.safeguarding._classifier import load_head
 from voice.safeguarding._detect import DETECTOR_VERSION, combine, cues_by_part
 
-DEMO = config.CORPUS_DIR / "demo" / "demo_quotes.csv"
 MAX_FALSE_RATE = 0.04
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _own_voice_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Embeddings are cached in a VOICE_HOME of this module's own, not the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VOICE_HOME", str(tmp_path_factory.mktemp("voice-home")))
-        mp.delenv("VOICE_DB_URL", raising=False)
-        yield
-
-
-@pytest.fixture(scope="module")
-def demo() -> list[str]:
-    with open(DEMO, newline="", encoding="utf-8-sig") as fh:
-        return [r["text"] for r in csv.DictReader(fh)]
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
 
 
 def test_at_most_4_percent_of_the_demo_quotes_are_flagged(demo: list[str]) -> None:

@@ -3,19 +3,16 @@ disclosure flags alone, and ordinary feedback stays under the bound."""
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 from pathlib import Path
 
 import pytest
 
-from voice import config
 from voice.embed import default_embedder
 from voice.safeguarding import detect_concerns
 from voice.safeguarding._classifier import load_head
 from voice.safeguarding._detect import TIER, combine, cues_by_part
 
-DEMO = config.CORPUS_DIR / "demo" / "demo_quotes.csv"
 MAX_DEMO_RATE = 0.03
 """The issue's bound on demo quotes flagged by the tier alone (docs/SAFEGUARDING.md, detect-4)."""
 MAX_COMBINED_DEMO_RATE = 0.04
@@ -24,19 +21,7 @@ QUOTE = "Youth club is good on Fridays. My stepmum ignores me for days and only 
 SENTENCE = "My stepmum ignores me for days and only talks to my brother."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _own_voice_home(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """Embeddings are cached in a VOICE_HOME of this module's own, not the user's."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("VOICE_HOME", str(tmp_path_factory.mktemp("voice-home")))
-        mp.delenv("VOICE_DB_URL", raising=False)
-        yield
-
-
-@pytest.fixture(scope="module")
-def demo() -> list[str]:
-    with open(DEMO, newline="", encoding="utf-8-sig") as fh:
-        return [r["text"] for r in csv.DictReader(fh)]
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
 
 
 def _off() -> object:
