@@ -141,12 +141,6 @@ def _cached_model() -> tuple[VoiceModel, list[str]]:
     return _load_model(str(active_model_dir(models_root=root)), str(config.settings().home), str(root or ""))
 
 
-def model_saved() -> None:
-    """Call after the model learned a tag and was saved whole: a damaged copy is repaired, so
-    its warning stops."""
-    _cached_model()[1].clear()
-
-
 def redact_texts(texts: Sequence[str]) -> list[str]:
     """Redacted texts (the process-wide redactor batches them and keeps recent ones)."""
     from voice.privacy import redact_texts as redact
