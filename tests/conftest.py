@@ -178,6 +178,26 @@ def voice_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(scope="module")
+def own_voice_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A VOICE_HOME for a whole module (embeddings cached there, not in the user's), for modules
+    that embed many quotes once: ``pytestmark = pytest.mark.usefixtures("own_voice_home")``."""
+    home = tmp_path_factory.mktemp("voice-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("VOICE_HOME", str(home))
+        mp.delenv("VOICE_DB_URL", raising=False)
+        yield home
+
+
+@pytest.fixture(scope="module")
+def demo() -> list[str]:
+    """The texts of the synthetic demo quotes (ordinary children's feedback, never trained on)."""
+    import csv
+
+    with open(ROOT / "corpus" / "demo" / "demo_quotes.csv", newline="", encoding="utf-8-sig") as fh:
+        return [r["text"] for r in csv.DictReader(fh)]
+
+
 @pytest.fixture
 def database(request: pytest.FixtureRequest) -> str:
     """Which database a test runs on: "sqlite" unless the test is marked ``both_databases``."""

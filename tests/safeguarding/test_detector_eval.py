@@ -31,7 +31,7 @@ def _meets_promise(doc: dict) -> bool:
     return real["recall"] >= MIN_RECALL and real["precision"] >= MIN_PRECISION
 
 
-pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # tests/conftest.py: a VOICE_HOME of its own
 
 
 @pytest.fixture(scope="module")

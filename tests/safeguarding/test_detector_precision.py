@@ -14,7 +14,7 @@ from voice.safeguarding._detect import DETECTOR_VERSION, combine, cues_by_part
 MAX_FALSE_RATE = 0.04
 
 
-pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # tests/conftest.py: a VOICE_HOME of its own
 
 
 def test_at_most_4_percent_of_the_demo_quotes_are_flagged(demo: list[str]) -> None:

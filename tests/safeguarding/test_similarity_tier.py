@@ -21,7 +21,7 @@ QUOTE = "Youth club is good on Fridays. My stepmum ignores me for days and only 
 SENTENCE = "My stepmum ignores me for days and only talks to my brother."
 
 
-pytestmark = pytest.mark.usefixtures("own_voice_home")  # conftest: a VOICE_HOME of its own
+pytestmark = pytest.mark.usefixtures("own_voice_home")  # tests/conftest.py: a VOICE_HOME of its own
 
 
 def _off() -> object:
