@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.errors import VoiceError
+from voice.ingest._label_column import set_labels_aside
 from voice.ingest._xlsx_limits import SpreadsheetTooBig, bounded_rows, check_xlsx
 from voice.ingest.fields import (
     control_character_problem,
@@ -402,6 +403,7 @@ class QuoteStream:
             if len(errors) < MAX_ERRORS_KEPT:
                 errors.append(e)
 
+        labels_aside = set_labels_aside(self.path, self.warnings)
         rows = numbered_rows(self.path, self.warnings)
         while True:
             try:
@@ -417,6 +419,8 @@ class QuoteStream:
                 self.progress(self.rows_read)
             if not any(_cell(row, c) for c in row):
                 continue  # a blank line is not a quote
+            if labels_aside:
+                row = {**row, "label": ""}
             quote, label, row_errors = _parse_row(row, name, row_no, self.default_source, self.default_period)
             for e in row_errors:
                 problem(e)
