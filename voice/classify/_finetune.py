@@ -258,6 +258,8 @@ def fine_tune(
 ) -> FineTunedEncoder:
     """Fine-tune MiniLM on labelled quotes (class-balanced, weighted cross-entropy).
 
+    Trains on a CUDA GPU when torch sees one (else the CPU); the encoder returned is on the CPU.
+
     Each time a quote is drawn it is shown without its question with probability
     ``question_dropout`` (its own random stream, so 0 trains exactly as before).
     """
@@ -270,7 +272,9 @@ def fine_tune(
     y = np.asarray(y_idx, dtype=np.int64)
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     counts = np.bincount(y, minlength=N_CLASSES).astype(float)
-    class_w = torch.tensor(len(y) / (N_CLASSES * np.maximum(counts, 1)), dtype=torch.float32)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")  # trains on a GPU when there is one
+    module.to(device)
+    class_w = torch.tensor(len(y) / (N_CLASSES * np.maximum(counts, 1)), dtype=torch.float32, device=device)
     trained = [p for p in module.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(trained, lr=learning_rate, weight_decay=0.01)
     steps = max(1, int(np.ceil(len(y) / batch_size) * epochs))
@@ -289,12 +293,12 @@ def fine_tune(
                 break
             blank = drop_rng.random(len(b)) < question_dropout if question_dropout else np.zeros(len(b), bool)
             shown = [None if blank[j] else questions[i] for j, i in enumerate(b)]
-            out = module(enc._encode([texts[i] for i in b], shown))
-            loss_rows = torch.nn.functional.cross_entropy(
-                out, torch.from_numpy(y[b]), weight=class_w, reduction="none"
-            )
-            rw = torch.tensor(w[b], dtype=torch.float32)
-            loss = (loss_rows * rw).sum() / (class_w[torch.from_numpy(y[b])] * rw).sum()
+            batch = {k: v.to(device) for k, v in enc._encode([texts[i] for i in b], shown).items()}
+            out = module(batch)
+            target = torch.from_numpy(y[b]).to(device)
+            loss_rows = torch.nn.functional.cross_entropy(out, target, weight=class_w, reduction="none")
+            rw = torch.tensor(w[b], dtype=torch.float32, device=device)
+            loss = (loss_rows * rw).sum() / (class_w[target] * rw).sum()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -302,7 +306,7 @@ def fine_tune(
             step += 1
             if progress:
                 progress(step, steps)
-    module.eval()
+    module.to("cpu").eval()
     enc.meta = {
         "base_model": config.EMBEDDING_MODEL_NAME,
         "rows": len(y),
