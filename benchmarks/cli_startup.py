@@ -22,7 +22,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VOICE = Path(sys.executable).with_name("voice")
-COMMANDS = [["--help"], ["quotes", "--limit", "5"], ["history", "QUOTE"], ["users", "list"], ["audit"]]
+COMMANDS = [
+    ["--help"],
+    ["quotes", "--label", "good"],
+    ["history", "QUOTE"],
+    ["tag", "QUOTE", "good", "--by", "benchmark", "--no-learn"],
+    ["users", "list"],
+    ["audit"],
+]
 HEAVY = ("torch", "sentence_transformers", "spacy", "sklearn", "transformers")
 PROBE = (
     "import json, sys, runpy; sys.argv = ['voice', *sys.argv[1:]]\n"
@@ -59,6 +66,8 @@ def main() -> None:
         for i in range(args.runs + 1):
             t0 = time.perf_counter()
             done = subprocess.run([str(VOICE), *command], env=env, capture_output=True, text=True)
+            if done.returncode:  # a figure never times an error message
+                raise SystemExit(f"voice {' '.join(command)} failed: {done.stderr[-2000:]}")
             if i:
                 times.append(time.perf_counter() - t0)
         probe = subprocess.run(
