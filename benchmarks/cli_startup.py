@@ -5,7 +5,8 @@
 Each command runs in a fresh process (``.venv/bin/voice ...``) against a small SQLite store
 (the 000 seed's appendix, imported once into ``--home``); the figure is the median wall time of
 ``--runs`` runs after one warm-up (the operating system's file cache is warm, as on a machine in
-use). Also reports which model libraries each process imported: none should be.
+use), and the median CPU time (user + system: on a busy machine the wall time mostly measures
+the other jobs). Also reports which model libraries each process imported: none should be.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,7 +24,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VOICE = Path(sys.executable).with_name("voice")
-COMMANDS = [["--help"], ["quotes", "--limit", "5"], ["history", "QUOTE"], ["users", "list"], ["audit"]]
+COMMANDS = [
+    ["--help"],
+    ["quotes", "--label", "good"],
+    ["history", "QUOTE"],
+    ["tag", "QUOTE", "good", "--by", "benchmark", "--no-learn"],
+    ["users", "list"],
+    ["audit"],
+]
 HEAVY = ("torch", "sentence_transformers", "spacy", "sklearn", "transformers")
 PROBE = (
     "import json, sys, runpy; sys.argv = ['voice', *sys.argv[1:]]\n"
@@ -55,12 +64,17 @@ def main() -> None:
     results = []
     for command in COMMANDS:
         command = [quote_id if c == "QUOTE" else c for c in command]
-        times = []
+        times, cpu = [], []
         for i in range(args.runs + 1):
+            c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             done = subprocess.run([str(VOICE), *command], env=env, capture_output=True, text=True)
+            c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if done.returncode:  # a figure never times an error message
+                raise SystemExit(f"voice {' '.join(command)} failed: {done.stderr[-2000:]}")
             if i:
                 times.append(time.perf_counter() - t0)
+                cpu.append(c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime)
         probe = subprocess.run(
             [sys.executable, "-c", PROBE, *command], env=env, capture_output=True, text=True
         )
@@ -71,13 +85,16 @@ def main() -> None:
                 "exit": done.returncode,
                 "median_s": round(statistics.median(times), 3),
                 "max_s": round(max(times), 3),
+                "cpu_s": round(statistics.median(cpu), 3),
                 "model_libraries_imported": heavy,
             }
         )
-    print("| command | median (s) | max (s) | model libraries imported |\n| --- | --- | --- | --- |")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print("| command | median (s) | max (s) | CPU (s) | model libraries imported |")
+    print("| --- | --- | --- | --- | --- |")
     for r in results:
         print(
-            f"| `{r['command']}` | {r['median_s']:.2f} | {r['max_s']:.2f} | "
+            f"| `{r['command']}` | {r['median_s']:.2f} | {r['max_s']:.2f} | {r['cpu_s']:.2f} | "
             f"{', '.join(r['model_libraries_imported']) or 'none'} |"
         )
 

@@ -18,18 +18,17 @@ from typing import TYPE_CHECKING, TextIO
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 from rich.text import Text
 
 from voice import config
 from voice.errors import VoiceError, VoiceWarning
-from voice.ingest.quote_file import QuoteFileError
-from voice.report import safe_cell
 from voice.store import Store
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from voice.classify import VoiceModel
+    from voice.ingest.quote_file import QuoteFileError
 
 
 def _login_name() -> str:
@@ -122,10 +121,13 @@ def _warning_printer(previous: Callable[..., None]) -> Callable[..., None]:
 def _errors_explained() -> Iterator[None]:
     try:
         yield
-    except QuoteFileError as exc:
-        err.print(ERROR, _one_line(exc), highlight=False)
-        raise typer.Exit(1) from None
     except (VoiceError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+        # imported here, not at the top: a command that reads no file starts lighter
+        from voice.ingest.quote_file import QuoteFileError
+
+        if isinstance(exc, QuoteFileError):
+            err.print(ERROR, _one_line(exc), highlight=False)
+            raise typer.Exit(1) from None
         message = exc.message if isinstance(exc, VoiceError) else str(exc.args[0] if exc.args else exc)
         if isinstance(exc, IsADirectoryError):
             message = f"{exc.filename}: is a folder, not a file"
@@ -154,10 +156,14 @@ def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title:
             json.dumps([{c: r.get(c) for c in columns} for r in rows], indent=2, default=str) + "\n"
         )
     elif fmt is Format.csv:
+        from voice.report import safe_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         writer.writerows({c: safe_cell(r.get(c)) for c in columns} for r in rows)  # no formula injection
     else:
+        from rich.table import Table
+
         table = Table(title=title or None, show_lines=False)
         for c in columns:
             table.add_column(c, overflow="fold")
@@ -168,6 +174,8 @@ def print_rows(rows: Sequence[dict], columns: Sequence[str], fmt: Format, title:
 
 def progress_bar(description: str) -> Progress:
     """A progress bar for work that takes more than a second."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),

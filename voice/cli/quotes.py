@@ -1,7 +1,13 @@
-"""``voice import-seed | import | quotes | tag | history | export | demo``: quotes and tags."""
+"""``voice import-seed | import | quotes | tag | history | export | demo``: quotes and tags.
+
+`voice tag` is what a person waits for after each tag: this module imports, at the top, only
+what it needs (the store); readers of files and the report tables are imported in the commands
+that use them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -22,10 +28,14 @@ from voice.cli._util import (
 )
 from voice.errors import InputError, NotFoundError
 from voice.ingest.fields import parse_label
-from voice.ingest.quote_file import stream_quote_file
-from voice.ingest.seed_appendix import read_seed_appendix
 from voice.records import HUMAN, Tag
-from voice.report import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows, write_table
+
+
+def write_table(rows: Sequence[dict], path: Path, columns: Sequence[str] | None = None) -> Path:
+    """:func:`voice.report.write_table`, imported only when `voice export` writes a file."""
+    from voice.report import write_table as write
+
+    return write(rows, path, columns)
 
 
 @app.command("import-seed")
@@ -38,6 +48,8 @@ def import_seed(
     that label as a human tag by "source document"; SLF family feedback is stored untagged;
     the "voice influencing service developments" bullets are stored as notes, not quotes.
     """
+    from voice.ingest.seed_appendix import read_seed_appendix
+
     with user_errors():
         store = open_store()
         for path in paths:
@@ -87,6 +99,8 @@ def import_file(
     Columns: text (required), speaker, gender, age, source, period, question, label,
     collected_on. Re-importing the same file adds nothing. See corpus/examples/quotes.csv.
     """
+    from voice.ingest.quote_file import stream_quote_file
+
     with user_errors():
         if by is not None and not by.strip():
             raise InputError("--by: give the name of the person the labels are attributed to")
@@ -122,6 +136,8 @@ def list_quotes(
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
 ) -> None:
     """List stored quotes with their current label."""
+    from voice.report import QUOTE_COLUMNS, quote_rows
+
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
@@ -238,6 +254,8 @@ def export(
     installation's keyed export ids and speakers carry no names. The export is written to the
     audit log first; when that fails nothing is written.
     """
+    from voice.report import QUOTE_COLUMNS, REDACTED_COLUMNS, quote_rows
+
     with user_errors():
         if label and label != "untagged":
             label = parse_label(label)
@@ -273,6 +291,7 @@ def demo(
     """
     from voice.demo import DEMO_INDICATORS, DEMO_QUOTES, load_demo
     from voice.indicators import compute_voice_indicator
+    from voice.report import quote_rows
 
     with user_errors():
         store = open_store()
