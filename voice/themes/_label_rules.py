@@ -52,8 +52,10 @@ def _verb_led(label: str) -> bool:
     nlp = phrase_parser()
     if nlp is None:
         return False
-    first = nlp(label.strip())[0]
-    return first.pos_ in ("VERB", "AUX") and first.tag_ in _VERB_TAGS
+    doc = nlp(label.strip())
+    if len([t for t in doc if not t.is_punct]) < 2:
+        return False  # one word ("care") is a noun as often as a verb; the length rule covers it
+    return doc[0].pos_ in ("VERB", "AUX") and doc[0].tag_ in _VERB_TAGS
 
 
 def label_problems(
