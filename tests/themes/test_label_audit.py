@@ -38,6 +38,8 @@ from voice.themes import label_problems, load_framework
         ("mrs patel", "name"),
         ("court", "length"),
         ("contact with my mum at the family centre", "length"),
+        ("T]o support care", "broken"),
+        ("important things", "generic"),
     ],
 )
 def test_each_rule_finds_what_it_is_for(label: str, kind: str) -> None:

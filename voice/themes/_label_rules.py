@@ -4,7 +4,8 @@
 phrase without a subject noun ("offer the support"), a generic praise or complaint bucket
 ("good", "great service", "positive feedback"), a "word / word" keyword pair, a placeholder
 ("(no keywords)", "mixed answers", "theme 3"), a word that identifies someone in the theme's
-quotes, the same label as another theme's, fewer than 2 or more than 6 words.
+quotes, the same label as another theme's, fewer than 2 or more than 6 words, or a bracket left
+from a publisher's edit ("T]o support care").
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from voice.themes._text import TONE_WORDS
 __all__ = ["LABEL_PROBLEMS", "MAX_LABEL_WORDS", "MIN_LABEL_WORDS", "label_problems"]
 
 MIN_LABEL_WORDS, MAX_LABEL_WORDS = 2, 6
-LABEL_PROBLEMS = ("verb phrase", "generic", "word / word", "placeholder", "name", "repeated", "length")
+LABEL_PROBLEMS = (
+    "verb phrase",
+    "generic",
+    "word / word",
+    "placeholder",
+    "name",
+    "repeated",
+    "length",
+    "broken",
+)
 """The kinds :func:`label_problems` reports, in this order."""
 
 GENERIC_WORDS = frozenset(
@@ -29,7 +39,7 @@ GENERIC_WORDS = frozenset(
         "lovely", "happy", "unhappy", "well", "really", "very", "so", "all", "the", "a", "an", "and",
         "friendly", "polite", "professional", "caring", "kind", "helpful", "unhelpful", "rude",
         "efficient", "courteous", "respectful", "supportive", "quick", "always", "calming", "prompt",
-        "pleasant", "reassuring", "welcoming", "attentive", "patient", "great", "good",
+        "pleasant", "reassuring", "welcoming", "attentive", "patient", "great", "good", "important",
     }
 )  # fmt: skip
 """With the tone words: a label made only of these is a praise or complaint bucket."""
@@ -93,4 +103,6 @@ def label_problems(
         out.append("repeated")
     if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
         out.append("length")
+    if re.search(r"[\[\]{}<>|\\]", label):
+        out.append("broken")  # a publisher's edit cut in half: "T]o support care"
     return out

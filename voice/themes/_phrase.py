@@ -42,6 +42,7 @@ FALLBACK_LABEL = "mixed answers"
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam"})
 _LINKS = frozenset({"of", "with", "about", "for", "at", "from", "in", "on", "to"})
 _MAX_WORDS = 4
+_EDITS = frozenset("[]{}<>|/\\")
 _QUANTITY = frozenset({"lot", "lots", "bit", "kind", "sort", "couple", "number", "loads", "plenty", "amount"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _PARSER_LOCK = threading.Lock()
@@ -89,6 +90,8 @@ def _usable(words: Sequence[str], stop: Collection[str]) -> bool:
     low = [w.lower() for w in words]
     if not low or len(low) > _MAX_WORDS or len("".join(low)) < 3:
         return False
+    if any(ch in w for w in low for ch in _EDITS):
+        return False  # a publisher's edit inside a word: "[T]o support care" -> "T]o support care"
     if len(low) == 1 and (low[0] in _TOO_GENERIC or _stem(low[0]) in VAGUE_WORDS):
         return False
     content = [w for w in low if w not in stop]
@@ -356,7 +359,7 @@ def _qualified(label: str, c: np.ndarray, taken: Collection[str], embedder: Embe
     return label
 
 
-_CHECKS = frozenset({"verb phrase", "generic", "word / word", "placeholder", "length"})
+_CHECKS = frozenset({"verb phrase", "generic", "word / word", "placeholder", "length", "broken"})
 
 
 @functools.lru_cache(maxsize=4096)
