@@ -40,6 +40,7 @@ GENERIC_WORDS = frozenset(
         "friendly", "polite", "professional", "caring", "kind", "helpful", "unhelpful", "rude",
         "efficient", "courteous", "respectful", "supportive", "quick", "always", "calming", "prompt",
         "pleasant", "reassuring", "welcoming", "attentive", "patient", "great", "good", "important",
+        "nothing",
     }
 )  # fmt: skip
 """With the tone words: a label made only of these is a praise or complaint bucket."""

@@ -42,6 +42,7 @@ FALLBACK_LABEL = "mixed answers"
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam"})
 _LINKS = frozenset({"of", "with", "about", "for", "at", "from", "in", "on", "to"})
 _MAX_WORDS = 4
+_WIDE = 100
 _EDITS = frozenset("[]{}<>|/\\")
 _QUANTITY = frozenset({"lot", "lots", "bit", "kind", "sort", "couple", "number", "loads", "plenty", "amount"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -266,7 +267,8 @@ class PhraseLabeller:
                 or found
             )
             if not found:
-                out[gid] = self._fallback(nearest[gid], hidden)
+                wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)
+                out[gid] = self._fallback(nearest[gid], hidden, wide)
                 continue
             pv = phrase_vecs[[row[c.text] for c, _ in found]]
             sims = pv @ centres.T  # each phrase against every theme's centre
@@ -329,9 +331,15 @@ class PhraseLabeller:
                 out[key] = (_Candidate(key, text), 1)
         return list(out.values())[: self.candidates]
 
-    def _fallback(self, nearest: Sequence[str], hidden: frozenset[str]) -> str:
-        """The first noun phrase (else the first few words) of the quote nearest the centre."""
+    def _fallback(self, nearest: Sequence[str], hidden: frozenset[str], wide: Sequence[str] = ()) -> str:
+        """The first readable phrase of the quotes nearest the centre (``wide``: up to 100 of
+        them; a theme of praise has "ambulance crew" somewhere), else the first noun phrase, else
+        the first few words of the nearest quote."""
         stop = lemma_nlp().Defaults.stop_words
+        hidden_wide = hidden | self._hidden(wide) if wide else hidden
+        for words, shown in _phrases(wide, stop):
+            if _usable(words, stop) and not _names_someone(words, hidden_wide) and _readable(shown):
+                return shown
         for text in nearest:
             for words, shown in _phrases([text], stop):
                 if _usable(words, stop) and not _names_someone(words, hidden):
