@@ -39,6 +39,7 @@ from voice.themes import label_problems, load_framework
         ("court", "length"),
         ("contact with my mum at the family centre", "length"),
         ("T]o support care", "broken"),
+        ("particular - service", "broken"),
         ("important things", "generic"),
     ],
 )

@@ -5,7 +5,7 @@ phrase without a subject noun ("offer the support"), a generic praise or complai
 ("good", "great service", "positive feedback"), a "word / word" keyword pair, a placeholder
 ("(no keywords)", "mixed answers", "theme 3"), a word that identifies someone in the theme's
 quotes, the same label as another theme's, fewer than 2 or more than 6 words, or a bracket left
-from a publisher's edit ("T]o support care").
+from a publisher's edit ("T]o support care") or a dash between words ("particular - service").
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ GENERIC_WORDS = frozenset(
         "friendly", "polite", "professional", "caring", "kind", "helpful", "unhelpful", "rude",
         "efficient", "courteous", "respectful", "supportive", "quick", "always", "calming", "prompt",
         "pleasant", "reassuring", "welcoming", "attentive", "patient", "great", "good", "important",
-        "nothing",
+        "nothing", "particular",
     }
 )  # fmt: skip
 """With the tone words: a label made only of these is a praise or complaint bucket."""
@@ -104,6 +104,6 @@ def label_problems(
         out.append("repeated")
     if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
         out.append("length")
-    if re.search(r"[\[\]{}<>|\\]", label):
+    if re.search(r"[\[\]{}<>|\\]|\s[-–—]\s", label):
         out.append("broken")  # a publisher's edit cut in half: "T]o support care"
     return out

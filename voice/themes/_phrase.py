@@ -249,8 +249,8 @@ class PhraseLabeller:
         hidden = self._hidden([t for g in ids for t in nearest[g]])
         cands = {g: self._candidates(groups[g], nearest[g], hidden) for g in ids}
         central = {
-            g: self._central(nearest[g], hidden)
-            for g in ids
+            g: self._central(_nearest(list(groups[g]), vecs[g], centres[i], _WIDE), hidden)
+            for i, g in enumerate(ids)
             if not any(_readable(c.text) for c, _ in cands[g])
         }
         texts = sorted({c.text for found in (*cands.values(), *central.values()) for c, _ in found})
@@ -316,30 +316,32 @@ class PhraseLabeller:
         return (shared if len(texts) >= 3 and shared else found)[: self.candidates]
 
     def _central(self, nearest: Sequence[str], hidden: frozenset[str]) -> list[tuple[_Candidate, int]]:
-        """The readable phrases of the quotes nearest the centre, whoever uses them (a theme
-        whose shared phrases are all flawed: "court" alone -> "court hearing")."""
+        """The readable phrases of the quotes nearest the centre (up to 100), the most used
+        first, for a theme whose shared phrases are all flawed ("court" alone -> "court
+        hearing"; a theme of praise -> "ambulance crew"); identifiers of those quotes hidden."""
         stop = lemma_nlp().Defaults.stop_words
-        out: dict[str, tuple[_Candidate, int]] = {}
+        hidden = hidden | self._hidden(nearest)
+        forms: dict[str, Counter] = {}
         for words, text in _phrases(nearest, stop):
-            key = _key(words)
-            if (
-                key not in out
-                and _usable(words, stop)
-                and not _names_someone(words, hidden)
-                and _readable(text)
-            ):
-                out[key] = (_Candidate(key, text), 1)
-        return list(out.values())[: self.candidates]
+            if _usable(words, stop) and not _names_someone(words, hidden) and _readable(text):
+                forms.setdefault(_key(words), Counter())[text] += 1
+        ranked = sorted(forms.items(), key=lambda kv: -sum(kv[1].values()))  # stable: nearest first
+        out = [(_Candidate(k, f.most_common(1)[0][0]), sum(f.values())) for k, f in ranked]
+        return out[: self.candidates]
 
     def _fallback(self, nearest: Sequence[str], hidden: frozenset[str], wide: Sequence[str] = ()) -> str:
-        """The first readable phrase of the quotes nearest the centre (``wide``: up to 100 of
-        them; a theme of praise has "ambulance crew" somewhere), else the first noun phrase, else
-        the first few words of the nearest quote."""
+        """The readable phrase most used by the quotes nearest the centre (``wide``: up to 100
+        of them; a theme of praise has "ambulance crew" somewhere), else the first noun phrase,
+        else the first few words of the nearest quote."""
         stop = lemma_nlp().Defaults.stop_words
         hidden_wide = hidden | self._hidden(wide) if wide else hidden
+        used: dict[str, Counter] = {}  # the most used readable phrase; the nearest on a tie
         for words, shown in _phrases(wide, stop):
             if _usable(words, stop) and not _names_someone(words, hidden_wide) and _readable(shown):
-                return shown
+                used.setdefault(_key(words), Counter())[shown] += 1
+        if used:
+            best = max(used.values(), key=lambda forms: sum(forms.values()))  # first of the most used
+            return best.most_common(1)[0][0]
         for text in nearest:
             for words, shown in _phrases([text], stop):
                 if _usable(words, stop) and not _names_someone(words, hidden):
