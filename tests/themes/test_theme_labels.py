@@ -174,3 +174,15 @@ def test_one_generic_word_never_names_a_theme(fake_embedder) -> None:
     label = PhraseLabeller(embedder=fake_embedder).labels(group)["g"]
     assert label.lower() not in {"service", "services", "bit", "support", "help", "time"}, label
     assert_readable(label, group["g"])
+
+
+def test_a_theme_of_praise_is_named_by_a_readable_phrase_of_its_own_quotes(fake_embedder) -> None:
+    """An NHS theme of praise was labelled "nothing the service was" (the first words of its
+    nearest quote): a readable phrase of any of its quotes comes first."""
+    from voice.themes import label_problems
+
+    praise = [f"Nothing{'!' * i} Great service." for i in range(20)]
+    group = {"p": [*praise, "Nothing, the ambulance crew were great."]}
+    label = PhraseLabeller(embedder=fake_embedder, quotes=3).labels(group)["p"]  # crew: not among them
+    assert label_problems(label) == [], label
+    assert_readable(label, group["p"])

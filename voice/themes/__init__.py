@@ -37,6 +37,7 @@ from ._framework import (
 )
 from ._guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
 from ._label import CTfidfLabeller
+from ._label_rules import LABEL_PROBLEMS, label_problems
 from ._period import themes_for_period
 from ._phrase import PhraseLabeller
 from ._reduce import GuidedReducer, HybridReducer
@@ -51,6 +52,7 @@ from ._summary import (
 from ._text import is_non_answer
 
 __all__ = [
+    "LABEL_PROBLEMS",
     "OTHER",
     "SCHEMES",
     "Anchor",
@@ -83,6 +85,7 @@ __all__ = [
     "framework_anchors",
     "framework_starters",
     "is_non_answer",
+    "label_problems",
     "load_framework",
     "overview",
     "read_categorised",

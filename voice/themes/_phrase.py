@@ -14,6 +14,7 @@ candidate. Keywords for the table stay c-TF-IDF (:class:`CTfidfLabeller`).
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import re
@@ -28,6 +29,7 @@ from voice import config
 from voice.embed import Embedder, unit_rows
 from voice.themes._base import centre
 from voice.themes._label import CTfidfLabeller, _stem
+from voice.themes._label_rules import GENERIC_WORDS, MAX_LABEL_WORDS, label_problems
 from voice.themes._text import TONE_WORDS, VAGUE_WORDS, lemma_nlp
 
 Identifiers = Callable[[Sequence[str]], Collection[str]]
@@ -40,6 +42,9 @@ FALLBACK_LABEL = "mixed answers"
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr", "sir", "madam"})
 _LINKS = frozenset({"of", "with", "about", "for", "at", "from", "in", "on", "to"})
 _MAX_WORDS = 4
+_WIDE = 100
+_EDITS = frozenset("[]{}<>|/\\")
+_QUANTITY = frozenset({"lot", "lots", "bit", "kind", "sort", "couple", "number", "loads", "plenty", "amount"})
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _PARSER_LOCK = threading.Lock()
 _PARSER: dict[str, object] = {}
@@ -86,10 +91,14 @@ def _usable(words: Sequence[str], stop: Collection[str]) -> bool:
     low = [w.lower() for w in words]
     if not low or len(low) > _MAX_WORDS or len("".join(low)) < 3:
         return False
+    if any(ch in w for w in low for ch in _EDITS):
+        return False  # a publisher's edit inside a word: "[T]o support care" -> "T]o support care"
     if len(low) == 1 and (low[0] in _TOO_GENERIC or _stem(low[0]) in VAGUE_WORDS):
         return False
     content = [w for w in low if w not in stop]
-    if not content or all(w in TONE_WORDS or w in VAGUE_WORDS or _stem(w) in VAGUE_WORDS for w in content):
+    if not content or all(
+        w in TONE_WORDS or w in GENERIC_WORDS or w in VAGUE_WORDS or _stem(w) in VAGUE_WORDS for w in content
+    ):  # "good", "great service", "positive feedback": praise or complaint without a topic
         return False
     return not any(w in _TITLES for w in low)
 
@@ -104,6 +113,8 @@ def _trim(tokens: list) -> list:
         tokens = tokens[1:]
     while tokens and (tokens[-1].is_stop or tokens[-1].is_punct or tokens[-1].pos_ == "PART"):
         tokens = tokens[:-1]
+    if len(tokens) > 2 and tokens[0].lower_ in _QUANTITY and tokens[1].lower_ == "of":
+        return _trim(tokens[2:])  # "lot of people" -> "people"
     return tokens
 
 
@@ -140,8 +151,9 @@ _LIGHT_VERBS = frozenset(
 
 
 def _verb_phrases(doc) -> list[tuple[list[str], str]]:
-    """A parsed quote's verbs with what follows them ("listening", "takes me seriously"): what a
-    theme is about is often something done ("not listened to"), not a thing."""
+    """A parsed quote's gerunds with what follows them ("listening", "changing social workers"):
+    what a theme is about is often something done, not a thing. A finite verb phrase ("offer the
+    support", "takes me seriously") reads as a sentence without its subject and is left out."""
     out = []
     for tok in doc:
         if tok.pos_ != "VERB" or tok.is_stop or tok.lemma_.lower() in _EMPTY_VERBS:
@@ -149,7 +161,7 @@ def _verb_phrases(doc) -> list[tuple[list[str], str]]:
         if tok.tag_ == "VBG" and tok.lemma_.lower() not in _LIGHT_VERBS:
             out.append(_written([tok]))  # "listening"; a bare "helped" or "changed" names nothing
         ends = [c.right_edge.i for c in tok.rights if c.dep_ in _VERB_TAIL]
-        if ends and max(ends) - tok.i < _MAX_WORDS:
+        if tok.tag_ == "VBG" and ends and max(ends) - tok.i < _MAX_WORDS:  # "offer the support": no subject
             tail = _trim(list(doc[tok.i : max(ends) + 1]))
             if len(tail) > 1 and tail[0].i == tok.i:
                 out.append(_written(tail))
@@ -236,15 +248,27 @@ class PhraseLabeller:
         nearest = {g: _nearest(list(groups[g]), vecs[g], centres[i], self.quotes) for i, g in enumerate(ids)}
         hidden = self._hidden([t for g in ids for t in nearest[g]])
         cands = {g: self._candidates(groups[g], nearest[g], hidden) for g in ids}
-        texts = sorted({c.text for found in cands.values() for c, _ in found})
+        central = {
+            g: self._central(_nearest(list(groups[g]), vecs[g], centres[i], _WIDE), hidden)
+            for i, g in enumerate(ids)
+            if not any(_readable(c.text) for c, _ in cands[g])
+        }
+        texts = sorted({c.text for found in (*cands.values(), *central.values()) for c, _ in found})
         phrase_vecs = unit_rows(embedder.embed(texts)) if texts else np.zeros((0, 1), np.float32)
         row = {t: i for i, t in enumerate(texts)}
         out: dict[str, str] = {}
         used = {_key(_WORD_RE.findall(name)) for name in taken if _WORD_RE.findall(name)}
         for i, gid in enumerate(ids):
             found = [(c, df) for c, df in cands[gid] if not any(_overlaps(c.key, u) for u in used)]
+            # a flawed phrase ("court", one word) only when no quote near the centre has a readable one
+            found = (
+                [(c, df) for c, df in found if _readable(c.text)]
+                or [(c, df) for c, df in central.get(gid, ()) if not any(_overlaps(c.key, u) for u in used)]
+                or found
+            )
             if not found:
-                out[gid] = self._fallback(nearest[gid], hidden)
+                wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)
+                out[gid] = self._fallback(nearest[gid], hidden, wide)
                 continue
             pv = phrase_vecs[[row[c.text] for c, _ in found]]
             sims = pv @ centres.T  # each phrase against every theme's centre
@@ -260,6 +284,8 @@ class PhraseLabeller:
             ]
             used.update(found[j][0].key for j in chosen)
             out[gid] = "; ".join(found[j][0].text for j in chosen)
+            if not _readable(out[gid]):  # one word ("court"): where it belongs says what it is about
+                out[gid] = _qualified(out[gid], centres[i], taken, embedder)
         return out
 
     def _hidden(self, texts: Sequence[str]) -> frozenset[str]:
@@ -289,9 +315,33 @@ class PhraseLabeller:
         shared = [cd for cd in found if cd[1] >= 2]
         return (shared if len(texts) >= 3 and shared else found)[: self.candidates]
 
-    def _fallback(self, nearest: Sequence[str], hidden: frozenset[str]) -> str:
-        """The first noun phrase (else the first few words) of the quote nearest the centre."""
+    def _central(self, nearest: Sequence[str], hidden: frozenset[str]) -> list[tuple[_Candidate, int]]:
+        """The readable phrases of the quotes nearest the centre (up to 100), the most used
+        first, for a theme whose shared phrases are all flawed ("court" alone -> "court
+        hearing"; a theme of praise -> "ambulance crew"); identifiers of those quotes hidden."""
         stop = lemma_nlp().Defaults.stop_words
+        hidden = hidden | self._hidden(nearest)
+        forms: dict[str, Counter] = {}
+        for words, text in _phrases(nearest, stop):
+            if _usable(words, stop) and not _names_someone(words, hidden) and _readable(text):
+                forms.setdefault(_key(words), Counter())[text] += 1
+        ranked = sorted(forms.items(), key=lambda kv: -sum(kv[1].values()))  # stable: nearest first
+        out = [(_Candidate(k, f.most_common(1)[0][0]), sum(f.values())) for k, f in ranked]
+        return out[: self.candidates]
+
+    def _fallback(self, nearest: Sequence[str], hidden: frozenset[str], wide: Sequence[str] = ()) -> str:
+        """The readable phrase most used by the quotes nearest the centre (``wide``: up to 100
+        of them; a theme of praise has "ambulance crew" somewhere), else the first noun phrase,
+        else the first few words of the nearest quote."""
+        stop = lemma_nlp().Defaults.stop_words
+        hidden_wide = hidden | self._hidden(wide) if wide else hidden
+        used: dict[str, Counter] = {}  # the most used readable phrase; the nearest on a tie
+        for words, shown in _phrases(wide, stop):
+            if _usable(words, stop) and not _names_someone(words, hidden_wide) and _readable(shown):
+                used.setdefault(_key(words), Counter())[shown] += 1
+        if used:
+            best = max(used.values(), key=lambda forms: sum(forms.values()))  # first of the most used
+            return best.most_common(1)[0][0]
         for text in nearest:
             for words, shown in _phrases([text], stop):
                 if _usable(words, stop) and not _names_someone(words, hidden):
@@ -301,6 +351,32 @@ class PhraseLabeller:
             if words:
                 return " ".join(words[:_MAX_WORDS]).lower()
         return FALLBACK_LABEL
+
+
+def _qualified(label: str, c: np.ndarray, taken: Collection[str], embedder: Embedder) -> str:
+    """``label`` with the name of the theme already there nearest the centre ``c`` (a framework
+    theme's: "court (meetings, plans and reviews)") when that makes it readable, else ``label``."""
+    names = [
+        n for n in dict.fromkeys(taken) if n and len(_WORD_RE.findall(f"{label} {n}")) <= MAX_LABEL_WORDS
+    ]
+    if not names:
+        return label
+    sims = unit_rows(embedder.embed(names)) @ c
+    for j in np.argsort(-sims, kind="stable"):
+        qualified = f"{label} ({names[int(j)]})"
+        if _readable(qualified):
+            return qualified
+    return label
+
+
+_CHECKS = frozenset({"verb phrase", "generic", "word / word", "placeholder", "length", "broken"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _readable(text: str) -> bool:
+    """Whether a phrase passes the label rules a labeller can check alone (:func:`label_problems`:
+    no bare verb phrase, praise bucket, pair or placeholder; 2-6 words)."""
+    return not _CHECKS.intersection(label_problems(text))
 
 
 def _overlaps(key: str, other: str) -> bool:
