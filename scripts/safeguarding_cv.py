@@ -19,6 +19,8 @@ About two minutes a run on two shared cores once the embedding cache is warm.
 from __future__ import annotations
 
 import argparse
+import csv
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +28,10 @@ import numpy as np
 from voice.embed import default_embedder
 from voice.safeguarding._classifier import HEAD_PATH, load_head
 from voice.safeguarding._cv import (
+    DEMO_PATH,
     MAX_DEMO_RATE,
     MAX_NHS_RATE,
+    SAFEGUARDING_DIR,
     TARGET_RECALL,
     OutOfFold,
     choose,
@@ -88,6 +92,26 @@ def table(oof: OutOfFold, high: float, low: float) -> None:
                 print(f"  {label:34} {_rp(gold[sel], combined[sel])}")
         else:
             print(f"  {name:34} {_rp(gold[idx], combined[idx])}")
+    what_an_officer_clears(oof, combined, high, low)
+
+
+def what_an_officer_clears(oof: OutOfFold, combined: np.ndarray, high: float, low: float) -> None:
+    """Out of fold: false flags on the real non-concerns (many share words with disclosures), on the
+    hard negatives of fresh3.csv, and demo quotes flagged per quarter (about 45 quotes each)."""
+    gold = oof.gold
+    print(f"  real non-concerns flagged          {int((combined & ~gold).sum())} of {int((~gold).sum())}")
+    with open(SAFEGUARDING_DIR / "fresh3.csv", newline="", encoding="utf-8-sig") as fh:
+        hard = {r["id"] for r in csv.DictReader(fh) if "hard negative" in r["note"].lower()}
+    sel = np.array([r.id in hard for r in oof.rows])
+    print(f"  fresh3.csv hard negatives flagged  {int(combined[sel].sum())} of {int(sel.sum())}")
+    with open(DEMO_PATH, newline="", encoding="utf-8-sig") as fh:
+        periods = [r["period"] for r in csv.DictReader(fh) if r["text"].strip()]
+    d_flag = (
+        oof.demo_rule | oof.demo_tier | (oof.demo_head >= high) | (oof.demo_similar & (oof.demo_head >= low))
+    )
+    quotes, flags = Counter(periods), Counter(p for p, f in zip(periods, d_flag, strict=True) if f)
+    per = ", ".join(f"{p} {flags[p]}/{quotes[p]}" for p in sorted(quotes))
+    print(f"  demo flagged per quarter           {per}")
 
 
 def main() -> None:
