@@ -117,8 +117,21 @@ def test_utf8_bom_and_xlsx(voice_home, tmp_path):
     assert (bom.gender, bom.age) == ("Male", 11)
 
 
+def _officer_clears_every_flag(voice_home: Path) -> None:
+    """Review every flagged quote as "not a concern", so that it is back in listings and exports.
+
+    Since detect-7 (recall first) the detector flags some of the seed quotes (4 of 16, e.g. "I feel
+    safe, but I'm worried about everything."); flagged quotes are held until an officer reviews
+    them (tests/cli/test_concerns_cli.py tests that). These tests are about tags and exports."""
+    for qid in db(voice_home).held_quote_ids():
+        r = run("concerns", "review", qid, "not a concern", "--by", "officer")
+        assert r.exit_code == 0, r.output
+    assert not db(voice_home).held_quote_ids()
+
+
 def test_tag_history_survives_relabel(voice_home):
     run("import-seed", seed("000"))
+    _officer_clears_every_flag(voice_home)
     store = db(voice_home)
     q = next(q for q in store.quotes() if q.text.startswith("I feel safe"))
     assert store.current_tags()[q.id].label == "unsure"
@@ -149,6 +162,7 @@ def test_tag_errors_are_one_line(voice_home):
 
 def test_quotes_csv_and_export(voice_home, tmp_path):
     run("import-seed", seed("000"))
+    _officer_clears_every_flag(voice_home)
     r = run("quotes", "--format", "csv", "--period", "2017/18 Q1")
     rows = list(csv.DictReader(r.stdout.splitlines()))
     assert len(rows) == 16
@@ -183,7 +197,9 @@ def test_demo_loads_seeds_indicators_and_proposals(voice_home):
     r = run("demo")
     assert r.exit_code == 0, r.output
     assert "000_5feb690b17561cdb.txt: 16 quotes found (16 added), 51 indicator rows (51 added)" in r.output
-    assert "tagged 7 quotes as model proposals" in r.output
+    # 7 seed quotes are untagged; detect-7 holds 2 of them for an officer (recall first), and a held
+    # quote gets no proposal until it is reviewed
+    assert "tagged 5 quotes as model proposals" in r.output
     assert "evidence of positive impact, 2017/18 Q1:" in r.output
     r = run("demo", "--no-classify")
     assert "16 quotes found (0 added), 51 indicator rows (0 added)" in r.output
