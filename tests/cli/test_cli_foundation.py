@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, seed
+from conftest import ROOT, clear_concern_flags, seed
 from typer.testing import CliRunner
 
 from voice.cli import app
@@ -117,21 +117,9 @@ def test_utf8_bom_and_xlsx(voice_home, tmp_path):
     assert (bom.gender, bom.age) == ("Male", 11)
 
 
-def _officer_clears_every_flag(voice_home: Path) -> None:
-    """Review every flagged quote as "not a concern", so that it is back in listings and exports.
-
-    Since detect-7 (recall first) the detector flags some of the seed quotes (4 of 16, e.g. "I feel
-    safe, but I'm worried about everything."); flagged quotes are held until an officer reviews
-    them (tests/cli/test_concerns_cli.py tests that). These tests are about tags and exports."""
-    for qid in db(voice_home).held_quote_ids():
-        r = run("concerns", "review", qid, "not a concern", "--by", "officer")
-        assert r.exit_code == 0, r.output
-    assert not db(voice_home).held_quote_ids()
-
-
 def test_tag_history_survives_relabel(voice_home):
     run("import-seed", seed("000"))
-    _officer_clears_every_flag(voice_home)
+    clear_concern_flags(voice_home)  # detect-7 holds some seed quotes until an officer reviews them
     store = db(voice_home)
     q = next(q for q in store.quotes() if q.text.startswith("I feel safe"))
     assert store.current_tags()[q.id].label == "unsure"
@@ -162,7 +150,7 @@ def test_tag_errors_are_one_line(voice_home):
 
 def test_quotes_csv_and_export(voice_home, tmp_path):
     run("import-seed", seed("000"))
-    _officer_clears_every_flag(voice_home)
+    clear_concern_flags(voice_home)  # detect-7 holds some seed quotes until an officer reviews them
     r = run("quotes", "--format", "csv", "--period", "2017/18 Q1")
     rows = list(csv.DictReader(r.stdout.splitlines()))
     assert len(rows) == 16
