@@ -37,6 +37,23 @@ def seed(prefix: str) -> Path:
     return next(SEEDS.glob(f"{prefix}_*.txt"))
 
 
+def clear_concern_flags(voice_home: Path) -> int:
+    """An officer reviews every quote held for safeguarding as "not a concern", so that it is back in
+    themes, counts and exports; returns how many. Since detect-7 (recall first) the detector flags 4
+    of the 16 seed quotes (e.g. "I feel safe, but I'm worried about everything."): tests about
+    themes, tags and exports of the seed clear them as an officer would (holding them is tested in
+    tests/cli/test_concerns_cli.py and tests/safeguarding/)."""
+    from voice.safeguarding import review_flag
+    from voice.store import Store
+
+    store = Store(f"sqlite:///{voice_home / 'voice.db'}")
+    held = sorted(store.held_quote_ids())
+    for qid in held:
+        review_flag(store, qid, "not a concern", who="officer")
+    assert not store.held_quote_ids()
+    return len(held)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "both_databases: run the test on SQLite and on PostgreSQL (the `store`/`db_url` fixtures)"

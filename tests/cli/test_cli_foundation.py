@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, seed
+from conftest import ROOT, clear_concern_flags, seed
 from typer.testing import CliRunner
 
 from voice.cli import app
@@ -119,6 +119,7 @@ def test_utf8_bom_and_xlsx(voice_home, tmp_path):
 
 def test_tag_history_survives_relabel(voice_home):
     run("import-seed", seed("000"))
+    clear_concern_flags(voice_home)  # detect-7 holds some seed quotes until an officer reviews them
     store = db(voice_home)
     q = next(q for q in store.quotes() if q.text.startswith("I feel safe"))
     assert store.current_tags()[q.id].label == "unsure"
@@ -149,6 +150,7 @@ def test_tag_errors_are_one_line(voice_home):
 
 def test_quotes_csv_and_export(voice_home, tmp_path):
     run("import-seed", seed("000"))
+    clear_concern_flags(voice_home)  # detect-7 holds some seed quotes until an officer reviews them
     r = run("quotes", "--format", "csv", "--period", "2017/18 Q1")
     rows = list(csv.DictReader(r.stdout.splitlines()))
     assert len(rows) == 16
@@ -183,7 +185,9 @@ def test_demo_loads_seeds_indicators_and_proposals(voice_home):
     r = run("demo")
     assert r.exit_code == 0, r.output
     assert "000_5feb690b17561cdb.txt: 16 quotes found (16 added), 51 indicator rows (51 added)" in r.output
-    assert "tagged 7 quotes as model proposals" in r.output
+    # 7 seed quotes are untagged; detect-7 holds 2 of them for an officer (recall first), and a held
+    # quote gets no proposal until it is reviewed
+    assert "tagged 5 quotes as model proposals" in r.output
     assert "evidence of positive impact, 2017/18 Q1:" in r.output
     r = run("demo", "--no-classify")
     assert "16 quotes found (0 added), 51 indicator rows (0 added)" in r.output

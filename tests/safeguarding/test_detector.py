@@ -283,10 +283,10 @@ def test_typographic_apostrophes_match_and_the_cue_keeps_the_childs_characters()
     assert "I\u2019m" in found.cues[0].cue and found.cues[0].sentence.startswith("I\u2019m")
 
 
-def test_the_detector_version_is_detect5() -> None:
+def test_the_detector_version_is_detect7() -> None:
     from voice.safeguarding._detect import DETECTOR_VERSION
 
-    assert DETECTOR_VERSION == "detect-6"
+    assert DETECTOR_VERSION == "detect-7"
 
 
 @pytest.mark.parametrize(

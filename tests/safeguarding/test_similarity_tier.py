@@ -15,8 +15,9 @@ from voice.safeguarding._detect import TIER, combine, cues_by_part
 
 MAX_DEMO_RATE = 0.03
 """The issue's bound on demo quotes flagged by the tier alone (docs/SAFEGUARDING.md, detect-4)."""
-MAX_COMBINED_DEMO_RATE = 0.04
-"""The bound on demo quotes flagged by the whole detector since detect-5 (was 3% with detect-4)."""
+MAX_COMBINED_DEMO_RATE = 0.13
+"""The bound on demo quotes flagged by the whole detector: detect-7 is recall first and flags 46 of
+the 362 (12.7%; test_detector_precision.py says why); 4% in detect-5 and -6, 3% with detect-4."""
 QUOTE = "Youth club is good on Fridays. My stepmum ignores me for days and only talks to my brother."
 SENTENCE = "My stepmum ignores me for days and only talks to my brother."
 

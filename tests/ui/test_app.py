@@ -146,8 +146,10 @@ def test_dashboard_quarter_only_the_model_labelled_shows_no_rag(demo_home: Path)
     """The demo's newest quarter of quotes: 47 quotes, every label a model proposal."""
     at = open_app("dashboard", role="scrutiny")
     at.selectbox(key="dashboard_period").set_value("2017/18 Q4").run()
-    n = len(db(demo_home).quotes(period="2017/18 Q4"))  # 47, less any the concern detector holds back
-    assert 44 <= n <= 47
+    # 47, less any the concern detector holds back: detect-7 is recall first and holds 4 (13% of the
+    # demo quotes are flagged overall, its choice may go to 15%: at most 7 of 47)
+    n = len(db(demo_home).quotes(period="2017/18 Q4"))
+    assert 40 <= n <= 47
     row = _voice_row(at)
     assert row["RAG"] == "not rated" and row["Direction"] == ""
     assert row["Value"] == "not rated: no quote is tagged by people"
@@ -417,8 +419,10 @@ def test_report_builder_leaves_the_model_proposals_out_unless_asked(demo_home: P
     assert not at.exception
     at.toggle(key="report_all").set_value(True).run()
     preview = "\n".join(m.value for m in at.markdown)
-    n = len(db(demo_home).quotes(period="2017/18 Q4"))  # 47, less any the concern detector holds back
-    assert 44 <= n <= 47
+    # 47, less any the concern detector holds back: detect-7 is recall first and holds 4 (13% of the
+    # demo quotes are flagged overall, its choice may go to 15%: at most 7 of 47)
+    n = len(db(demo_home).quotes(period="2017/18 Q4"))
+    assert 40 <= n <= 47
     assert preview.count(PROPOSED_MARK) == n
     assert f"{n} quotes (0 tagged by people, {n} proposed by the model, not checked)" in preview
     assert f"{n} quotes match (0 tagged by people, {n} proposed by the model, not checked)" in all_text(at)

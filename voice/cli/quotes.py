@@ -297,7 +297,9 @@ def demo(
         store = open_store()
         console.print(f"database: {store.url}")
         summary = load_demo(store, who="demo")  # screens what it stores with the rules
-        screen_and_say(store, who="demo")  # and with every part of the detector (docs/SAFEGUARDING.md)
+        # and with every part of the detector, which says how many are flagged in all (the rules'
+        # count from load_demo is part of it, so it is not printed again; docs/SAFEGUARDING.md)
+        screen_and_say(store, who="demo")
         for s in summary.seeds:
             console.print(
                 f"  {s.name}: {s.quotes_found} quotes found ({s.quotes_added} added), "
@@ -309,12 +311,6 @@ def demo(
             f"{DEMO_INDICATORS.name}: {summary.demo_indicator_rows} indicator rows "
             f"({summary.demo_indicators_added} added)"
         )
-        if summary.concerns_flagged:
-            err.print(
-                f"safeguarding: {summary.concerns_flagged} quotes may disclose harm: held for an officer's "
-                "review (`voice concerns`)",
-                highlight=False,
-            )
         if classify:
             from voice.classify import load_model
 

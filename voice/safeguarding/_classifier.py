@@ -3,9 +3,10 @@
 Shipped as ``models/safeguarding/head.json`` (384 weights, a bias, the two head thresholds (with
 the similarity part, and alone), the similarity part's two thresholds and the similarity tier's
 two; JSON only, no pickle). Trained by ``train_head`` (detect-5) on every real labelled row
-(``labelled.csv`` both splits, ``fresh.csv``, ``fresh2.csv``), the curated examples and ordinary
-negatives; the head thresholds are chosen from out-of-fold scores of a cross-validation grouped
-by source (``_cv``). The tier's thresholds are set by ``_tier.calibrate_tier``.
+(``labelled.csv`` both splits, ``fresh.csv``, ``fresh2.csv``, and since detect-7 ``fresh3.csv``),
+the curated examples and ordinary negatives; the head thresholds are chosen from out-of-fold
+scores of a cross-validation grouped by source (``_cv.choose``, recall first since detect-7).
+The tier's thresholds are set by ``_tier.calibrate_tier``.
 """
 
 from __future__ import annotations

@@ -1,15 +1,17 @@
-"""Grouped cross-validation of the learned parts, and the detect-5 thresholds chosen from it.
+"""Grouped cross-validation of the learned parts, and the head's thresholds chosen from it.
 
-The real rows of ``labelled.csv`` (tune and holdout), ``fresh.csv`` and ``fresh2.csv`` (all seen
-sets since detect-4) are split into folds by ``source``: every quote from one document is on one
-side only, so an out-of-fold score says how the head does on words from a document it never saw.
+The real rows of ``labelled.csv`` (tune and holdout), ``fresh.csv``, ``fresh2.csv`` (seen sets
+since detect-4) and ``fresh3.csv`` (seen since detect-7) are split into folds by ``source``: every
+quote from one document is on one side only, so an out-of-fold score says how the head does on
+words from a document it never saw.
 Each fold's head learns from the other folds' real rows, every curated example and the ordinary
 negatives of the other folds (the ordinary feedback is split into the same number of folds by
 position; children's sentences count ``CHILDREN_WEIGHT`` times). The rules, the similarity
 part and the tier are not learned from these rows, so they are scored as they are; the rules
 were written after reading these sets, so their figure here is not an estimate of recall on new
 words. The demo quotes are never trained on: they are scored by the mean of the fold heads, and
-bound the false flags when the thresholds are chosen.
+bound the false flags when the thresholds are chosen (detect-7: the fewest demo flags at which the
+learned parts find ``TARGET_RECALL`` of the disclosures out of fold, ``choose``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ._train import ordinary_texts as _ordinary_texts
 
 FOLDS = 5
 SAFEGUARDING_DIR = config.CORPUS_DIR / "safeguarding"
-FRESH_SETS = ("fresh.csv", "fresh2.csv")
+FRESH_SETS = ("fresh.csv", "fresh2.csv", "fresh3.csv")
 DEMO_PATH = config.CORPUS_DIR / "demo" / "demo_quotes.csv"
 
 
@@ -258,22 +260,40 @@ def trade_off(oof: OutOfFold) -> list[Point]:
 
 
 TARGET_RECALL = 0.95
+"""The issue's recall target, asked of the learned parts out of fold (detect-7)."""
 
 
-def choose(points: Sequence[Point], max_demo: float, max_nhs: float) -> Point:
-    """Among the pairs whose demo and NHS false-flag rates stay in bounds, the one with the highest
-    out-of-fold recall up to ``TARGET_RECALL``; then the highest recall of the learned parts (the
-    rules were written after reading these rows, so the learned parts' figure is the better guide
-    to new words); then fewer demo flags, higher precision."""
+def choose(points: Sequence[Point], max_demo: float, max_nhs: float, target: float = TARGET_RECALL) -> Point:
+    """Recall first (issue #20: missing a concern is not acceptable, an officer clearing a false
+    flag is). Among the pairs whose demo and NHS false-flag rates stay in bounds: the one with the
+    fewest demo flags whose **learned parts** (no rules, no tier: the estimate for words no rule
+    knows) find at least ``target`` of the disclosures out of fold; ties go to more recall of the
+    learned parts, then of the whole detector, fewer NHS flags, higher precision. When no pair in
+    bounds reaches ``target``, the pair with the highest recall of the learned parts (then of the
+    whole detector, then fewer demo flags, higher precision)."""
     ok = [p for p in points if p.demo_rate <= max_demo and p.nhs_rate <= max_nhs]
     if not ok:
         raise ValueError("no pair of thresholds keeps the false flags in bounds")
+    reach = [p for p in ok if p.learned_recall >= target - 1e-9]
+    if reach:
+        return min(
+            reach,
+            key=lambda p: (
+                round(p.demo_rate, 6),
+                -round(p.learned_recall, 6),
+                -round(p.recall, 6),
+                round(p.nhs_rate, 6),
+                -p.precision,
+                -p.high,
+                -p.low,
+            ),
+        )
     return max(
         ok,
         key=lambda p: (
-            round(min(p.recall, TARGET_RECALL), 6),
             round(p.learned_recall, 6),
-            -p.demo_rate,
+            round(p.recall, 6),
+            -round(p.demo_rate, 6),
             p.precision,
             p.high,
             p.low,
@@ -281,10 +301,11 @@ def choose(points: Sequence[Point], max_demo: float, max_nhs: float) -> Point:
     )
 
 
-MAX_DEMO_RATE = 0.04
-"""The share of the demo quotes (ordinary children's feedback) the combined detector may flag."""
+MAX_DEMO_RATE = 0.15
+"""The most of the demo quotes (ordinary children's feedback) the combined detector may flag,
+out of fold, to reach the recall target (detect-7; 4% until detect-6)."""
 MAX_NHS_RATE = 0.05
-"""The share of the NHS comments the embedding parts may flag, out of fold."""
+"""The most of the NHS comments the embedding parts may flag, out of fold."""
 L2 = 1.0
 
 
@@ -342,6 +363,7 @@ def train_head(
             "grouped_cv_folds": folds,
             "max_demo_rate": max_demo,
             "max_nhs_rate": max_nhs,
+            "target_learned_recall": TARGET_RECALL,
             "grouped_cv": {
                 "recall": round(point.recall, 3),
                 "precision": round(point.precision, 3),
@@ -349,10 +371,11 @@ def train_head(
                 "demo_flagged": round(point.demo_rate, 4),
                 "nhs_flagged": round(point.nhs_rate, 4),
             },
-            "data": "corpus/safeguarding/labelled.csv (real rows, tune and holdout), fresh.csv, fresh2.csv "
-            "(all seen) + voice/safeguarding/_examples.py + negatives the rules do not flag: "
+            "data": "corpus/safeguarding/labelled.csv (real rows, tune and holdout), fresh.csv, fresh2.csv, "
+            "fresh3.csv (all seen) + voice/safeguarding/_examples.py + negatives the rules do not flag: "
             "corpus/nhs_fft_labelled.csv, corpus/seeds/, corpus/redaction/labelled.csv",
-            "thresholds": "from grouped-by-source out-of-fold scores (scripts/safeguarding_cv.py), "
-            "bounded by the share of corpus/demo/demo_quotes.csv flagged (never trained on)",
+            "thresholds": "from grouped-by-source out-of-fold scores (scripts/safeguarding_cv.py): the "
+            "fewest corpus/demo/demo_quotes.csv flags (never trained on) at which the learned parts "
+            "reach the target recall",
         },
     )

@@ -23,7 +23,7 @@ from ._negation import ongoing, resolution, sentences
 from ._rules import rule_hits
 from ._similar import ExampleIndex, Nearest
 
-DETECTOR_VERSION = "detect-6"
+DETECTOR_VERSION = "detect-7"
 """Flags are re-screened when this changes. 2: the head learns from ordinary feedback and its
 thresholds keep cross-validated false flags on ordinary feedback at or under 1%. 3: wider rules
 (self-harm without an object, violence against a parent, a parent's drinking, name-calling,
@@ -34,7 +34,10 @@ feedback), 27 more curated disclosures, and "stopped me from ..." no longer read
 at a high probability and with the similarity part at a lower one, both chosen from a
 cross-validation grouped by source (docs/SAFEGUARDING.md "detect-5"). 6: three calm examples of
 phoning a service that never calls back ("They never call back when I ring them." was flagged as
-exploitation by the similarity tier); the head is unchanged."""
+exploitation by the similarity tier); the head is unchanged. 7: recall first: the head also learns
+from fresh3.csv, and its two thresholds (0.65 / 0.65) are the fewest demo flags at which the learned
+parts find 95% of the disclosures out of fold (about one demo quote in eight is flagged, was one
+in 28; docs/SAFEGUARDING.md "detect-7")."""
 
 CONCERN_KINDS: tuple[str, ...] = (
     "physical abuse",
