@@ -65,6 +65,18 @@ def _shifted_domain(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.tile([0.6, 0.3, 0.1], (n, 1)), emb, np.ones(n, dtype=int)
 
 
+def test_the_ramp_one_tag_moves_little_and_twenty_tags_move_the_domain():
+    base, emb, y = _shifted_domain(60)
+    one = fit_head(base[:1], emb[:1], y[:1])
+    moved = np.abs(one.adjust(base[40:], emb[40:]) - base[40:]).max()
+    assert 0 < moved < 0.05  # one tag: quotes unlike it barely move
+    twenty = fit_head(base[:20], emb[:20], y[:20])
+    after = twenty.adjust(base[40:], emb[40:])
+    assert (after.argmax(axis=1) == 1).all()  # 20 consistent tags: the domain's other quotes follow
+    five = fit_head(base[:5], emb[:5], y[:5]).adjust(base[40:], emb[40:])
+    assert (five[:, 1] - base[40:, 1]).mean() < (after[:, 1] - base[40:, 1]).mean() / 2  # gentle at first
+
+
 def test_the_prior_weakens_with_tags_only_when_asked():
     base, emb, y = _shifted_domain(40)
     fixed = fit_head(base[:20], emb[:20], y[:20], HeadSettings(vote_max=0.0))
