@@ -10,7 +10,7 @@ import pytest
 
 from voice.classify import TrainingSet, load_model, save_model, shipped_model_dir
 from voice.classify._adapt import HEAD_FILES, HeadSettings, fit_head, load_head, save_head
-from voice.classify._curve import Domain, learning_curve, summarise
+from voice.classify._curve import Domain, halves, learning_curve, summarise, summarise_halves
 
 RNG = np.random.default_rng(0)
 
@@ -58,6 +58,41 @@ def test_the_vote_counts_only_near_tags_and_grows_with_them():
     assert many.adjust(base[:1], near_b)[0, 1] > few.adjust(base[:1], near_b)[0, 1] > base[0, 1]
 
 
+def _shifted_domain(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quotes of unrelated meanings (random directions) that the base calls class 0 at 0.6 but
+    that are all class 1 in this domain: only a domain-wide shift can learn them."""
+    emb = RNG.standard_normal((n, 64))
+    return np.tile([0.6, 0.3, 0.1], (n, 1)), emb, np.ones(n, dtype=int)
+
+
+def test_the_ramp_one_tag_moves_little_and_twenty_tags_move_the_domain():
+    base, emb, y = _shifted_domain(60)
+    one = fit_head(base[:1], emb[:1], y[:1])
+    moved = np.abs(one.adjust(base[40:], emb[40:]) - base[40:]).max()
+    assert 0 < moved < 0.05  # one tag: quotes unlike it barely move
+    twenty = fit_head(base[:20], emb[:20], y[:20])
+    after = twenty.adjust(base[40:], emb[40:])
+    assert (after.argmax(axis=1) == 1).all()  # 20 consistent tags: the domain's other quotes follow
+    five = fit_head(base[:5], emb[:5], y[:5]).adjust(base[40:], emb[40:])
+    assert (five[:, 1] - base[40:, 1]).mean() < (after[:, 1] - base[40:, 1]).mean() / 2  # gentle at first
+
+
+def test_the_prior_weakens_with_tags_only_when_asked():
+    base, emb, y = _shifted_domain(40)
+    fixed = fit_head(base[:20], emb[:20], y[:20], HeadSettings(vote_max=0.0))
+    weakening = fit_head(base[:20], emb[:20], y[:20], HeadSettings(vote_max=0.0, n_prior=2))
+    assert weakening.b[1] - weakening.b[0] > fixed.b[1] - fixed.b[0]
+    per_class = fit_head(base[:20], emb[:20], y[:20], HeadSettings(per_class_a=True))
+    assert np.shape(per_class.a) == (3,) and np.shape(fixed.a) == ()
+
+
+def test_undo_is_exact_in_the_head():
+    base, emb, y = _domain()
+    before = fit_head(base[:12], emb[:12], y[:12]).adjust(base, emb)
+    fit_head(base[:13], emb[:13], y[:13])
+    assert fit_head(base[:12], emb[:12], y[:12]).adjust(base, emb).tobytes() == before.tobytes()
+
+
 def test_save_and_load_round_trip(tmp_path):
     base, emb, y = _domain()
     head = fit_head(base[:8], emb[:8], y[:8])
@@ -65,6 +100,9 @@ def test_save_and_load_round_trip(tmp_path):
     back = load_head(tmp_path)
     assert back is not None and back.settings == head.settings
     np.testing.assert_array_equal(back.adjust(base, emb), head.adjust(base, emb))
+    per_class = fit_head(base[:8], emb[:8], y[:8], HeadSettings(per_class_a=True))
+    save_head(per_class, tmp_path)
+    np.testing.assert_array_equal(load_head(tmp_path).adjust(base, emb), per_class.adjust(base, emb))
     save_head(None, tmp_path)
     assert load_head(tmp_path) is None and not any((tmp_path / f).exists() for f in HEAD_FILES)
 
@@ -77,6 +115,20 @@ def test_learning_curve_starts_at_the_base_and_improves():
     assert rows[-1]["accuracy"] > rows[-1]["base_accuracy"] + 0.3
     summary = summarise(rows)
     assert summary[0]["gain_mean"] == 0.0 and summary[-1]["gain_mean"] > 0.3
+
+
+def test_halves_tag_one_half_at_random_and_score_the_other():
+    base, emb, y = _domain(80)
+    rows = halves(Domain("d", y, emb, base), 3, [0, 20], size=40)
+    assert len(rows) == 3 * 2 * 2 and {r["scored"] for r in rows} == {20}
+    at0 = [r for r in rows if r["k"] == 0]
+    assert all(r["accuracy"] == r["base_accuracy"] and r["meets"] == r["base_meets"] for r in at0)
+    summary = {r["k"]: r for r in summarise_halves(rows)}
+    assert summary[0]["halves"] == 6 and summary[0]["meets_share"] == 0.0  # the base gets half right
+    assert summary[20]["accuracy_min"] == 1.0 and summary[20]["meets_share"] == 1.0
+    assert rows == halves(Domain("d", y, emb, base), 3, [0, 20], size=40)  # seeded
+    whole = halves(Domain("d", y, emb, base), 1, [20, 50])
+    assert [r["k"] for r in whole] == [20, 20] and whole[0]["scored"] == 40  # 50 > a half: skipped
 
 
 # -- the real shipped model (MiniLM, fine-tuned encoder) -----------------------------------------

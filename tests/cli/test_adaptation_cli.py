@@ -74,3 +74,24 @@ def test_leave_one_group_out_with_in_domain_reference_and_seeds(voice_home, tmp_
     assert all("in_domain_accuracy" in r for r in report["curve"])
     assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["domains"] == 2
     assert report["seed_children_quotes"]["n"] == 9
+
+
+def test_halves_on_a_small_file(voice_home, tmp_path):
+    data = tmp_path / "quotes.csv"
+    with data.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        for i in range(2):
+            for t, label in [(t, "good") for t in GOOD] + [(t, "not_so_good") for t in BAD]:
+                w.writerow([f"{t} ({i})", label])
+    out = tmp_path / "out"
+    args = ["evaluate-adaptation", "--data", str(data), "--halves", "3", "--subset", "8", "--ks", "0,4"]
+    result = CliRunner().invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "halves.json").read_text())
+    assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["halves"] == 6
+    assert {r["scored"] for r in report["halves"]} == {4}
+    k0 = [r for r in report["halves"] if r["k"] == 0]
+    assert all(r["accuracy"] == r["base_accuracy"] for r in k0)
+    bad = CliRunner().invoke(app, ["evaluate-adaptation", "--data", str(data), "--subset", "8"])
+    assert bad.exit_code == 1 and "--subset only goes with" in bad.output

@@ -11,8 +11,9 @@ deterministically (so an undo removes a tag's effect exactly):
    is right" (``a`` says how far to trust the base's confidence in this domain). ``b`` is the
    class-prior shift of the council's quotes, ``W`` what their meaning says beyond the base.
    The loss is summed, not averaged, so the same prior weighs less as tags accumulate: local
-   tags weigh more as they grow. The residual is applied scaled by ``n / (n + n_residual)``,
-   so that one tag barely moves quotes unlike it;
+   tags weigh more as they grow. The residual is applied scaled by ``n / (n + n_residual)``
+   (a ramp: an eighth at 1 tag, three quarters at 20), so that one tag barely moves quotes unlike
+   it while 20 tags that agree can shift the class prior of the whole domain;
 2. a **nearest-tags vote**: the labels of the most similar tagged quotes, weighted by
    similarity, blended in by the amount of local evidence (``n / (n + n0)``) and the
    nearness of the quote to it (the best cosine, from ``near_low`` to ``near_high``).
@@ -51,6 +52,9 @@ class HeadSettings:
         l2_b: L2 strength on the class-prior shift ``b``.
         l2_a: L2 strength pulling the base's scale ``a`` towards 1.
         n_residual: tags at which the residual has half of its fitted effect.
+        n_prior: when > 0, the priors on ``b`` and ``a`` weaken as ``min(1, n_prior / n)``
+            with ``n`` tags (0: they do not).
+        per_class_a: one confidence scale per class instead of one for all.
         neighbours: how many nearest tags vote.
         sharpness: how much more a nearer tag's vote counts (softmax over cosine × sharpness).
         n0: tags at which the vote gets half of its full share.
@@ -60,9 +64,11 @@ class HeadSettings:
     """
 
     l2_w: float = 0.3
-    l2_b: float = 5.0
+    l2_b: float = 1.0
     l2_a: float = 20.0
-    n_residual: float = 2.0
+    n_residual: float = 7.0
+    n_prior: float = 0.0
+    per_class_a: bool = False
     neighbours: int = 5
     sharpness: float = 20.0
     n0: float = 20.0
@@ -77,7 +83,7 @@ class LocalHead:
 
     W: np.ndarray
     b: np.ndarray
-    a: float
+    a: float | np.ndarray
     center: np.ndarray
     tag_embeddings: np.ndarray
     tag_labels: np.ndarray
@@ -134,24 +140,28 @@ def fit_head(
     y = np.eye(c)[labels]
 
     s = settings
+    weaken = min(1.0, s.n_prior / len(labels)) if s.n_prior > 0 else 1.0
+    l2_b, l2_a = s.l2_b * weaken, s.l2_a * weaken
+    na = c if s.per_class_a else 1
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        W, b, a = theta[: c * d].reshape(c, d), theta[c * d : c * d + c], theta[-1]
+        W, b, a = theta[: c * d].reshape(c, d), theta[c * d : c * d + c], theta[c * d + c :]
         z = a * log_base + b + e @ W.T
         logp = log_softmax(z, axis=1)
         g = np.exp(logp) - y  # d loss / d z
-        prior = s.l2_w * (W**2).sum() + s.l2_b * (b**2).sum() + s.l2_a * (a - 1) ** 2
+        prior = s.l2_w * (W**2).sum() + l2_b * (b**2).sum() + l2_a * ((a - 1) ** 2).sum()
         grad_w = g.T @ e + s.l2_w * W
-        grad_b = g.sum(axis=0) + s.l2_b * b
-        grad_a = (g * log_base).sum() + s.l2_a * (a - 1)
-        return float(-(y * logp).sum() + 0.5 * prior), np.concatenate([grad_w.ravel(), grad_b, [grad_a]])
+        grad_b = g.sum(axis=0) + l2_b * b
+        grad_a = (g * log_base).sum(axis=0) if na > 1 else np.array([(g * log_base).sum()])
+        grad_a = grad_a + l2_a * (a - 1)
+        return float(-(y * logp).sum() + 0.5 * prior), np.concatenate([grad_w.ravel(), grad_b, grad_a])
 
-    start = np.concatenate([np.zeros(c * d + c), [1.0]])
+    start = np.concatenate([np.zeros(c * d + c), np.ones(na)])
     theta = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
     return LocalHead(
         theta[: c * d].reshape(c, d),
         theta[c * d : c * d + c].copy(),
-        float(theta[-1]),
+        theta[c * d + c :].copy() if na > 1 else float(theta[-1]),
         center,
         unit.astype(np.float32),
         labels,
@@ -168,7 +178,7 @@ def save_head(head: LocalHead | None, directory: Path) -> None:
     arrays: dict[str, Any] = {
         "W": head.W.astype(np.float64),
         "b": head.b.astype(np.float64),
-        "a": np.array([head.a], dtype=np.float64),
+        "a": np.atleast_1d(np.asarray(head.a, dtype=np.float64)),
         "center": head.center.astype(np.float64),
         "tag_embeddings": head.tag_embeddings.astype(np.float32),
         "tag_labels": head.tag_labels.astype(np.int64),
@@ -194,7 +204,7 @@ def load_head(directory: Path) -> LocalHead | None:
     return LocalHead(
         arrays["W"].astype(float),
         arrays["b"].astype(float),
-        float(arrays["a"][0]),
+        float(arrays["a"][0]) if arrays["a"].size == 1 else arrays["a"].astype(float),
         arrays["center"].astype(float),
         arrays["tag_embeddings"].astype(np.float32),
         arrays["tag_labels"].astype(int),

@@ -253,3 +253,87 @@ def base_models(
         if progress:
             progress(done, steps)
     return domains, extra_proba
+
+
+def halves(
+    domain: Domain,
+    splits: int,
+    ks: Sequence[int],
+    settings: HeadSettings | None = None,
+    memory: FeedbackClassifier | None = None,
+    size: int | None = None,
+    seed: int = 0,
+) -> list[dict]:
+    """The issue owner's check: split the domain (or a random ``size``-quote subset of it) into
+    two random halves; tag k quotes of one half, drawn at random (not in queue order), and score
+    all of the other half; then the other way round. ``splits`` such splits, seeded.
+
+    Each row: split, half (0 or 1: which half was tagged), k, scored, accuracy and reversed
+    errors with the head and the base model's on the same quotes, and ``meets``: accuracy
+    ≥ 0.90 with at most one reversed error (good ↔ not so good).
+    """
+    y, emb, base = domain.labels, domain.embeddings, domain.base_proba
+    n = len(y)
+    if size is not None and not 2 <= size <= n:
+        raise InputError(f"a subset of {size} quotes out of {n}: give 2 to {n}")
+    rng = np.random.default_rng(seed)
+    rows = []
+    for split in range(splits):
+        pool = rng.permutation(n) if size is None else rng.choice(n, size, replace=False)
+        parts = (pool[: len(pool) // 2], pool[len(pool) // 2 :])
+        for half, (tagged_half, scored) in enumerate((parts, parts[::-1])):
+            order = rng.permutation(tagged_half)
+            for k in sorted(set(ks)):
+                if k > len(order):
+                    continue
+                idx = order[:k]
+                head = fit_head(base[idx], emb[idx], y[idx], settings, domain.center)
+                proba = head.adjust(base[scored], emb[scored]) if head is not None else base[scored]
+                if memory is not None:
+                    remembered = memory._memory(emb[idx], CLASSES[y[idx]])
+                    memory.memory_embeddings_, memory.memory_labels_ = remembered
+                    proba = memory._recall(proba, emb[scored])
+                acc, rev = _score(y[scored], proba.argmax(axis=1))
+                base_acc, base_rev = _score(y[scored], base[scored].argmax(axis=1))
+                rows.append(
+                    {
+                        "domain": domain.name,
+                        "split": split,
+                        "half": half,
+                        "k": k,
+                        "scored": len(scored),
+                        "accuracy": round(acc, 4),
+                        "reversed": rev,
+                        "meets": acc >= 0.9 and rev <= 1,
+                        "base_accuracy": round(base_acc, 4),
+                        "base_reversed": base_rev,
+                        "base_meets": base_acc >= 0.9 and base_rev <= 1,
+                    }
+                )
+    return rows
+
+
+def summarise_halves(rows: list[dict]) -> list[dict]:
+    """For each k: mean and min accuracy, mean and max reversed errors, and the share of halves
+    that meet the target, with the head and for the base model on the same halves."""
+    out = []
+    for k in sorted({r["k"] for r in rows}):
+        at = [r for r in rows if r["k"] == k]
+        acc, base_acc = (np.array([r[c] for r in at]) for c in ("accuracy", "base_accuracy"))
+        rev, base_rev = (np.array([r[c] for r in at], dtype=float) for c in ("reversed", "base_reversed"))
+        out.append(
+            {
+                "k": k,
+                "halves": len(at),
+                "scored": at[0]["scored"],
+                "accuracy_mean": round(float(acc.mean()), 4),
+                "accuracy_min": round(float(acc.min()), 4),
+                "base_accuracy_mean": round(float(base_acc.mean()), 4),
+                "reversed_mean": round(float(rev.mean()), 2),
+                "reversed_max": int(rev.max()),
+                "base_reversed_mean": round(float(base_rev.mean()), 2),
+                "meets_share": round(float(np.mean([r["meets"] for r in at])), 3),
+                "base_meets_share": round(float(np.mean([r["base_meets"] for r in at])), 3),
+            }
+        )
+    return out

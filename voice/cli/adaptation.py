@@ -61,12 +61,26 @@ def evaluate_adaptation(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Folder for curve.json, curve.csv and curve.png.")
     ] = None,
+    halves_n: Annotated[
+        int,
+        typer.Option(
+            "--halves",
+            help="Instead of the curve (with --data, no --by-column): N random splits of the file in two "
+            "halves; k tags drawn at random from one half, the other half scored, both ways.",
+        ),
+    ] = 0,
+    subset: Annotated[
+        int | None,
+        typer.Option(help="With --halves: split a random subset of this many quotes (e.g. 40: 20 / 20)."),
+    ] = None,
 ) -> None:
     """Learning curve: feed k corrections from a domain in tagging-queue order, score the rest.
 
     For each k: accuracy, macro-F1 and reversed errors (good <-> not so good) on the quotes not
     yet tagged, beside the base model's on the same quotes; mean and spread over domains. With
     the NHS corpus, also the 9 seed children's quotes, each scored with the other 8 as tags.
+    With --halves: mean and min accuracy on the other half, reversed errors, and the share of
+    halves with accuracy >= 0.90 and at most 1 reversed error.
     """
     import numpy as np
 
@@ -88,6 +102,10 @@ def evaluate_adaptation(
             data, by_column = config.CORPUS_DIR / "nhs_fft_labelled.csv", by_column or "service"
         if not data.exists():
             raise InputError(f"{data}: no such file")
+        if halves_n and by_column:
+            raise InputError("--halves takes one file (--data without --by-column)")
+        if halves_n < 0 or (subset is not None and not halves_n):
+            raise InputError("--halves takes a number of splits (and --subset only goes with it)")
         rows = read_rows(data, by_column, split)
         emb = default_embedder().embed(rows.texts)
         seed_report = None
@@ -116,6 +134,9 @@ def evaluate_adaptation(
             y = np.searchsorted(CLASSES, np.array(rows.labels))
             center = unit_rows(model.train_embeddings).mean(axis=0)
             domains = [Domain(data.stem, y, emb, base, center=center)]
+        if halves_n:
+            _halves(domains[0], halves_n, k_values, memory, subset, output)
+            return
         with progress_bar("learning curves") as bar:
             task = bar.add_task("feeding corrections", total=len(domains))
             curve = []
@@ -135,6 +156,22 @@ def evaluate_adaptation(
             )
         if output:
             _write(output, data, by_column, split, summary, curve, seed_report)
+
+
+def _halves(domain, splits: int, ks: list[int], memory, subset: int | None, output: Path | None) -> None:
+    """Print (and write, with ``output``) the halves check: see :func:`voice.classify._curve.halves`."""
+    from voice.classify._curve import halves, summarise_halves
+
+    rows = halves(domain, splits, ks, memory=memory, size=subset)
+    if not rows:
+        raise InputError("no k fits in a half: give smaller --ks")
+    summary = summarise_halves(rows)
+    print_rows(summary, list(summary[0].keys()), Format.table, title=f"{splits} random splits in two halves")
+    if output:
+        directory = private_dir(output)
+        report = {"splits": splits, "subset": subset, "summary": summary, "halves": rows}
+        write_private_text(directory / "halves.json", json.dumps(report, indent=2))
+        console.print(f"wrote {directory / 'halves.json'}")
 
 
 def _seed_report(seed, seed_emb, seed_probas, center) -> dict:
