@@ -40,6 +40,13 @@ FINE_TUNE_QUESTION_DROPOUT = 0.3
 """Share of training quotes the encoder sees without their question, so that quotes given with no
 question (a report's quotes, a file without a question column) are not new to it. Without it the
 encoder lost about 0.02 macro-F1 on quotes given without their question (docs/BENCHMARKS.md)."""
+CHILDREN_TRAINING_FILE = CORPUS_DIR / "children" / "train.csv"
+"""Real children's, young people's and care leavers' words, labelled, that the shipped model
+also learns from (corpus/children/README.md; never a test set)."""
+CHILDREN_TRAINING_WEIGHT = 4.0
+"""How many NHS comments each of those quotes counts as in training: 4 of 0, 2, 4, 6, 8, 12 and
+20 on five-fold NHS cross-validation with the children's dev rows scored
+(`benchmarks/children_training_cv.py`, docs/CLASSIFIER.md)."""
 FINE_TUNE_HOLDOUT = 0.15
 """Share of the training quotes held out of fine-tuning to fit the encoder's temperature, the blend
 and the decision weights; 0 fine-tunes on every quote with the fixed values below (tried: a little

@@ -119,21 +119,33 @@ def voice_candidate(
     question_dropout: float = config.FINE_TUNE_QUESTION_DROPOUT,
     extra: tuple[list[str], list, np.ndarray] | None = None,
     fine_tune_progress: ProgressCallback | None = None,
+    always_train: tuple[list[str], list[str], list, np.ndarray, np.ndarray] | None = None,
 ) -> Candidate:
-    """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted."""
+    """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted.
+
+    ``always_train`` = (texts, labels, questions, embeddings, weights): rows that join every
+    fold's training data and are never scored (the children's training quotes, as shipped).
+    """
     y = np.asarray(labels)
     name = "voice (" + "+".join(features) + (", fine-tuned MiniLM" if fine_tune else "") + ")"
     extras: list[tuple[np.ndarray, np.ndarray]] = []
     no_question: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def fp(tr: np.ndarray, te: np.ndarray):
+        t_texts, t_y, t_q = [texts[i] for i in tr], list(y[tr]), [questions[i] for i in tr]
+        t_emb, t_w = embeddings[tr], np.ones(len(tr))
+        if always_train is not None:
+            a_texts, a_y, a_q, a_emb, a_w = always_train
+            t_texts, t_y, t_q = t_texts + list(a_texts), t_y + list(a_y), t_q + list(a_q)
+            t_emb, t_w = np.vstack([t_emb, a_emb]), np.concatenate([t_w, a_w])
         clf = FeedbackClassifier(
             features=features, fine_tune=fine_tune, holdout=holdout, question_dropout=question_dropout
         ).fit(
-            [texts[i] for i in tr],
-            y[tr],
-            embeddings=embeddings[tr],
-            questions=[questions[i] for i in tr],
+            t_texts,
+            [str(v) for v in t_y],
+            embeddings=t_emb,
+            questions=t_q,
+            sample_weight=t_w,
             progress=fine_tune_progress,
         )
         proba = clf.predict_proba(

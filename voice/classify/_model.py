@@ -95,13 +95,22 @@ def read_labelled_csv(path: Path, origin: str) -> TrainingSet:
     return data
 
 
+def children_training_set() -> TrainingSet:
+    """Real children's and care leavers' quotes (``config.CHILDREN_TRAINING_FILE``), each
+    weighted ``config.CHILDREN_TRAINING_WEIGHT``; empty where the file is absent."""
+    if not config.CHILDREN_TRAINING_FILE.exists():
+        return TrainingSet()
+    data = read_labelled_csv(config.CHILDREN_TRAINING_FILE, "corpus:children_train")
+    data.weights = [config.CHILDREN_TRAINING_WEIGHT] * len(data)
+    return data
+
+
 def corpus_training_set() -> TrainingSet:
-    """The shipped corpus: the labelled feedback set plus the labelled seed quotes."""
+    """The shipped corpus: the labelled feedback set, the labelled seed quotes and the
+    children's training quotes (weighted, :func:`children_training_set`)."""
     data = read_labelled_csv(config.CORPUS_DIR / "nhs_fft_labelled.csv", "corpus:nhs_fft")
     seeds = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "corpus:seed")
-    for i in range(len(seeds)):
-        data.add(seeds.texts[i], seeds.labels[i], seeds.questions[i], 1.0, seeds.origins[i])
-    return data
+    return combine(data, seeds, children_training_set())
 
 
 def human_corrections(store: Store, corpus: TrainingSet) -> TrainingSet:

@@ -226,13 +226,15 @@ def evaluate(
 ) -> None:
     """Cross-validate the classifier against TF-IDF and majority baselines on the corpus.
 
-    Also reports the 9 seed children's quotes, predicted by each fold's model (trained on the
-    feedback set only): labels by majority vote, probabilities averaged; and the Voice model's
-    test quotes given again without their question, as a report's quotes come.
+    Every fold's Voice model also learns from the children's training quotes, as the shipped
+    model does (never scored). Also reports the 9 seed children's quotes, predicted by each
+    fold's model (trained without them): labels by majority vote, probabilities averaged; and
+    the Voice model's test quotes given again without their question, as a report's quotes come.
     """
     import numpy as np
 
     from voice.classify import (
+        children_training_set,
         cross_validate,
         load_model,
         majority_baseline,
@@ -262,6 +264,8 @@ def evaluate(
             emb = default_embedder().embed(corpus.texts, progress=progress_callback(bar, task))
         seed = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "seed")
         seed_emb = default_embedder().embed(seed.texts)
+        kids = children_training_set()  # joins every fold's training data, as shipped; never scored
+        kids_emb = default_embedder().embed(kids.texts) if len(kids) else np.zeros((0, 384))
         with progress_bar("cross-validating") as bar:
             tune = bar.add_task("fine-tuning (this fold)", total=None, visible=fine_tune)
             voice = voice_candidate(
@@ -274,6 +278,7 @@ def evaluate(
                 question_dropout=question_dropout,
                 extra=(seed.texts, seed.questions, seed_emb),
                 fine_tune_progress=progress_callback(bar, tune),
+                always_train=(kids.texts, kids.labels, kids.questions, kids_emb, np.array(kids.weights)),
             )
             cands = [voice, tfidf_baseline(corpus.texts, corpus.labels), majority_baseline(corpus.labels)]
             task = bar.add_task("cross-validating", total=folds * len(cands))
@@ -292,6 +297,7 @@ def evaluate(
             "data": "corpus/nhs_fft_labelled.csv",
             "folds": folds,
             "rows": len(corpus),
+            "children_training_rows": {"rows": len(kids), "weight": config.CHILDREN_TRAINING_WEIGHT},
             "cross_validation": results,
             "seed_children_quotes": seed_result,
         }
@@ -308,7 +314,7 @@ def evaluate(
                 f"accuracy {unasked['accuracy']}, ECE {unasked.get('ece', '')}"
             )
         console.print(
-            "seed children's quotes (each fold's model, trained on the feedback set only; majority vote): "
+            "seed children's quotes (each fold's model, trained without them; majority vote): "
             f"accuracy {seed_result['accuracy']}, "
             f"macro-F1 {seed_result['macro_f1']} on {seed_result['n']} quotes"
         )
