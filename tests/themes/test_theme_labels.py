@@ -186,3 +186,26 @@ def test_a_theme_of_praise_is_named_by_a_readable_phrase_of_its_own_quotes(fake_
     label = PhraseLabeller(embedder=fake_embedder, quotes=3).labels(group)["p"]  # crew: not among them
     assert label_problems(label) == [], label
     assert_readable(label, group["p"])
+
+
+def test_answers_without_a_topic_are_named_by_a_short_quote_of_their_own(real) -> None:
+    """A demo quarter's theme of "It's fine, nothing to add" answers was labelled "outcome" (the
+    one phrase its quotes share, qualified by no theme): its own words say what it holds."""
+    from voice.themes import label_problems
+
+    lukewarm = [
+        "Fine, thanks. Can't say more than that really.",
+        "Everything is fine I think. I don't know.",
+        "It's fine. Nothing to add.",
+        "We don't need the service any more and that's the best outcome really.",
+        "It's ok. I don't need them as much now.",
+        "It's ok. I've had worse.",
+        "It's alright as it is I guess.",
+    ]
+    label = PhraseLabeller(embedder=real).labels(
+        {"g": lukewarm}, taken=["my social worker", "school and learning"]
+    )["g"]
+    assert label_problems(label) == [], label
+    assert label.lower() != "outcome", label
+    if label.startswith("like “"):
+        assert label[len("like “") : -1] in lukewarm, label

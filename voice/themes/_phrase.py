@@ -286,6 +286,8 @@ class PhraseLabeller:
             out[gid] = "; ".join(found[j][0].text for j in chosen)
             if not _readable(out[gid]):  # one word ("court"): where it belongs says what it is about
                 out[gid] = _qualified(out[gid], centres[i], taken, embedder)
+            if not _readable(out[gid]):  # no topic of its own ("outcome" for "It's fine, nothing to add")
+                out[gid] = _quoted(nearest[gid], hidden) or out[gid]
         return out
 
     def _hidden(self, texts: Sequence[str]) -> frozenset[str]:
@@ -351,6 +353,22 @@ class PhraseLabeller:
             if words:
                 return " ".join(words[:_MAX_WORDS]).lower()
         return FALLBACK_LABEL
+
+
+def _quoted(nearest: Sequence[str], hidden: frozenset[str]) -> str | None:
+    """'like “It's fine. Nothing to add.”': the nearest short quote, whole and without an
+    identifier, for a theme whose only phrase is flawed (answers without a topic), else None."""
+    for text in nearest:
+        words = _WORD_RE.findall(text)
+        if (
+            2 <= len(words) <= MAX_LABEL_WORDS - 1
+            and not _names_someone(words, hidden)
+            and not _EDITS & set(text)
+        ):
+            label = f"like “{' '.join(text.split())}”"
+            if _readable(label):
+                return label
+    return None
 
 
 def _qualified(label: str, c: np.ndarray, taken: Collection[str], embedder: Embedder) -> str:
