@@ -21,6 +21,9 @@ from voice.ui.tagging import (
     undo_last,
 )
 
+PRESSED = "tag_pressed"
+"""The quote id, label and accept flag of the tag key just pressed (set by the button's callback)."""
+
 st.title("Tag quotes")
 store = common.get_store()
 model = current_model(store)  # the background learner's newest, once it has learned a tag
@@ -30,6 +33,10 @@ tab_queue, tab_find, tab_add = st.tabs(["Tagging queue", "Find and re-tag", "Add
 
 with tab_queue:
     concern_first(store)  # a quote that may disclose harm comes before everything else
+    if pressed := st.session_state.pop(PRESSED, None):  # saved in this run, where the demo is the demo
+        quote_id, pressed_label, accepted = pressed
+        if (shown := store.get_quote(quote_id)) is not None:
+            save_tag(store, model, shown, pressed_label, accepted=accepted)
     periods = ["All periods", *sorted(store.periods(), reverse=True)]
     period = st.selectbox("Period", periods, key="tag_period")
     queue, done = queue_for(store, model, None if period == "All periods" else period)
@@ -78,20 +85,36 @@ with tab_queue:
             st.caption(common.md_escape(proposal_note(store, model.version)))
 
         _proposal_note()
-        if st.button(
-            f"Accept: {LABEL_HEADINGS[item.label]}", type="primary", shortcut="Enter", icon=":material/check:"
-        ) and save_tag(store, model, q, item.label, accepted=True):
-            st.rerun()
+
+        # The buttons act on the quote that was on screen when the key was pressed (their
+        # callbacks note its id; the run below saves it), never on whatever is first in the
+        # queue when the page runs again: a learner that finishes in between re-ranks the queue.
+        def _tag(shown, label: str, accepted: bool) -> None:
+            st.session_state[PRESSED] = (shown.id, label, accepted)
+
+        def _skip(quote_id: str) -> None:
+            st.session_state.setdefault("skipped", set()).add(quote_id)
+
+        st.button(
+            f"Accept: {LABEL_HEADINGS[item.label]}",
+            type="primary",
+            shortcut="Enter",
+            icon=":material/check:",
+            on_click=_tag,
+            args=(q, item.label, True),
+        )
         st.write("or correct it:")
         cols = st.columns(len(LABELS) + 1)
         for col, label in zip(cols, ("good", "unsure", "not_so_good"), strict=False):
-            if col.button(
-                LABEL_HEADINGS[label], key=f"tag_{label}", shortcut=TAG_KEYS[label], width="stretch"
-            ) and save_tag(store, model, q, label, accepted=label == item.label):
-                st.rerun()
-        if cols[-1].button("Skip", key="skip", shortcut="s", width="stretch"):
-            st.session_state.setdefault("skipped", set()).add(q.id)
-            st.rerun()
+            col.button(
+                LABEL_HEADINGS[label],
+                key=f"tag_{label}",
+                shortcut=TAG_KEYS[label],
+                width="stretch",
+                on_click=_tag,
+                args=(q, label, label == item.label),
+            )
+        cols[-1].button("Skip", key="skip", shortcut="s", width="stretch", on_click=_skip, args=(q.id,))
         st.caption("Keys: Enter accepts · 1 good · 2 don't know · 3 not so good · S skip · Z undo")
         with st.expander(f"Next in the queue ({min(len(queue) - 1, 10)} shown)"):
             for nxt in queue[1:11]:
