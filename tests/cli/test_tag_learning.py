@@ -135,3 +135,17 @@ def test_classify_and_queue_learn_the_latest_tags_first(voice_home: Path) -> Non
     assert proposals and all(v.endswith("+1c") for v in proposals), proposals
     r = run("queue", "--format", "json")
     assert r.exit_code == 0 and "learned the latest tags first" not in r.output  # nothing new
+
+
+def test_a_probe_of_the_waiting_place_does_not_turn_a_learner_away(voice_home: Path) -> None:
+    """`learner_waiting()` takes the waiting place for an instant to test it: a learner starting in
+    that instant used to find it taken and leave (the CI saw the test above fail that way)."""
+    import fcntl
+    import threading
+
+    (voice_home / "models").mkdir(parents=True, exist_ok=True)
+    probe = _learning._lock_file(".learn.queued")
+    fcntl.flock(probe, fcntl.LOCK_EX)
+    threading.Timer(0.05, lambda: os.close(probe)).start()  # the probe lets go 50 ms later
+    with _learning._learner_lock(queue=True) as mine:
+        assert mine

@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,12 +49,18 @@ def _lock_file(name: str) -> int:
     return os.open(_models_home() / name, os.O_RDWR | os.O_CREAT, files.FILE_MODE)
 
 
-def _try_lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
+def _try_lock(fd: int, tries: int = 1) -> bool:
+    """Take the lock without waiting; ``tries`` > 1 tries again 20 ms apart, to get past a
+    :func:`learner_waiting` probe that holds it for an instant (a waiting learner holds it long)."""
+    for attempt in range(tries):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if attempt + 1 < tries:
+                time.sleep(0.02)
+            continue
+        return True
+    return False
 
 
 @contextmanager
@@ -64,7 +71,7 @@ def _learner_lock(queue: bool) -> Iterator[bool]:
     queued = _lock_file(".learn.queued") if queue else None
     running = _lock_file(".learn.lock")
     try:
-        if queued is not None and not _try_lock(queued):
+        if queued is not None and not _try_lock(queued, tries=10):
             yield False
             return
         fcntl.flock(running, fcntl.LOCK_EX)
