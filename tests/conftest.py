@@ -287,3 +287,13 @@ class FakeEmbedder:
 def fake_embedder() -> FakeEmbedder:
     """A fresh :class:`FakeEmbedder` (64 dimensions, counts its calls)."""
     return FakeEmbedder()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The app's background learners (voice/ui/learning.py) finish before the interpreter exits: a
+    learner thread still inside torch at exit aborts the process (exit 134) after every test passed."""
+    import sys
+
+    learning = sys.modules.get("voice.ui.learning")
+    if learning is not None:
+        learning.wait_all(600)

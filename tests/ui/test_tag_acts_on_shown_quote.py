@@ -9,6 +9,7 @@ from test_undo_own_tag import council, tagging_page  # noqa: F401  (the fixture 
 
 from voice.records import HUMAN
 from voice.store import Store
+from voice.ui import learning
 
 
 def _shown(at) -> str:
@@ -27,3 +28,4 @@ def test_the_tag_goes_to_the_quote_on_screen_after_a_reorder(council: Store, key
     assert not at.exception, at.exception
     tagged = [t.quote_id for t in council.all_tags() if t.origin == HUMAN]
     assert tagged == [first.id]
+    assert learning.wait_all(600)  # the learner the tag started ends inside the test
