@@ -9,7 +9,8 @@ the share of halves with accuracy >= 0.90 and at most 1 reversed, against the mo
 
     .venv/bin/python benchmarks/encoder_tags.py --settings 4:2e-5,8:2e-5,8:5e-5 [--embeddings F.npz]
 
-A setting is ``epochs:learning_rate``. Uses a CUDA GPU when torch sees one.
+A setting is ``epochs:learning_rate``. ``--embeddings`` is a cache of the texts' embeddings (written
+when absent; ``children_training_cv._embeddings``). Uses a CUDA GPU when torch sees one.
 """
 
 from __future__ import annotations
@@ -22,22 +23,16 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from children_training_cv import _embeddings  # this script's folder is on sys.path when run
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def _embeddings(texts: list[str], path: Path | None) -> np.ndarray:
-    if path is not None and path.exists():
-        saved = np.load(path, allow_pickle=False)
-        index = {t: i for i, t in enumerate(saved["texts"].tobytes().decode("utf-8").split("\x1e"))}
-        return saved["emb"][[index[t] for t in texts]]
-    from voice.embed import default_embedder
-
-    return default_embedder().embed(texts)
-
-
 def _tune(base_module, texts, labels, epochs: int, lr: float, seed: int):
+    # A simplified voice.classify.fine_tune, kept on purpose: it continues from the shipped module
+    # (fine_tune builds a fresh one) and drops the learning-rate schedule, length batching,
+    # sample weights and questions, which 20 quotes do not need.
     import torch
 
     from voice.classify._finetune import FineTunedEncoder

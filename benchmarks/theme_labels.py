@@ -1,7 +1,7 @@
 """Every theme label `voice themes FILE` writes, checked against the label rules (docs/BENCHMARKS.md).
 
     .venv/bin/python benchmarks/theme_labels.py [--draws 30] [--nhs-draws 10] [--size 40] [--seed 0]
-        [--list] [--time]
+        [--list] [--time] [--whole-nhs]
 
 Themes, as ``voice themes IN -o OUT`` does (``voice.themes.theme_with_scheme``, scheme auto):
 ``--draws`` random sets of ``--size`` dev quotes of ``corpus/children/quotes.csv`` (numpy seed
@@ -10,9 +10,12 @@ seed quotes and ``--nhs-draws`` sets of ``--size`` NHS comments. Each label is c
 :func:`voice.themes.label_problems` (bare verb phrase, generic praise or complaint, "word /
 word", placeholder, name, repeated, under 2 or over 6 words) against the identifying words of
 its theme's quotes. Prints per set the number of themes per run and the flags, split into
-framework themes (named by the framework file) and emergent ones (named by the labeller), then
-one JSON summary line. ``--list`` prints every label with its size and flags; ``--time`` also
-times :meth:`PhraseLabeller.labels` on the demo quotes (first call and median of 5).
+framework themes (named by the framework file), guide themes (NHS scheme: named by the guide
+category that dominates them) and emergent ones (named by the labeller), then
+one JSON summary line. ``--list`` prints every label with its size and flags (and, for NHS-scheme
+themes, the guide category with most of the theme's probability mass and its share);
+``--whole-nhs`` also themes the whole NHS file (a few minutes); ``--time`` also times
+:meth:`PhraseLabeller.labels` on the demo quotes (first call and median of 5).
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ import numpy as np
 from voice.embed import Embedder, default_embedder, unit_rows
 from voice.privacy import identifier_words
 from voice.records import Quote
-from voice.themes import LABEL_PROBLEMS, PhraseLabeller, label_problems, theme_with_scheme
+from voice.themes import (
+    LABEL_PROBLEMS,
+    GuidedReducer,
+    PhraseLabeller,
+    default_guide,
+    label_problems,
+    theme_with_scheme,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -42,7 +52,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _sets(draws: int, nhs_draws: int, size: int, seed: int) -> list[tuple[str, str, list[str]]]:
+def _sets(
+    draws: int, nhs_draws: int, size: int, seed: int, whole_nhs: bool = False
+) -> list[tuple[str, str, list[str]]]:
     """(set name, run name, texts) for every run of the audit."""
     rng = np.random.default_rng(seed)
     dev = [r["text"] for r in _rows(CORPUS / "children" / "quotes.csv") if r.get("split") == "dev"]
@@ -55,21 +67,34 @@ def _sets(draws: int, nhs_draws: int, size: int, seed: int) -> list[tuple[str, s
     nhs = [r["text"] for r in _rows(CORPUS / "nhs_fft_labelled.csv") if r.get("text", "").strip()]
     for d in range(nhs_draws):
         out.append(("nhs", f"nhs draw {d}", [nhs[i] for i in rng.choice(len(nhs), size, replace=False)]))
+    if whole_nhs:
+        out.append(("nhs whole file", "nhs whole file", nhs))
     return out
 
 
 def audit_run(texts: Sequence[str], embedder: Embedder) -> tuple[str, list[dict]]:
-    """The scheme used and, per theme, its label, size, origin and problems."""
+    """The scheme used and, per theme, its label, size, origin, problems and (NHS scheme) the
+    guide category with most of its probability mass, with that share."""
     quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(texts)]
     result, used = theme_with_scheme(quotes, "auto", embedder)
     text = {q.id: q.text for q in quotes}
     labels = [t.label for t in result.themes]
+    guide = default_guide()
+    category_names = set(guide.categories) if guide is not None and used == "nhs" else set()
     out = []
     for i, t in enumerate(result.themes):
         hidden = identifier_words([text[q] for q in t.quote_ids])
         problems = label_problems(t.label, labels[:i] + labels[i + 1 :], hidden)
         origin = "framework" if used == "children" and t.id.startswith("pin-") else "emergent"
-        out.append({"label": t.label, "size": t.size, "origin": origin, "problems": problems})
+        if t.label in category_names:
+            origin = "guide"  # named by the guide category that dominates it
+        top = ""
+        if category_names and guide is not None:
+            members = [text[q] for q in t.quote_ids]
+            vecs = unit_rows(embedder.embed(members))
+            mass = GuidedReducer().topic_probabilities(guide, members, vecs, embedder).mean(axis=0)
+            top = f"{guide.categories[int(mass.argmax())]} {mass.max():.2f}"
+        out.append({"label": t.label, "size": t.size, "origin": origin, "problems": problems, "top": top})
     return used, out
 
 
@@ -101,12 +126,13 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--list", action="store_true", help="print every label with its size and flags")
     p.add_argument("--time", action="store_true", help="also time the phrase labeller")
+    p.add_argument("--whole-nhs", action="store_true", help="also theme the whole NHS file (minutes)")
     a = p.parse_args()
     embedder = default_embedder()
     counts: dict[str, Counter] = {}
     themes_per_run: dict[str, Counter] = {}
     labels_seen: dict[str, Counter] = {}
-    for set_name, run, texts in _sets(a.draws, a.nhs_draws, a.size, a.seed):
+    for set_name, run, texts in _sets(a.draws, a.nhs_draws, a.size, a.seed, a.whole_nhs):
         used, rows = audit_run(texts, embedder)
         themes_per_run.setdefault(set_name, Counter())[len(rows)] += 1
         c = counts.setdefault(set_name, Counter())
@@ -118,11 +144,12 @@ def main() -> None:
                 labels_seen.setdefault(set_name, Counter())[r["label"]] += 1
             if a.list:
                 flags = ", ".join(r["problems"]) or "ok"
-                print(f"{run:22s} {used:8s} {r['origin']:9s} {r['size']:3d}  {r['label']:45s} {flags}")
+                line = f"{run:22s} {used:8s} {r['origin']:9s} {r['size']:4d}  {r['label']:45s} {flags}"
+                print(f"{line}  [{r['top']}]" if r["top"] else line)
     summary = {}
     for set_name, c in counts.items():
         print(f"\n{set_name}: themes per run {dict(sorted(themes_per_run[set_name].items()))}")
-        for origin in ("framework", "emergent"):
+        for origin in ("framework", "guide", "emergent"):
             n = c[f"{origin} labels"]
             flags = {k: c[f"{origin} {k}"] for k in LABEL_PROBLEMS if c[f"{origin} {k}"]}
             print(f"  {origin}: {n} labels, {c[f'{origin} flagged']} flagged {flags}")

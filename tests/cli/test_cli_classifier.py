@@ -126,3 +126,34 @@ def test_quote_commands_do_not_import_the_model_commands():
         a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
     }
     assert "voice.cli.model" not in imported
+
+
+def test_evaluate_without_the_childrens_training_file(voice_home, tmp_path, monkeypatch, fake_embedder):
+    """No corpus/children/train.csv: its empty embeddings are as wide as the embedder's (64 here),
+    not a written-in 384, so cross-validation stacks them with the corpus rows."""
+    import voice.embed
+    from voice import config
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with (ROOT / "corpus" / "nhs_fft_labelled.csv").open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        rows, per_label = [], {}
+        for r in reader:
+            if r["text"].strip() and per_label.get(r["label"], 0) < 12:
+                per_label[r["label"]] = per_label.get(r["label"], 0) + 1
+                rows.append(r)
+    with (corpus / "nhs_fft_labelled.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=reader.fieldnames)
+        w.writeheader()
+        w.writerows(rows)
+    (corpus / "seed_quotes.csv").write_bytes((ROOT / "corpus" / "seed_quotes.csv").read_bytes())
+    monkeypatch.setattr(config, "CORPUS_DIR", corpus)
+    monkeypatch.setattr(config, "CHILDREN_TRAINING_FILE", corpus / "children" / "train.csv")
+    monkeypatch.setattr(voice.embed, "default_embedder", lambda: fake_embedder)
+    out = tmp_path / "m.json"
+    r = run("evaluate", "--no-fine-tune", "--folds", 2, "-o", out)
+    assert r.exit_code == 0, r.output
+    report = json.loads(out.read_text())
+    assert report["children_training_rows"]["rows"] == 0
+    assert report["rows"] == len(rows) == 36 and report["cross_validation"]

@@ -265,7 +265,10 @@ def evaluate(
         seed = read_labelled_csv(config.CORPUS_DIR / "seed_quotes.csv", "seed")
         seed_emb = default_embedder().embed(seed.texts)
         kids = children_training_set()  # joins every fold's training data, as shipped; never scored
-        kids_emb = default_embedder().embed(kids.texts) if len(kids) else np.zeros((0, 384))
+        # no training file: no rows, as wide as the corpus embeddings (the embedder's width)
+        kids_emb = (
+            default_embedder().embed(kids.texts) if len(kids) else np.zeros((0, emb.shape[1]), emb.dtype)
+        )
         with progress_bar("cross-validating") as bar:
             tune = bar.add_task("fine-tuning (this fold)", total=None, visible=fine_tune)
             voice = voice_candidate(

@@ -5,7 +5,8 @@ are set aside, the rest are embedded (shared on-disk cache with the classifier),
 existing themes ("anchors": pinned or stored themes) join them, the others are reduced and
 clustered into new themes, outliers join their nearest theme when close enough or go to "Other",
 and every theme gets c-TF-IDF keywords and representative quotes, every new one a phrase from its
-quotes as its label. The steps are swappable objects (protocols in ``voice.themes._base``).
+quotes as its label (or, with a guide and no pinned themes, the name of the guide category that
+dominates it). The steps are swappable objects (protocols in ``voice.themes._base``).
 
 :func:`voice.themes.themes_for_period` (``_period``) runs it over a store's quotes, keeping
 every saved human edit. Summaries: ``voice.themes._summary``.
@@ -321,7 +322,10 @@ def build_themes(
         )
         groups = {tid: m for tid, m in groups.items() if tid in set(assignment.values())}
 
-    themes = _describe(answered, emb, assignment, anchors, list(groups), labeller, picker)
+    named = {}  # with a framework (pinned themes), its names only: the guide's are NHS categories
+    if not any(a.pinned for a in anchors):
+        named = _category_names(reducer, answered, emb, assignment, list(groups), embedder)
+    themes = _describe(answered, emb, assignment, anchors, list(groups), labeller, picker, named)
     order = {q.id: i for i, q in enumerate(answered)}
     other = sorted((q for q, t in assignment.items() if t == OTHER), key=order.__getitem__)
     return ThemeResult(
@@ -368,6 +372,28 @@ def member_threshold(member_sims: np.ndarray, pinned: bool = False) -> float:
     return float(max(config.THEME_OUTLIER_MIN_SIMILARITY, min(cap, np.percentile(member_sims, 10))))
 
 
+def _category_names(
+    reducer: Reducer,
+    answered: Sequence[Quote],
+    emb: np.ndarray,
+    assignment: Mapping[str, str],
+    new_ids: Sequence[str],
+    embedder: Embedder,
+) -> dict[str, str]:
+    """New theme id -> the name of the guide category that dominates it, when the reducer has a
+    guide (:meth:`GuidedReducer.category_names`; the children's scheme has none)."""
+    names = getattr(reducer, "category_names", None)
+    if not callable(names) or not new_ids:
+        return {}
+    rows: dict[str, list[int]] = {t: [] for t in new_ids}
+    for i, q in enumerate(answered):
+        if assignment[q.id] in rows:
+            rows[assignment[q.id]].append(i)
+    rows = {t: r for t, r in rows.items() if r}
+    groups = {t: [answered[i].text for i in r] for t, r in rows.items()}
+    return dict(names(groups, {t: emb[r] for t, r in rows.items()}, embedder))
+
+
 def _describe(
     answered: Sequence[Quote],
     emb: np.ndarray,
@@ -376,8 +402,13 @@ def _describe(
     new_ids: Sequence[str],
     labeller: Labeller,
     picker: RepresentativePicker,
+    named: Mapping[str, str] | None = None,
 ) -> list[Theme]:
-    """Keywords, labels and representative quotes for every theme with members (and curated anchors)."""
+    """Keywords, labels and representative quotes for every theme with members (and curated anchors).
+
+    A new theme in ``named`` (one guide category dominates it) carries that category's name, as
+    a framework theme carries its own; the others get phrase labels from their quotes.
+    """
     rows: dict[str, list[int]] = {}
     for i, q in enumerate(answered):
         tid = assignment[q.id]
@@ -396,7 +427,7 @@ def _describe(
         )
     for tid in new_ids:
         kw = keywords.get(tid, ())
-        label = made.get(tid) or labeller.label(kw)
+        label = (named or {}).get(tid) or made.get(tid) or labeller.label(kw)
         themes.append(_theme(tid, label, kw, rows.get(tid, []), answered, emb, picker, None))
     themes.sort(key=lambda t: (-t.size, t.id))
     return themes

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,11 @@ from voice.errors import GuideError, InputError
 from voice.files import private_dir, write_private_bytes, write_private_text
 
 GUIDE_FILES = ("guide.npz", "guide.json")
+NAME_SHARE = 0.5
+"""A theme whose quotes put more than this share of their guide probability on one category is
+named by that category: more of the theme is about it than about all the others together."""
+UNNAMED_CATEGORIES = frozenset({"Not assigned"})
+"""Guide categories that say nothing about a topic, so never name a theme."""
 
 
 @dataclass
@@ -171,3 +176,30 @@ def default_guide() -> CategoryGuide | None:
     if d not in _DEFAULT:
         _DEFAULT[d] = CategoryGuide.load(d) if all((d / f).exists() for f in GUIDE_FILES) else None
     return _DEFAULT[d]
+
+
+def dominant_categories(
+    categories: Sequence[str], probabilities: Mapping[str, np.ndarray], share: float = NAME_SHARE
+) -> dict[str, str]:
+    """Theme id -> the guide category that holds more than ``share`` of the theme's probability
+    mass (``probabilities``: theme id -> its quotes' rows, columns in ``categories`` order).
+
+    A category names one theme at most (the one it dominates most); never one of
+    :data:`UNNAMED_CATEGORIES`, nor one whose name breaks a label rule (a slash: "Transport to/
+    from services"; over six words), so such themes keep their phrase label.
+    """
+    from voice.themes._label_rules import label_problems
+
+    best: dict[str, tuple[float, str]] = {}
+    for tid in sorted(probabilities):
+        rows = np.asarray(probabilities[tid])
+        if not len(rows):
+            continue
+        mass = rows.mean(axis=0)
+        top = int(mass.argmax())
+        name = categories[top]
+        if mass[top] <= share or name in UNNAMED_CATEGORIES or label_problems(name, parse=False):
+            continue
+        if name not in best or mass[top] > best[name][0]:
+            best[name] = (float(mass[top]), tid)
+    return {tid: name for name, (_, tid) in best.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -151,11 +151,31 @@ class GuidedReducer:
             start += n
         return (1 - self.sentence_share) * whole + self.sentence_share * mean
 
-    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder) -> np.ndarray:
-        """Guided features for clustering."""
+    def _suited(self, embedder: Embedder, embeddings: np.ndarray) -> Guide | None:
         guide = self._guide()
         if guide is not None and not guide.suits(embedder, embeddings):
-            guide = None  # learned on another embedding model: its topic space means nothing here
+            return None  # learned on another embedding model: its topic space means nothing here
+        return guide
+
+    def category_names(
+        self, groups: Mapping[str, Sequence[str]], embeddings: Mapping[str, np.ndarray], embedder: Embedder
+    ) -> dict[str, str]:
+        """Group id -> the guide category that dominates the group (``voice.themes._guide.
+        dominant_categories``; ``embeddings``: each group's rows), for groups one category
+        dominates; nothing without a guide, or with one that has no category names."""
+        rows = {g: np.asarray(e) for g, e in embeddings.items() if len(groups.get(g, ()))}
+        guide = self._suited(embedder, next(iter(rows.values()))) if rows else None
+        categories = getattr(guide, "categories", None)
+        if guide is None or not categories:
+            return {}
+        from voice.themes._guide import dominant_categories
+
+        probs = {g: self.topic_probabilities(guide, list(groups[g]), e, embedder) for g, e in rows.items()}
+        return dominant_categories(tuple(categories), probs)
+
+    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder) -> np.ndarray:
+        """Guided features for clustering."""
+        guide = self._suited(embedder, embeddings)
         if guide is None:
             return self.hybrid.fit_transform(texts, embeddings, embedder)
         root = np.sqrt(self.topic_probabilities(guide, texts, embeddings, embedder))

@@ -69,9 +69,10 @@ _DEMO_READY: set[str] = set()
 def get_store() -> Store:
     """The council's store; in demo mode the demo's own database, filled on first start.
 
-    Called first on every page run, it also points this run's embedding and logit caches at
-    the demo's own folder in demo mode (``config.use_cache_dir``), so the demo never writes
-    into the council's caches.
+    Called first on every page run and by a callback that writes (a callback runs before the
+    page, in a fresh context), it also points this run's embedding and logit caches, and those of
+    a learner it starts, at the demo's own folder in demo mode (``config.use_cache_dir``), so the
+    demo never writes into the council's caches.
     """
     if not config.demo_mode():
         config.use_cache_dir(None)

@@ -21,9 +21,6 @@ from voice.ui.tagging import (
     undo_last,
 )
 
-PRESSED = "tag_pressed"
-"""The quote id, label and accept flag of the tag key just pressed (set by the button's callback)."""
-
 st.title("Tag quotes")
 store = common.get_store()
 model = current_model(store)  # the background learner's newest, once it has learned a tag
@@ -33,10 +30,6 @@ tab_queue, tab_find, tab_add = st.tabs(["Tagging queue", "Find and re-tag", "Add
 
 with tab_queue:
     concern_first(store)  # a quote that may disclose harm comes before everything else
-    if pressed := st.session_state.pop(PRESSED, None):  # saved in this run, where the demo is the demo
-        quote_id, pressed_label, accepted = pressed
-        if (shown := store.get_quote(quote_id)) is not None:
-            save_tag(store, model, shown, pressed_label, accepted=accepted)
     periods = ["All periods", *sorted(store.periods(), reverse=True)]
     period = st.selectbox("Period", periods, key="tag_period")
     queue, done = queue_for(store, model, None if period == "All periods" else period)
@@ -86,11 +79,14 @@ with tab_queue:
 
         _proposal_note()
 
-        # The buttons act on the quote that was on screen when the key was pressed (their
-        # callbacks note its id; the run below saves it), never on whatever is first in the
-        # queue when the page runs again: a learner that finishes in between re-ranks the queue.
+        # The buttons tag the quote that was on screen when the key was pressed (their callbacks
+        # save it), never whatever is first in the queue when the page runs again: a learner that
+        # finishes in between re-ranks the queue. A callback runs before the page, so it opens
+        # the store itself: get_store() points its caches (and the learner's) at the demo's.
         def _tag(shown, label: str, accepted: bool) -> None:
-            st.session_state[PRESSED] = (shown.id, label, accepted)
+            here = common.get_store()
+            if (quote := here.get_quote(shown.id)) is not None:
+                save_tag(here, current_model(here), quote, label, accepted=accepted)
 
         def _skip(quote_id: str) -> None:
             st.session_state.setdefault("skipped", set()).add(quote_id)
