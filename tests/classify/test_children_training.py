@@ -64,3 +64,12 @@ def test_evaluate_trains_every_fold_on_the_always_rows_and_never_scores_them(mon
     pred, proba = cand.fit_predict(tr, te)
     assert seen == [(22, 28.0)]  # 20 fold rows + 2 always rows weighing 4 each
     assert len(pred) == len(te) and proba.shape == (10, 3)
+
+
+def test_the_fresh_blind_set_is_never_training_data() -> None:
+    """corpus/children/fresh.csv was collected blind to Voice; it only measures (FRESH.md)."""
+    with (ROOT / "corpus" / "children" / "fresh.csv").open(newline="", encoding="utf-8") as fh:
+        fresh = list(csv.DictReader(fh))
+    assert len(fresh) == 130 and {r["split"] for r in fresh} == {"fresh"}
+    trained_on = {_norm(t) for t in corpus_training_set().texts}
+    assert not trained_on & {_norm(r["text"]) for r in fresh}

@@ -40,6 +40,8 @@ from voice.themes import label_problems, load_framework
         ("contact with my mum at the family centre", "length"),
         ("T]o support care", "broken"),
         ("particular - service", "broken"),
+        ("everything is fine i", "broken"),
+        ("help from the", "broken"),
         ("important things", "generic"),
     ],
 )

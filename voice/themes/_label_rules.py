@@ -5,7 +5,8 @@ phrase without a subject noun ("offer the support"), a generic praise or complai
 ("good", "great service", "positive feedback"), a "word / word" keyword pair, a placeholder
 ("(no keywords)", "mixed answers", "theme 3"), a word that identifies someone in the theme's
 quotes, the same label as another theme's, fewer than 2 or more than 6 words, or a bracket left
-from a publisher's edit ("T]o support care") or a dash between words ("particular - service").
+from a publisher's edit ("T]o support care"), a dash between words ("particular - service") or a
+last word that leaves the phrase cut off ("everything is fine i").
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ _PLACEHOLDER = re.compile(r"^(\(no keywords\)|mixed answers|other|misc\w*|unlabe
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TITLES = frozenset({"mr", "mrs", "miss", "ms", "mx", "dr"})
 _VERB_TAGS = frozenset({"VB", "VBP", "VBZ", "VBD", "VBN", "MD"})
+_DANGLING = frozenset({"i", "a", "an", "the", "and", "or", "but", "of", "my", "your", "is", "are", "was"})
+"""Words a phrase cannot end on: a label ending so was cut from a sentence ("everything is fine i")."""
 
 
 def _words(label: str) -> list[str]:
@@ -104,6 +107,6 @@ def label_problems(
         out.append("repeated")
     if not MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS:
         out.append("length")
-    if re.search(r"[\[\]{}<>|\\]|\s[-–—]\s", label):
+    if re.search(r"[\[\]{}<>|\\]|\s[-–—]\s", label) or (len(words) > 1 and words[-1] in _DANGLING):
         out.append("broken")  # a publisher's edit cut in half: "T]o support care"
     return out

@@ -269,6 +269,8 @@ class PhraseLabeller:
             if not found:
                 wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)
                 out[gid] = self._fallback(nearest[gid], hidden, wide)
+                if not _readable(out[gid]):  # a sentence's first words ("everything is fine i")
+                    out[gid] = _quoted(nearest[gid], hidden) or out[gid]
                 continue
             pv = phrase_vecs[[row[c.text] for c, _ in found]]
             sims = pv @ centres.T  # each phrase against every theme's centre
