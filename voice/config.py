@@ -134,18 +134,6 @@ THEME_FRAMEWORK_FILE = MODELS_DIR / "themes" / "children_framework.json"
 THEME_FRAMEWORK_MIN_SIMILARITY = 0.35
 """Score (cosine to the theme's closest example or its centre) for a quote to join a framework
 theme by meaning; quotes below it for every theme are clustered into emergent themes."""
-THEME_ANCHOR_NUDGE = 0.25
-"""A file's children's quotes: how far a quote moves towards the framework theme it fits best
-before clustering (BERTopic's guided topic modelling uses a quarter; docs/THEMES.md)."""
-THEME_ADOPT_SHARE = 0.5
-"""A file's cluster takes a framework theme's name when at least this share of its quotes fit
-that theme best (each at ``THEME_FRAMEWORK_MIN_SIMILARITY``); otherwise it gets a phrase label."""
-THEME_EMERGENT_MIN_COHERENCE = 0.60
-"""A file's cluster that no framework theme names stays an emergent theme only when its quotes
-hold together (mean cosine to their centre); a looser one is split among the framework themes."""
-THEME_QUOTES_PER_THEME = (5, 8)
-"""A file's children's quotes: k-means tries between n/8 and n/5 themes (40 quotes: 5 to 8) and
-keeps the best silhouette; themes under the small-number threshold are then dissolved."""
 THEME_FRAMEWORK_AUTO_SHARE = 0.70
 """``--scheme auto``: a file is children's feedback when at least this share of its answered quotes
 is closer to a framework theme than to every NHS guide category (by the margin below)."""

@@ -209,3 +209,20 @@ def test_answers_without_a_topic_are_named_by_a_short_quote_of_their_own(real) -
     assert label.lower() != "outcome", label
     if label.startswith("like “"):
         assert label[len("like “") : -1] in lukewarm, label
+
+
+def test_a_fallback_label_cut_from_a_sentence_becomes_the_nearest_short_quote(real) -> None:
+    """With no phrase to share, the labeller fell back on a quote's first words: "everything is fine
+    i", a label ending mid-sentence. A fallback that fails the label rules is now the quote itself."""
+    from voice.themes import label_problems
+
+    unsure = [
+        "Don't know, it's just normal now.",
+        "Bit good bit bad.",
+        "Everything is fine I think. I don't know.",
+        "It's fine. Nothing to add.",
+        "Fine, thanks. Can't say more than that really.",
+    ]
+    label = PhraseLabeller(embedder=real).labels({"g": unsure}, taken=["my social worker"])["g"]
+    assert label_problems(label) == [], label
+    assert label.startswith("like “") and label[len("like “") : -1] in unsure, label

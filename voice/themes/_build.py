@@ -216,9 +216,6 @@ def build_themes(
     seed: int = config.THEME_SEED,
     progress: Progress | None = None,
     min_theme_size: int | None = None,
-    zero_shot: bool = True,
-    adopt_share: float | None = None,
-    min_coherence: float = config.THEME_EMERGENT_MIN_COHERENCE,
 ) -> ThemeResult:
     """Group quotes into themes (pure: reads and writes no store).
 
@@ -240,15 +237,6 @@ def build_themes(
         min_theme_size: with a number, themes smaller than it are dissolved: their quotes join
             the nearest remaining theme, or "Other" (``voice.themes._sizes``). Pinned and edited
             themes and fixed quotes are kept.
-        zero_shot: quotes join an anchor they score at least its ``min_similarity`` against
-            before any clustering (BERTopic's zero-shot assignment). ``False``: every free quote
-            is clustered (a reducer can still draw quotes towards anchors).
-        adopt_share: with a share, a new cluster in which at least that share of the quotes
-            score best against one anchor (at its ``min_similarity``) becomes that anchor's
-            theme and carries its name (clusters that claim the same anchor join it). A cluster
-            no anchor claims stays a new theme only when its quotes hold together (mean cosine
-            to their centre at least ``min_coherence``); otherwise each of its quotes joins the
-            anchor it fits best, as with ``zero_shot``, or is treated as an outlier.
 
     Returns:
         The themes (largest first), every answered quote's assignment, the non-answers, the
@@ -282,7 +270,7 @@ def build_themes(
 
     assignment: dict[str, str] = {q.id: fixed[q.id] for q in answered if q.id in fixed}
     free = [i for i, q in enumerate(answered) if q.id not in fixed]
-    if anchors and free and zero_shot:
+    if anchors and free:
         sims = np.column_stack([a.scores(emb[free]) for a in anchors])
         best = sims.argmax(axis=1)
         for row, i in enumerate(free):
@@ -311,12 +299,6 @@ def build_themes(
         outliers += [rest[j] for j in np.flatnonzero(labels == -1)]
     else:
         outliers = list(rest)
-    if adopt_share is not None and anchors and groups:
-        for tid, aid in _adopted(groups, emb, anchors, adopt_share).items():
-            for i in groups.pop(tid):
-                assignment[answered[i].id] = aid
-        for tid in [t for t, m in groups.items() if _coherence(emb[m]) < min_coherence]:
-            outliers += _zero_shot(groups.pop(tid), answered, emb, anchors, assignment)
 
     for tid, members in groups.items():
         for i in members:
@@ -356,46 +338,6 @@ def build_themes(
         chosen_k=chosen_k,
         details={"clustered": len(rest), "min_theme_size": min_size, "dim": dim},
     )
-
-
-def _adopted(
-    groups: Mapping[str, list[int]], emb: np.ndarray, anchors: Sequence[Anchor], share: float
-) -> dict[str, str]:
-    """New group id -> anchor id, for groups most of whose quotes fit that anchor best."""
-    sims = np.column_stack([a.scores(emb) for a in anchors])
-    best = sims.argmax(axis=1)
-    fits = sims[np.arange(len(emb)), best] >= np.array([a.min_similarity for a in anchors])[best]
-    out: dict[str, str] = {}
-    for tid, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        votes = np.bincount(best[members][fits[members]], minlength=len(anchors))
-        top = int(votes.argmax())
-        if votes[top] >= share * len(members):
-            out[tid] = anchors[top].id
-    return out
-
-
-def _coherence(vectors: np.ndarray) -> float:
-    """Mean cosine of unit vectors to their centre: how well a cluster's quotes hold together."""
-    return float((vectors @ centre(vectors)).mean()) if len(vectors) else 0.0
-
-
-def _zero_shot(
-    members: Sequence[int],
-    answered: Sequence[Quote],
-    emb: np.ndarray,
-    anchors: Sequence[Anchor],
-    assignment: dict[str, str],
-) -> list[int]:
-    """Each member joins the anchor it fits best (at its ``min_similarity``); returns the rest."""
-    sims = np.column_stack([a.scores(emb[list(members)]) for a in anchors])
-    left = []
-    for row, i in enumerate(members):
-        j = int(sims[row].argmax())
-        if sims[row, j] >= anchors[j].min_similarity:
-            assignment[answered[i].id] = anchors[j].id
-        else:
-            left.append(i)
-    return left
 
 
 def _previous_anchors(

@@ -14,11 +14,10 @@ from voice import config
 class KMeansClusterer:
     """k-means (fixed seed) with k chosen by the silhouette score, unless ``k`` is given.
 
-    The search covers 2 .. min(``max_k``, √n, n/3), or the range ``quotes_per_theme`` sets; each
-    candidate gets a few k-means starts, the winner a full fit. The silhouette is measured on
-    at most ``sample`` points. Feedback has a flat silhouette curve, so the smallest k within
-    ``tolerance`` (relative) of the best score wins: fewer themes, easier to read, and steadier
-    when quotes are added.
+    The search covers 2 .. min(``max_k``, √n, n/3); each candidate gets a few k-means starts,
+    the winner a full fit. The silhouette is measured on at most ``sample`` points. Feedback
+    has a flat silhouette curve, so the smallest k within ``tolerance`` (relative) of the best
+    score wins: fewer themes, easier to read, and steadier when quotes are added.
 
     Attributes:
         chosen_k_: the number of clusters of the last fit.
@@ -33,20 +32,11 @@ class KMeansClusterer:
     sample: int = 2000
     tolerance: float = config.THEME_SILHOUETTE_TOLERANCE
     seed: int = config.THEME_SEED
-    quotes_per_theme: tuple[int, int] | None = None
     chosen_k_: int | None = field(init=False, repr=False, compare=False, default=None)
     scores_: dict[int, float] | None = field(init=False, repr=False, compare=False, default=None)
 
     def candidates(self, n: int) -> list[int]:
-        """The numbers of clusters tried for ``n`` points.
-
-        With ``quotes_per_theme=(a, b)``: from n/b to n/a clusters (at most ``max_k``), so 40
-        quotes at (5, 10) try 4 to 8; otherwise 2 .. min(``max_k``, √n, n/3), from ``min_k``.
-        """
-        if self.quotes_per_theme:
-            few, many = self.quotes_per_theme
-            lo = max(2, round(n / many))
-            return list(range(lo, max(lo, min(self.max_k, round(n / few), n // 2)) + 1))
+        """The numbers of clusters tried for ``n`` points."""
         hi = max(2, min(self.max_k, int(math.sqrt(n)), n // 3))
         return list(range(max(2, min(self.min_k, hi // 2)), hi + 1))
 

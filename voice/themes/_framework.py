@@ -229,8 +229,7 @@ def theme_with_scheme(
     :func:`choose_scheme`. Returns the result and the scheme used.
     """
     from voice.themes._build import build_themes
-    from voice.themes._cluster import KMeansClusterer
-    from voice.themes._reduce import AnchoredReducer
+    from voice.themes._reduce import HybridReducer
     from voice.themes._text import is_non_answer
 
     if scheme not in SCHEMES:
@@ -249,10 +248,7 @@ def theme_with_scheme(
         quotes,
         embedder,
         anchors=anchors,
-        zero_shot=False,
-        adopt_share=config.THEME_ADOPT_SHARE,
-        reducer=AnchoredReducer(anchors),
-        clusterer=KMeansClusterer(quotes_per_theme=config.THEME_QUOTES_PER_THEME, tolerance=0.0),
+        reducer=HybridReducer(word_weight=0.0),
         min_theme_size=min_theme_size,
         progress=progress,
     )

@@ -13,7 +13,6 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
@@ -185,41 +184,3 @@ class GuidedReducer:
             return topic
         hybrid = self.hybrid.fit_transform(texts, embeddings, embedder)
         return unit_rows(np.hstack([topic, self.hybrid_weight * hybrid]))
-
-
-class Attractor(Protocol):
-    """What :class:`AnchoredReducer` reads of a theme (``voice.themes.Anchor`` has it)."""
-
-    @property
-    def centre(self) -> np.ndarray: ...
-
-    def scores(self, emb: np.ndarray) -> np.ndarray: ...
-
-
-@dataclass
-class AnchoredReducer:
-    """Sentence embeddings nudged towards the theme each quote fits best (BERTopic's guided modelling).
-
-    A quote whose best anchor scores at least ``min_similarity`` moves ``weight`` of the way to
-    that anchor's centre (BERTopic's ``seed_topic_list``: three parts the document, one part the
-    seed topic); the rest keep their embedding. Quotes that fit the same framework theme draw
-    together, yet the clusters are still the file's own: when a file's quotes share a subject the
-    framework splits (care leavers' personal advisers), they can still form one theme.
-    """
-
-    anchors: Sequence[Attractor]
-    weight: float = config.THEME_ANCHOR_NUDGE
-    min_similarity: float = config.THEME_FRAMEWORK_MIN_SIMILARITY
-
-    def fit_transform(self, texts: Sequence[str], embeddings: np.ndarray, embedder: Embedder) -> np.ndarray:
-        """Unit rows: each embedding, nudged towards its best anchor's centre when it fits one."""
-        emb = unit_rows(np.asarray(embeddings, dtype=np.float32))
-        if not len(emb) or not self.anchors:
-            return emb
-        scores = np.column_stack([a.scores(emb) for a in self.anchors])
-        best = scores.argmax(axis=1)
-        centres = np.stack([a.centre for a in self.anchors])
-        fits = scores[np.arange(len(emb)), best] >= self.min_similarity
-        out = emb.copy()
-        out[fits] = (1 - self.weight) * emb[fits] + self.weight * centres[best[fits]]
-        return unit_rows(out)
