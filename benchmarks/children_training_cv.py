@@ -41,7 +41,7 @@ def _data():
 
     nhs = corpus_training_set()
     keep = [i for i, o in enumerate(nhs.origins) if o == "corpus:nhs_fft"]
-    kids = _rows(ROOT / "corpus/children/train.csv")
+    kids = [r for f in ("train.csv", "train2.csv") for r in _rows(ROOT / "corpus/children" / f)]
     dev = _rows(ROOT / "corpus/children/quotes.csv", "dev")
     return nhs, keep, kids, dev
 

@@ -40,9 +40,10 @@ FINE_TUNE_QUESTION_DROPOUT = 0.3
 """Share of training quotes the encoder sees without their question, so that quotes given with no
 question (a report's quotes, a file without a question column) are not new to it. Without it the
 encoder lost about 0.02 macro-F1 on quotes given without their question (docs/BENCHMARKS.md)."""
-CHILDREN_TRAINING_FILE = CORPUS_DIR / "children" / "train.csv"
+CHILDREN_TRAINING_FILES = (CORPUS_DIR / "children" / "train.csv", CORPUS_DIR / "children" / "train2.csv")
 """Real children's, young people's and care leavers' words, labelled, that the shipped model
-also learns from (corpus/children/README.md; never a test set)."""
+also learns from (corpus/children/README.md: 254 + 258 quotes from 219 sources, collected in two
+rounds; never a test set)."""
 CHILDREN_TRAINING_WEIGHT = 4.0
 """How many NHS comments each of those quotes counts as in training: 4 of 0, 2, 4, 6, 8, 12 and
 20 on five-fold NHS cross-validation with the children's dev rows scored

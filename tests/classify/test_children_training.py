@@ -7,6 +7,7 @@ import json
 import re
 
 import numpy as np
+import pytest
 from conftest import ROOT
 
 from voice import config
@@ -20,14 +21,19 @@ def _norm(text: str) -> str:
 
 def test_children_training_rows_are_weighted_and_never_test_rows() -> None:
     kids = children_training_set()
-    assert len(kids) >= 250
+    assert len(kids) >= 500  # train.csv and train2.csv
     assert set(kids.weights) == {config.CHILDREN_TRAINING_WEIGHT}
     assert set(kids.origins) == {"corpus:children_train"}
     with (ROOT / "corpus" / "children" / "quotes.csv").open(newline="", encoding="utf-8") as fh:
         test_rows = list(csv.DictReader(fh))
+    for name in ("fresh.csv", "fresh2.csv"):
+        with (ROOT / "corpus" / "children" / name).open(newline="", encoding="utf-8") as fh:
+            test_rows += list(csv.DictReader(fh))
     assert not {_norm(t) for t in kids.texts} & {_norm(r["text"]) for r in test_rows}
-    with (ROOT / "corpus" / "children" / "train.csv").open(newline="", encoding="utf-8") as fh:
-        train_urls = {r["url"] for r in csv.DictReader(fh)}
+    train_urls = set()
+    for name in ("train.csv", "train2.csv"):
+        with (ROOT / "corpus" / "children" / name).open(newline="", encoding="utf-8") as fh:
+            train_urls |= {r["url"] for r in csv.DictReader(fh)}
     assert not train_urls & {r["url"] for r in test_rows}  # no report on both sides
 
 
@@ -66,10 +72,11 @@ def test_evaluate_trains_every_fold_on_the_always_rows_and_never_scores_them(mon
     assert len(pred) == len(te) and proba.shape == (10, 3)
 
 
-def test_the_fresh_blind_set_is_never_training_data() -> None:
-    """corpus/children/fresh.csv was collected blind to Voice; it only measures (FRESH.md)."""
-    with (ROOT / "corpus" / "children" / "fresh.csv").open(newline="", encoding="utf-8") as fh:
+@pytest.mark.parametrize(("name", "rows"), [("fresh.csv", 130), ("fresh2.csv", 91)])
+def test_the_fresh_blind_sets_are_never_training_data(name: str, rows: int) -> None:
+    """corpus/children/fresh*.csv were collected blind to Voice; they only measure (FRESH*.md)."""
+    with (ROOT / "corpus" / "children" / name).open(newline="", encoding="utf-8") as fh:
         fresh = list(csv.DictReader(fh))
-    assert len(fresh) == 130 and {r["split"] for r in fresh} == {"fresh"}
+    assert len(fresh) == rows and {r["split"] for r in fresh} == {name.removesuffix(".csv")}
     trained_on = {_norm(t) for t in corpus_training_set().texts}
     assert not trained_on & {_norm(r["text"]) for r in fresh}

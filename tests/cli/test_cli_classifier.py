@@ -149,7 +149,7 @@ def test_evaluate_without_the_childrens_training_file(voice_home, tmp_path, monk
         w.writerows(rows)
     (corpus / "seed_quotes.csv").write_bytes((ROOT / "corpus" / "seed_quotes.csv").read_bytes())
     monkeypatch.setattr(config, "CORPUS_DIR", corpus)
-    monkeypatch.setattr(config, "CHILDREN_TRAINING_FILE", corpus / "children" / "train.csv")
+    monkeypatch.setattr(config, "CHILDREN_TRAINING_FILES", (corpus / "children" / "train.csv",))
     monkeypatch.setattr(voice.embed, "default_embedder", lambda: fake_embedder)
     out = tmp_path / "m.json"
     r = run("evaluate", "--no-fine-tune", "--folds", 2, "-o", out)
