@@ -151,3 +151,16 @@ def test_summaries_for_audience_coarsen_the_example_in_the_sentence() -> None:
     assert "(young adult, 18–25)" in shown.sentence and "Male, 20" not in shown.sentence
     assert "Bartek" not in shown.sentence
     assert shown.quotes[0].attribution == "young adult, 18–25"
+
+
+def test_a_role_word_inside_a_service_name_never_hides_a_theme_label() -> None:
+    """The redactor reads "Surrey Young Carers" as a name: its place is identifying, its role words
+    are not, so the framework theme "young carers" keeps its name while the whole service name is
+    still hidden (found on a blind set of children's quotes, where the theme read "young […]")."""
+    from voice.privacy import identifier_words, scrub_words
+
+    ids = identifier_words(["Surrey Young Carers took us to the seaside."])
+    assert {"surrey", "surrey young carers"} <= ids
+    assert "carers" not in ids and "young carers" not in ids
+    assert scrub_words("young carers", ids) == "young carers"
+    assert "Surrey" not in scrub_words("trips with Surrey Young Carers", ids)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from voice.config import SMALL_NUMBER_THRESHOLD
 from voice.privacy._normalise import fold
-from voice.privacy._speaker import safe_speaker, speaker_of
+from voice.privacy._speaker import ROLE_WORDS, safe_speaker, speaker_of
 from voice.privacy._users import OFFICER, check_role
 from voice.records import Quote
 
@@ -324,9 +324,12 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     ("my social worker Bartek") is gone. The identifying words of the theme's quotes are hidden
     from its label and keywords instead (:func:`scrub_words`). An everyday word inside a found
     identifier is not one of them: "Hollybank School" hides "hollybank", never "school"
-    (a word among the 15,000 most common English words is kept unless it is a first name in a
-    person's name: "Grace", "Jack"). Each identifier of two words or more is also returned as a
-    phrase ("hollybank school", "mrs foster"), so the whole of it is hidden where it appears.
+    (a word among the 15,000 most common English words, or a word that names a role such as
+    "carers", is kept unless it is a first name in a person's name: "Grace", "Jack"). Each
+    identifier of two words or more is also returned as a phrase ("hollybank school", "mrs
+    foster", "surrey young carers"), so the whole of it is hidden where it appears, unless every
+    word of it is kept: a service the redactor took for a name, "Young Carers", never hides the
+    framework theme "young carers".
     """
     from voice.privacy._redact import default_redactor
 
@@ -334,15 +337,16 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     g = redactor.gazetteers
     first_names = g.first_names | g.ambiguous_names
     out: set[str] = set()
+    everyday = g.very_common_words | ROLE_WORDS
     for redaction in redactor.redact_many(list(texts)):
         for span in redaction.spans:
             for form in dict.fromkeys((span.original, fold(span.original)[0])):  # "jake" too
                 found = [w.lower() for w in _WORD.findall(form)]
-                if len(found) > 1:
+                if len(found) > 1 and not everyday.issuperset(found):
                     out.add(" ".join(found))
                 for w in found:
                     named = span.kind in _PERSON_KINDS and w in first_names
-                    if named or w not in g.very_common_words:
+                    if named or w not in everyday:
                         out.add(w)
     return frozenset(out)
 
