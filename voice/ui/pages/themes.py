@@ -15,6 +15,7 @@ from voice.ui.themes.panel import (
     previous_of,
     theme_quotes_table,
     theme_summaries,
+    uncharted_note,
 )
 
 st.title("Themes")
@@ -72,9 +73,10 @@ with tab_list:
     if split:
         st.altair_chart(class_split_chart(split), width="stretch")
         if not exact:
+            uncharted = [s for s in listed if not _charted(s.size_text, s.size)]
             st.caption(
-                "Themes with fewer than 5 quotes are not charted; classes with fewer than 5 quotes are "
-                "drawn together in purple (small numbers)."
+                common.md_escape(uncharted_note(uncharted))
+                + "Classes with fewer than 5 quotes are drawn together in purple (small numbers)."
             )
     for s in listed:
         badge = " (pinned)" if s.pinned else ""

@@ -112,6 +112,17 @@ def shown_labels(summaries: Sequence[ThemeSummary]) -> dict[str, str]:
     return {tid: name for name, tid in common.unique_names({s.theme_id: s.label for s in summaries}).items()}
 
 
+def uncharted_note(uncharted: Sequence[ThemeSummary]) -> str:
+    """What the class-split chart leaves out, named, so that the chart, the overview and the list
+    agree: themes whose count is hidden ("<5", or "5+" so that a small count elsewhere cannot be
+    worked out from the total). Empty when every theme is charted."""
+    if not uncharted:
+        return ""
+    names = "; ".join(f"{s.label} ({s.size_text})" for s in uncharted)
+    one = len(uncharted) == 1
+    return f"Not charted, {'its count' if one else 'their counts'} hidden (small numbers): {names}. "
+
+
 def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dict]:
     """The bars of the class-split chart as this user may see them.
 
