@@ -98,7 +98,8 @@ def read_labelled_csv(path: Path, origin: str) -> TrainingSet:
 def children_training_set() -> TrainingSet:
     """Real children's and care leavers' quotes (``config.CHILDREN_TRAINING_FILES``), each
     weighted ``config.CHILDREN_TRAINING_WEIGHT``; a file that is absent adds nothing."""
-    found = [read_labelled_csv(f, "corpus:children_train") for f in config.CHILDREN_TRAINING_FILES if f.exists()]
+    files = [f for f in config.CHILDREN_TRAINING_FILES if f.exists()]
+    found = [read_labelled_csv(f, "corpus:children_train") for f in files]
     data = combine(*found) if found else TrainingSet()
     data.weights = [config.CHILDREN_TRAINING_WEIGHT] * len(data)
     return data
