@@ -190,13 +190,15 @@ def test_tagging_by_keyboard_stores_the_tag_and_moves_on(server: Served, browser
     _settle(page)
     tagged = store.get_quote(new[0].quote_id)
     assert tagged is not None and any(tagged.text[:40] in t for t in shown)  # it was on screen
-    proposal = [t for t in shown if t.startswith("Proposal:")]
+    card = f"“{tagged.text[:40]}"  # the tagged quote's card (the undo bar quotes it in ‘…’)
+    assert any(t.startswith(card) for t in shown)  # as it was shown before the key
     for _ in range(60):  # the page re-runs once the tag is stored (slower on a busy machine)
         now = page.get_by_text("“").all_inner_texts()
-        if proposal and proposal[0] not in now:
+        if not any(t.startswith(card) for t in now):
             break
         page.wait_for_timeout(1000)
-    assert proposal and proposal[0] not in now  # the next quote is proposed
+    assert not any(t.startswith(card) for t in now)  # the tagged quote has left the screen
+    assert page.get_by_text("Proposal:").count() >= 1  # and the next quote is proposed
     page.close()
 
 
