@@ -66,6 +66,7 @@ def test_overview_charts_and_list_agree(demo_home: Path, role: str) -> None:
         for theme, bars in split.groupby("theme"):
             assert themes[theme] == str(bars["quotes"].sum()) == str(bars["total"].iloc[0])  # bar = list
         note = " ".join(c.value.replace("\\", "") for c in at.caption if "Not charted" in c.value)
+        assert not note or ". Classes with fewer" in note  # two sentences, not "(5+).Classes"
         for theme, count in themes.items():  # every listed theme is charted or named as not charted
             assert theme in set(split["theme"]) or f"{theme} ({count})" in note, (theme, count, note)
         if role != "officer":  # report writers and scrutiny members: the small-number rule

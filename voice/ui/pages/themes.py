@@ -74,8 +74,9 @@ with tab_list:
         st.altair_chart(class_split_chart(split), width="stretch")
         if not exact:
             uncharted = [s for s in listed if not _charted(s.size_text, s.size)]
+            note = uncharted_note(uncharted)
             st.caption(
-                common.md_escape(uncharted_note(uncharted))
+                (common.md_escape(note) + " " if note else "")
                 + "Classes with fewer than 5 quotes are drawn together in purple (small numbers)."
             )
     for s in listed:

@@ -120,7 +120,7 @@ def uncharted_note(uncharted: Sequence[ThemeSummary]) -> str:
         return ""
     names = "; ".join(f"{s.label} ({s.size_text})" for s in uncharted)
     one = len(uncharted) == 1
-    return f"Not charted, {'its count' if one else 'their counts'} hidden (small numbers): {names}. "
+    return f"Not charted, {'its count' if one else 'their counts'} hidden (small numbers): {names}."
 
 
 def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dict]:
