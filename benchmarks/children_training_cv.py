@@ -37,11 +37,12 @@ def _rows(path: Path, split: str | None = None) -> list[dict]:
 
 
 def _data():
+    from voice import config
     from voice.classify._model import corpus_training_set
 
     nhs = corpus_training_set()
     keep = [i for i, o in enumerate(nhs.origins) if o == "corpus:nhs_fft"]
-    kids = [r for f in ("train.csv", "train2.csv") for r in _rows(ROOT / "corpus/children" / f)]
+    kids = [r for f in config.CHILDREN_TRAINING_FILES for r in _rows(f)]
     dev = _rows(ROOT / "corpus/children/quotes.csv", "dev")
     return nhs, keep, kids, dev
 

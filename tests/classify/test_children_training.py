@@ -31,8 +31,8 @@ def test_children_training_rows_are_weighted_and_never_test_rows() -> None:
             test_rows += list(csv.DictReader(fh))
     assert not {_norm(t) for t in kids.texts} & {_norm(r["text"]) for r in test_rows}
     train_urls = set()
-    for name in ("train.csv", "train2.csv"):
-        with (ROOT / "corpus" / "children" / name).open(newline="", encoding="utf-8") as fh:
+    for path in config.CHILDREN_TRAINING_FILES:
+        with path.open(newline="", encoding="utf-8") as fh:
             train_urls |= {r["url"] for r in csv.DictReader(fh)}
     assert not train_urls & {r["url"] for r in test_rows}  # no report on both sides
 

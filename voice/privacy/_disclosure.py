@@ -337,16 +337,19 @@ def identifier_words(texts: Sequence[str]) -> frozenset[str]:
     g = redactor.gazetteers
     first_names = g.first_names | g.ambiguous_names
     out: set[str] = set()
-    everyday = g.very_common_words | ROLE_WORDS
+
+    def everyday(w: str) -> bool:
+        return w in g.very_common_words or w in ROLE_WORDS
+
     for redaction in redactor.redact_many(list(texts)):
         for span in redaction.spans:
             for form in dict.fromkeys((span.original, fold(span.original)[0])):  # "jake" too
                 found = [w.lower() for w in _WORD.findall(form)]
-                if len(found) > 1 and not everyday.issuperset(found):
+                if len(found) > 1 and not all(map(everyday, found)):
                     out.add(" ".join(found))
                 for w in found:
                     named = span.kind in _PERSON_KINDS and w in first_names
-                    if named or w not in everyday:
+                    if named or not everyday(w):
                         out.add(w)
     return frozenset(out)
 

@@ -73,8 +73,7 @@ with tab_list:
     if split:
         st.altair_chart(class_split_chart(split), width="stretch")
         if not exact:
-            uncharted = [s for s in listed if not _charted(s.size_text, s.size)]
-            note = uncharted_note(uncharted)
+            note = uncharted_note(summaries, exact)
             st.caption(
                 (common.md_escape(note) + " " if note else "")
                 + "Classes with fewer than 5 quotes are drawn together in purple (small numbers)."

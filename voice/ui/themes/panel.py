@@ -112,10 +112,16 @@ def shown_labels(summaries: Sequence[ThemeSummary]) -> dict[str, str]:
     return {tid: name for name, tid in common.unique_names({s.theme_id: s.label for s in summaries}).items()}
 
 
-def uncharted_note(uncharted: Sequence[ThemeSummary]) -> str:
+def _charted(s: ThemeSummary, exact: bool) -> bool:
+    """Whether the class-split chart draws a theme: it has quotes and its count is shown exactly."""
+    return bool(s.size) and (exact or s.size_text == str(s.size))
+
+
+def uncharted_note(summaries: Sequence[ThemeSummary], exact: bool) -> str:
     """What the class-split chart leaves out, named, so that the chart, the overview and the list
     agree: themes whose count is hidden ("<5", or "5+" so that a small count elsewhere cannot be
-    worked out from the total). Empty when every theme is charted."""
+    worked out from the total). Empty when every theme with quotes is charted."""
+    uncharted = [s for s in summaries if s.size and not _charted(s, exact)]
     if not uncharted:
         return ""
     names = "; ".join(f"{s.label} ({s.size_text})" for s in uncharted)
@@ -134,7 +140,7 @@ def class_split_rows(summaries: Sequence[ThemeSummary], exact: bool) -> list[dic
     names = shown_labels(summaries)
     rows = []
     for s in summaries:
-        if not s.size or not (exact or s.size_text == str(s.size)):
+        if not _charted(s, exact):
             continue
         hidden = 0
         bar = {"theme": names[s.theme_id], "total": s.size}
