@@ -135,11 +135,20 @@ THEME_FRAMEWORK_FILE = MODELS_DIR / "themes" / "children_framework.json"
 THEME_FRAMEWORK_MIN_SIMILARITY = 0.35
 """Score (cosine to the theme's closest example or its centre) for a quote to join a framework
 theme by meaning; quotes below it for every theme are clustered into emergent themes."""
-THEME_FRAMEWORK_AUTO_SHARE = 0.70
-"""``--scheme auto``: a file is children's feedback when at least this share of its answered quotes
-is closer to a framework theme than to every NHS guide category (by the margin below)."""
-THEME_FRAMEWORK_AUTO_MARGIN = 0.05
-"""How much closer to the framework than to the NHS categories a quote must be to count."""
+THEME_SCHEME_DIR = MODELS_DIR / "themes" / "scheme"
+"""The scheme chooser (``voice train-scheme-chooser``): children's words or NHS comments, learned
+from sentence embeddings; ``--scheme auto`` reads it (docs/THEMES.md)."""
+THEME_SCHEME_THRESHOLD = 0.40
+"""``--scheme auto``: a file is children's feedback when its answered quotes' mean probability of
+being children's words (the scheme chooser) is at least this."""
+THEME_FRAMEWORK_AUTO_MARGIN = 0.075
+"""``--scheme auto`` without a scheme chooser that suits the embedder: a file is children's
+feedback when its answered quotes are, on average, this much closer to their best framework
+theme than to every NHS guide category (docs/THEMES.md)."""
+THEME_FLOOR = 4
+"""Fewest themes ``voice themes FILE`` keeps once small themes are dissolved, while the file has at
+least twice the small-number threshold of quotes per theme (40 quotes: 4; 30: 3): a small theme
+that would take the count below it is topped up with the quotes that lose least by moving."""
 THEME_SEED = 0
 """Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
 THEME_MAX_COUNT = 20

@@ -110,6 +110,13 @@ EVERY_FILE_COMMAND = {
     "indicators import": lambda f, tmp: ["indicators", "import", f],
     "evaluate-themes --data": lambda f, tmp: ["evaluate-themes", "--data", f, "--json-out", tmp / "m.json"],
     "train-themes --data": lambda f, tmp: ["train-themes", "--data", f, "--out", tmp / "guide"],
+    "train-scheme-chooser --children": lambda f, tmp: [
+        "train-scheme-chooser",
+        "--children",
+        f,
+        "--out",
+        tmp / "c",
+    ],
 }
 
 
@@ -126,7 +133,7 @@ def test_an_empty_file_is_one_line(voice_home: Path, tmp_path: Path, command: st
     empty.write_bytes(b"")
     result = run(*EVERY_FILE_COMMAND[command](empty, tmp_path))
     one_line_error(result, "quotes.csv")
-    assert re.search(r"empty|no categories or text column", result.stderr), result.stderr
+    assert re.search(r"empty|no (categories|label) or text column", result.stderr), result.stderr
 
 
 @pytest.mark.parametrize("kind", list(BROKEN_XLSX))

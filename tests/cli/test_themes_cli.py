@@ -223,6 +223,45 @@ def test_train_themes_writes_a_guide_the_engine_uses(home, tmp_path, monkeypatch
     assert r.exit_code == 1 and "x.csv: no categories column" in r.output
 
 
+def test_train_scheme_chooser_learns_childrens_words_from_nhs_comments(home, tmp_path, monkeypatch):
+    from voice import config
+    from voice.records import Quote
+    from voice.themes import CategoryGuide, default_scheme_chooser, theme_with_scheme
+
+    nhs = write_csv(
+        tmp_path / "nhs.csv", [{"text": r["text"], "categories": r["categories"]} for r in corpus_rows(300)]
+    )
+    with (ROOT / "corpus" / "children" / "train.csv").open(encoding="utf-8") as fh:
+        kids = [{"text": r["text"], "label": r["label"]} for r in csv.DictReader(fh)][:120]
+    out = tmp_path / "chooser"
+    r = run(
+        "train-scheme-chooser",
+        "--data",
+        nhs,
+        "--children",
+        write_csv(tmp_path / "kids.csv", kids),
+        "--out",
+        out,
+    )
+    assert r.exit_code == 0, r.output
+    assert "120 children's quotes, 300 NHS comments" in r.output
+    chooser = CategoryGuide.load(out)
+    assert chooser.categories == ("children", "nhs") and set(chooser.meta["data"]) == {"kids.csv", "nhs.csv"}
+    monkeypatch.setattr(config, "THEME_SCHEME_DIR", out)
+    assert default_scheme_chooser().meta["data"] == chooser.meta["data"]  # the engine reads it from there
+
+    said = ["My social worker listens to me", "I wish I saw my mum more", "My foster carers are kind"]
+    _, used = theme_with_scheme([Quote(text=t, id=str(i)) for i, t in enumerate(said * 3)], "auto")
+    assert used == "children"
+    nurse = ["The nurse was kind", "I waited four hours in A&E", "The doctor explained my medication"]
+    _, used = theme_with_scheme([Quote(text=t, id=str(i)) for i, t in enumerate(nurse * 3)], "auto")
+    assert used == "nhs"
+    r = run(
+        "train-scheme-chooser", "--data", nhs, "--children", write_csv(tmp_path / "x.csv", [{"text": "x"}])
+    )
+    assert r.exit_code == 1 and "x.csv: no label column" in r.output
+
+
 def test_benchmark_themes_runs(home, tmp_path):
     out = tmp_path / "b.json"
     r = run("benchmark", "themes", "--small", "30", "--large", "120", "-o", out)

@@ -199,6 +199,53 @@ def train_themes_cmd(
         )
 
 
+@app.command("train-scheme-chooser")
+def train_scheme_chooser_cmd(
+    nhs: CodedData = CODED_CORPUS,
+    children: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--children",
+            help="Labelled CSV of children's quotes (text, label); repeat. Default: the training sets.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for the chooser's guide.npz and guide.json.")
+    ] = config.THEME_SCHEME_DIR,
+) -> None:
+    """Train the scheme chooser `voice themes --scheme auto` reads: children's words or NHS comments.
+
+    A logistic regression over sentence embeddings (balanced classes) of the children's
+    training quotes (config.CHILDREN_TRAINING_FILES; rows with a label) against the coded NHS
+    comments (--data); never the children's test sets (docs/THEMES.md).
+    """
+    from voice.embed import default_embedder, unit_rows
+    from voice.themes import is_non_answer, read_categorised, train_scheme_chooser
+
+    files = children or [f for f in config.CHILDREN_TRAINING_FILES if f.exists()]
+    with user_errors():
+        texts: dict[str, list[str]] = {}
+        for name, paths, column in (("children", files, "label"), ("nhs", [nhs], "categories")):
+            rows = [t for p in paths for t in read_categorised(p, column).texts if not is_non_answer(t)]
+            if not rows:
+                raise InputError(f"no {name} quotes to learn from in {', '.join(p.name for p in paths)}")
+            texts[name] = rows
+        embedder = default_embedder()
+        emb = {}
+        with progress_bar("embedding") as bar:
+            for name, rows in texts.items():
+                task = bar.add_task(f"embedding {name}", total=len(rows))
+                emb[name] = unit_rows(embedder.embed(rows, progress=progress_callback(bar, task)))
+        chooser = train_scheme_chooser(emb["children"], emb["nhs"], embedder)
+        chooser.meta["data"] = {
+            str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in [*files, nhs]
+        }
+        chooser.save(out)
+    console.print(
+        f"wrote {out}: {len(texts['children'])} children's quotes, {len(texts['nhs'])} NHS comments"
+    )
+
+
 @benchmark_app.command("themes")
 def benchmark_themes(
     small: Annotated[int, typer.Option(help="Quotes themed cold (embedding included).")] = 300,

@@ -30,10 +30,12 @@ from ._framework import (
     FrameworkTheme,
     ThemeFramework,
     choose_scheme,
+    default_scheme_chooser,
     framework_anchors,
     framework_starters,
     load_framework,
     theme_with_scheme,
+    train_scheme_chooser,
 )
 from ._guide import CategoryGuide, GuideError, OutOfFoldGuide, default_guide
 from ._label import CTfidfLabeller
@@ -80,6 +82,7 @@ __all__ = [
     "build_themes",
     "choose_scheme",
     "default_guide",
+    "default_scheme_chooser",
     "evaluate_themes",
     "for_audience",
     "framework_anchors",
@@ -94,4 +97,5 @@ __all__ = [
     "summarise_for_role",
     "theme_with_scheme",
     "themes_for_period",
+    "train_scheme_chooser",
 ]

@@ -236,7 +236,8 @@ def build_themes(
         progress: ``progress(done, total)`` while embedding.
         min_theme_size: with a number, themes smaller than it are dissolved: their quotes join
             the nearest remaining theme, or "Other" (``voice.themes._sizes``). Pinned and edited
-            themes and fixed quotes are kept.
+            themes and fixed quotes are kept. While the file has at least twice ``min_theme_size``
+            quotes per theme, up to ``config.THEME_FLOOR`` themes are kept by topping small ones up.
 
     Returns:
         The themes (largest first), every answered quote's assignment, the non-answers, the
@@ -317,8 +318,9 @@ def build_themes(
         assignment.setdefault(answered[i].id, OTHER)
     if min_theme_size:
         rows = {q.id: i for i, q in enumerate(answered)}
+        floor = min(config.THEME_FLOOR, len(answered) // (2 * min_theme_size))
         assignment = dissolve_small_themes(
-            assignment, rows, emb, targets, min_theme_size, outlier_min_similarity, set(fixed)
+            assignment, rows, emb, targets, min_theme_size, outlier_min_similarity, set(fixed), floor
         )
         groups = {tid: m for tid, m in groups.items() if tid in set(assignment.values())}
 

@@ -56,8 +56,13 @@ class CategoryGuide:
         *,
         min_count: int = config.THEME_GUIDE_MIN_COUNT,
         C: float = config.THEME_GUIDE_C,
+        class_weight: str | None = None,
     ) -> CategoryGuide:
-        """Learn the guide; categories with fewer than ``min_count`` comments are left out."""
+        """Learn the guide; categories with fewer than ``min_count`` comments are left out.
+
+        ``class_weight="balanced"`` weighs each category by the inverse of its count (the
+        scheme chooser: a few hundred children's quotes beside thousands of NHS comments).
+        """
         from sklearn.linear_model import LogisticRegression
 
         counts = Counter(categories)
@@ -66,17 +71,22 @@ class CategoryGuide:
         if len(kept) < 2:
             raise InputError(f"a guide needs at least 2 categories with {min_count}+ comments each")
         y = np.asarray(categories)[keep]
-        lr = LogisticRegression(C=C, max_iter=3000).fit(np.asarray(embeddings)[keep], y)
+        lr = LogisticRegression(C=C, class_weight=class_weight, max_iter=3000)
+        lr.fit(np.asarray(embeddings)[keep], y)
         meta = {
             "rows": int(keep.sum()),
             "category_counts": {c: int(counts[c]) for c in lr.classes_},
             "left_out_categories": sorted(c for c in counts if counts[c] < min_count),
             "min_count": min_count,
             "C": C,
+            **({"class_weight": class_weight} if class_weight else {}),
             "trained": datetime.now(UTC).isoformat(timespec="seconds"),
         }
         cats = tuple(str(c) for c in lr.classes_)
-        return cls(cats, lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32), meta)
+        coef, intercept = lr.coef_, lr.intercept_
+        if len(cats) == 2:  # one logit for the second class: as a softmax pair, the same sigmoid
+            coef, intercept = np.vstack([-coef / 2, coef / 2]), np.r_[-intercept / 2, intercept / 2]
+        return cls(cats, coef.astype(np.float32), intercept.astype(np.float32), meta)
 
     def transform(self, embeddings: np.ndarray) -> np.ndarray:
         """Category probabilities, one row per embedding, columns in ``categories`` order."""

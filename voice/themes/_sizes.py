@@ -4,6 +4,11 @@ The smallest theme under the minimum goes first: each of its quotes joins the re
 scores best against (an anchor's score: cosine to its closest example or its centre) when that
 reaches the outlier threshold, else "Other"; then the next smallest, until every theme left
 holds at least the minimum. Quotes a person placed, and pinned or edited themes, never move.
+
+With a floor on the number of themes (``min_count``), a small theme whose dissolving would leave
+fewer is topped up instead: it takes, from themes that can spare them, the quotes that lose least
+by moving (their score for it closest to their score for their own theme), up to the minimum.
+A quarter of 40 children's quotes then keeps four themes rather than three broad ones.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ def dissolve_small_themes(
     min_size: int,
     min_similarity: float,
     fixed: Set[str] = frozenset(),
+    min_count: int = 0,
 ) -> dict[str, str]:
     """A new assignment in which no theme (but pinned, edited or person-placed ones) is under ``min_size``.
 
@@ -52,6 +58,7 @@ def dissolve_small_themes(
         min_size: fewest quotes a theme may keep.
         min_similarity: a moved quote joins a theme at this score, else "Other".
         fixed: quote ids that never move (a person's decisions, earlier runs).
+        min_count: fewest themes to keep when quotes can be spared (0: no floor).
     """
     out = dict(assignment)
     alive = {t.id: t for t in targets}
@@ -63,6 +70,8 @@ def dissolve_small_themes(
         if not small:
             return out
         victim = min(small, key=lambda tid: (sizes[tid], tid))
+        if len(sizes) <= min_count and _top_up(out, rows, emb, alive, victim, min_size, fixed, sizes):
+            continue
         alive.pop(victim, None)
         kept.add(victim)  # never dissolved twice: emptied, or left with quotes that cannot move
         movers = [q for q, t in out.items() if t == victim and q not in fixed]
@@ -79,3 +88,36 @@ def dissolve_small_themes(
         for i, q in enumerate(movers):
             j = int(best[i])
             out[q] = others[j].id if sims[i, j] >= min_similarity else OTHER_THEME
+
+
+def _top_up(
+    out: dict[str, str],
+    rows: Mapping[str, int],
+    emb: np.ndarray,
+    alive: Mapping[str, Target],
+    victim: str,
+    min_size: int,
+    fixed: Set[str],
+    sizes: Counter[str],
+) -> bool:
+    """Move quotes into ``victim`` until it holds ``min_size``, cheapest first.
+
+    False, and nothing moved, when the other themes cannot spare enough.
+    """
+    spare = {t: n - min_size for t, n in sizes.items() if t != victim and t in alive and n > min_size}
+    movers = [q for q, t in out.items() if t in spare and q not in fixed]
+    if victim not in alive or not movers:
+        return False
+    vecs = emb[[rows[q] for q in movers]]
+    own = np.array([float(alive[out[q]].scores(vecs[i : i + 1])[0]) for i, q in enumerate(movers)])
+    chosen: list[str] = []
+    for i in np.argsort(own - alive[victim].scores(vecs), kind="stable"):
+        q = movers[int(i)]
+        if len(chosen) < min_size - sizes[victim] and spare[out[q]] > 0:
+            spare[out[q]] -= 1
+            chosen.append(q)
+    if len(chosen) < min_size - sizes[victim]:
+        return False
+    for q in chosen:
+        out[q] = victim
+    return True
