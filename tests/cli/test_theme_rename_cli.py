@@ -13,7 +13,7 @@ from voice.cli import app
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-LISTENED = "being listened to and having a say"  # a framework theme (models/themes/children_framework.json)
+LISTENED = "being heard and having a say"  # a framework theme (models/themes/children_framework.json)
 
 
 def run(*args: object):  # type: ignore[no-untyped-def]

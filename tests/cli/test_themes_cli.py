@@ -16,7 +16,7 @@ from voice.store import Store
 
 pytestmark = pytest.mark.slow
 runner = CliRunner()
-LISTENED = "being listened to and having a say"  # a framework theme, pinned on a store's first run
+LISTENED = "being heard and having a say"  # a framework theme, pinned on a store's first run
 
 
 @pytest.fixture

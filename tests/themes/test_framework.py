@@ -55,7 +55,7 @@ def test_the_shipped_framework_loads_with_12_to_16_themes_each_described_and_sou
     assert len({t.id for t in fw.themes}) == len(fw.themes)
     for t in fw.themes:
         assert t.description and len(t.examples) >= 3 and t.sources, t.name
-    assert [name for name, _ in framework_starters(fw)] == [t.name for t in fw.themes]
+    assert [(name, tid) for name, _, tid in framework_starters(fw)] == [(t.name, t.id) for t in fw.themes]
 
 
 def test_voice_theme_framework_points_at_a_council_copy(tmp_path, monkeypatch):
@@ -81,7 +81,10 @@ def test_voice_theme_framework_points_at_a_council_copy(tmp_path, monkeypatch):
         (themes({**GOOD, "name": "bullying", "examples": ["ok", " "]}), "('bullying') example 2: 'example'"),
         (themes({**GOOD, "name": "bullying", "description": 3}), "('bullying'): 'description' must be"),
         (themes({**GOOD, "name": "bullying", "colour": "red"}), "('bullying'): unknown field(s) colour"),
-        (themes({**GOOD, "name": "School!"}), "themes[3] ('School!'): same name as 'school'"),
+        (themes({**GOOD, "name": "School!"}), "themes[3] ('School!'): same id as 'school' (pin-school"),
+        (themes({**GOOD, "name": "lessons", "id": "family"}), "('lessons'): same id as 'family' (pin-family"),
+        (themes({**GOOD, "name": "lessons", "id": "My School"}), "('lessons'): 'id' must be lower-case"),
+        (themes({**GOOD, "name": "lessons", "id": 7}), "('lessons'): 'id' must be lower-case"),
     ],
 )
 def test_a_bad_framework_file_names_the_file_and_the_entry(tmp_path, data, says):
@@ -90,6 +93,23 @@ def test_a_bad_framework_file_names_the_file_and_the_entry(tmp_path, data, says)
         load_framework(path)
     assert isinstance(err.value, VoiceError) and isinstance(err.value, ValueError)
     assert "fw.json" in err.value.message and says in err.value.message
+
+
+def test_a_renamed_framework_theme_keeps_its_id_and_a_stores_quotes(tmp_path, store):
+    import voice.store as theme_store
+
+    before = load_framework(write(tmp_path, themes(), "before.json"))
+    renamed = [{**GOOD, "name": "school and teachers", "id": "school"}, *themes()["themes"][1:]]
+    after = load_framework(write(tmp_path, {"themes": renamed}, "after.json"))
+    assert before.themes[0].id == after.themes[0].id == "pin-school"
+    assert [t.id for t in after.themes[1:]] == [t.id for t in before.themes[1:]]
+    pinned = theme_store.seed_starter_themes(store, "officer", framework_starters(before))
+    assert [t.id for t in pinned] == [t.id for t in before.themes]
+    assert (
+        theme_store.seed_starter_themes(store, "officer", framework_starters(after)) == []
+    )  # no second "school"
+    kept = {t.id: t for t in theme_store.stored_themes(store)}["pin-school"]
+    assert kept.label == "school"  # the store keeps its label: rename it there (voice theme rename)
 
 
 def test_a_missing_framework_file_is_named(tmp_path):

@@ -39,7 +39,7 @@ def find(quotes: list[Quote], fragment: str) -> Quote:
     return next(q for q in quotes if fragment in q.text.replace("\u2019", "'"))
 
 
-LISTENED = "being listened to and having a say"  # framework themes (models/themes/children_framework.json)
+LISTENED = "being heard and having a say"  # framework themes (models/themes/children_framework.json)
 MEETINGS = "meetings, plans and reviews"
 NOT_LISTENED = ("taking it all in", "take my words and change them", "act on what I say")
 

@@ -473,6 +473,12 @@ def test_pinning_again_updates_seeds_and_starters_are_idempotent(store, fake):
     first = theme_store.seed_starter_themes(store, "officer")
     assert len(first) == 7  # "feeling safe" was already pinned
     assert theme_store.seed_starter_themes(store, "officer") == []
+    own = theme_store.seed_starter_themes(
+        store, "officer", [("being heard", ["they listen"], "pin-listened")]
+    )
+    assert [t.id for t in own] == ["pin-listened"] and own[0].label == "being heard"
+    with pytest.raises(ValueError, match="pin-"):  # an InputError
+        theme_store.pin_theme(store, "x", [], "officer", theme_id="listened")
 
 
 def test_class_splits_count_peoples_tags_only(fake):

@@ -353,15 +353,22 @@ def _slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:30] or _digest(label)
 
 
-def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -> StoredTheme:
+def pin_theme(
+    store: Store, label: str, seed_phrases: Sequence[str], who: str, theme_id: str | None = None
+) -> StoredTheme:
     """Pin a theme: it stays on every run and attracts quotes similar to its label and seed phrases.
 
     Pinning a label again updates its seed phrases (and brings it back if it was merged away:
-    a new id is not made).
+    a new id is not made). ``theme_id`` (``pin-...``): a framework theme's own id, which its
+    file keeps when the theme is renamed; default ``pin-<slug of the label>``.
     """
     who, label = _who(who), _clean_label(label)
     seeds = tuple(dict.fromkeys(p.strip() for p in [label, *seed_phrases] if p and p.strip()))
-    theme_id = f"pin-{_slug(label)}"
+    if theme_id is not None and not re.fullmatch(r"pin-[a-z0-9-]{1,30}", theme_id):
+        raise InputError(
+            f"a pinned theme's id is 'pin-' and up to 30 letters, digits or dashes, not {theme_id!r}"
+        )
+    theme_id = theme_id or f"pin-{_slug(label)}"
     now = _now()
     with store.transaction() as conn:
         exists = conn.execute(select(themes_table.c.id).where(themes_table.c.id == theme_id)).first()
@@ -385,16 +392,20 @@ def pin_theme(store: Store, label: str, seed_phrases: Sequence[str], who: str) -
 
 
 def seed_starter_themes(
-    store: Store, who: str = "system", themes: Sequence[tuple[str, Sequence[str]]] | None = None
+    store: Store,
+    who: str = "system",
+    themes: Sequence[tuple[str, Sequence[str]] | tuple[str, Sequence[str], str]] | None = None,
 ) -> list[StoredTheme]:
-    """Pin every starter theme not saved yet: ``themes`` as (label, seed phrases), by default
+    """Pin every starter theme not saved yet: ``themes`` as (label, seed phrases[, id]), by default
     ``config.STARTER_THEMES`` (a themes run passes the children's services framework's themes:
-    ``voice.themes.framework_starters``)."""
+    ``voice.themes.framework_starters``, with their ids)."""
     have = {t.id for t in stored_themes(store, include_retired=True)}
     out = []
-    for label, phrases in config.STARTER_THEMES if themes is None else themes:
-        if f"pin-{_slug(label)}" not in have:
-            out.append(pin_theme(store, label, phrases, who))
+    for entry in config.STARTER_THEMES if themes is None else themes:
+        label, phrases = entry[0], entry[1]
+        theme_id = entry[2] if len(entry) > 2 else f"pin-{_slug(label)}"
+        if theme_id not in have:
+            out.append(pin_theme(store, label, phrases, who, theme_id))
     return out
 
 

@@ -69,11 +69,13 @@ class FrameworkTheme:
     description: str
     examples: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    key: str = ""
+    """The file's optional ``id``: keeps the theme's id when its name changes (default: the name's slug)."""
 
     @property
     def id(self) -> str:
-        """The theme's id, the same as a pinned theme's in the store: ``pin-<slug of the name>``."""
-        return f"pin-{theme_slug(self.name)}"
+        """The theme's id, the same as a pinned theme's in the store: ``pin-<key or slug of the name>``."""
+        return f"pin-{self.key or theme_slug(self.name)}"
 
     @property
     def phrases(self) -> tuple[str, ...]:
@@ -109,7 +111,7 @@ def _theme(entry: object, where: str) -> FrameworkTheme:
         raise FrameworkError(f"{where}: must be an object with name, description and examples")
     name = _text(entry.get("name"), where, "name")
     where = f"{where} ({name!r})"
-    unknown = set(entry) - {"name", "description", "examples", "sources"}
+    unknown = set(entry) - {"name", "description", "examples", "sources", "id"}
     if unknown:
         raise FrameworkError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     if not theme_slug(name):
@@ -123,7 +125,10 @@ def _theme(entry: object, where: str) -> FrameworkTheme:
     if not isinstance(sources, list):
         raise FrameworkError(f"{where}: 'sources' must be a list of text")
     cited = tuple(_text(s, f"{where} source {i + 1}", "source") for i, s in enumerate(sources))
-    return FrameworkTheme(name, description, phrases, cited)
+    key = entry.get("id", "")
+    if key != "" and (not isinstance(key, str) or theme_slug(key) != key or not key):
+        raise FrameworkError(f"{where}: 'id' must be lower-case letters, digits and dashes, at most 30")
+    return FrameworkTheme(name, description, phrases, cited, key)
 
 
 def load_framework(path: str | Path | None = None) -> ThemeFramework:
@@ -152,17 +157,17 @@ def load_framework(path: str | Path | None = None) -> ThemeFramework:
     for i, t in enumerate(themes):
         if t.id in seen:
             raise FrameworkError(
-                f"{path.name}: themes[{i}] ({t.name!r}): same name as {seen[t.id]!r} (ids must differ)"
+                f"{path.name}: themes[{i}] ({t.name!r}): same id as {seen[t.id]!r} ({t.id}; ids must differ)"
             )
         seen[t.id] = t.name
     name = data.get("name", path.stem)
     return ThemeFramework(str(name), path, themes)
 
 
-def framework_starters(framework: ThemeFramework | None = None) -> list[tuple[str, tuple[str, ...]]]:
-    """The framework's themes as a store pins them: (name, description and examples)."""
+def framework_starters(framework: ThemeFramework | None = None) -> list[tuple[str, tuple[str, ...], str]]:
+    """The framework's themes as a store pins them: (name, description and examples, id)."""
     framework = framework or load_framework()
-    return [(t.name, t.phrases) for t in framework.themes]
+    return [(t.name, t.phrases, t.id) for t in framework.themes]
 
 
 def framework_anchors(
