@@ -45,7 +45,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(["redact", "evaluate-redaction", "audit", "users"], "privacy"),
     "appendix": "report",
     **dict.fromkeys(["themes", "theme"], "themes"),
-    **dict.fromkeys(["evaluate-themes", "train-themes"], "quality"),
+    **dict.fromkeys(["evaluate-themes", "train-themes", "train-scheme-chooser"], "quality"),
     "evaluate-concerns": "safeguarding",
     "indicators": "indicators",
     "concerns": "concerns",
