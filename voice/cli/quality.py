@@ -237,9 +237,7 @@ def train_scheme_chooser_cmd(
                 task = bar.add_task(f"embedding {name}", total=len(rows))
                 emb[name] = unit_rows(embedder.embed(rows, progress=progress_callback(bar, task)))
         chooser = train_scheme_chooser(emb["children"], emb["nhs"], embedder)
-        chooser.meta["data"] = {
-            str(p.name): hashlib.sha256(p.read_bytes()).hexdigest() for p in [*files, nhs]
-        }
+        chooser.meta["data"] = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in [*files, nhs]}
         chooser.save(out)
     console.print(
         f"wrote {out}: {len(texts['children'])} children's quotes, {len(texts['nhs'])} NHS comments"

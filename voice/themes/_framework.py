@@ -126,7 +126,7 @@ def _theme(entry: object, where: str) -> FrameworkTheme:
         raise FrameworkError(f"{where}: 'sources' must be a list of text")
     cited = tuple(_text(s, f"{where} source {i + 1}", "source") for i, s in enumerate(sources))
     key = entry.get("id", "")
-    if key != "" and (not isinstance(key, str) or theme_slug(key) != key or not key):
+    if key != "" and (not isinstance(key, str) or theme_slug(key) != key):
         raise FrameworkError(f"{where}: 'id' must be lower-case letters, digits and dashes, at most 30")
     return FrameworkTheme(name, description, phrases, cited, key)
 
@@ -298,7 +298,8 @@ def theme_with_scheme(
         chooser = default_scheme_chooser()
         if chooser is not None and not chooser.suits(embedder, emb):
             chooser = None  # learned on another model: fall back to the framework's margin
-        scheme = choose_scheme(anchors, emb, nhs_reference(embedder), chooser=chooser)
+        reference = nhs_reference(embedder) if chooser is None else np.zeros((0, 1), np.float32)
+        scheme = choose_scheme(anchors, emb, reference, chooser=chooser)
         if scheme == "nhs":
             return build_themes(quotes, embedder), "nhs"
     result = build_themes(

@@ -104,6 +104,7 @@ def _top_up(
 
     False, and nothing moved, when the other themes cannot spare enough.
     """
+    need = min_size - sizes[victim]
     spare = {t: n - min_size for t, n in sizes.items() if t != victim and t in alive and n > min_size}
     movers = [q for q, t in out.items() if t in spare and q not in fixed]
     if victim not in alive or not movers:
@@ -113,10 +114,12 @@ def _top_up(
     chosen: list[str] = []
     for i in np.argsort(own - alive[victim].scores(vecs), kind="stable"):
         q = movers[int(i)]
-        if len(chosen) < min_size - sizes[victim] and spare[out[q]] > 0:
+        if spare[out[q]] > 0:
             spare[out[q]] -= 1
             chosen.append(q)
-    if len(chosen) < min_size - sizes[victim]:
+            if len(chosen) == need:
+                break
+    if len(chosen) < need:
         return False
     for q in chosen:
         out[q] = victim
