@@ -50,7 +50,7 @@ SchemeOption = Annotated[
     typer.Option(
         "--scheme",
         help="children: the children's services framework (+ emergent themes); nhs: the NHS-style "
-        "guide; auto: the framework when the file's quotes fit it.",
+        "guide; auto: the framework when the scheme chooser reads the file as children's words.",
     ),
 ]
 
@@ -112,7 +112,8 @@ def themes(
     ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
     --scheme auto (the default) themes children's feedback with the children's services
     framework (config.THEME_FRAMEWORK_FILE or VOICE_THEME_FRAMEWORK) and NHS-style feedback with
-    the NHS guide, per file; a file's themes hold at least 5 quotes each.
+    the NHS guide, per file (the scheme chooser in models/themes/scheme decides); a file's themes
+    hold at least 5 quotes each, and a file of 40 quotes keeps at least 4 themes.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
