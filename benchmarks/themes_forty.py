@@ -1,7 +1,7 @@
 """What a quarter of ~40 quotes looks like through `voice themes FILE` (figures for docs/BENCHMARKS.md).
 
     .venv/bin/python benchmarks/themes_forty.py FILE [--topic-column topic] [--split dev]
-        [--draws 10] [--size 40] [--scheme auto] [--seed 0]
+        [--draws 10] [--size 40] [--scheme auto] [--group-by meaning] [--seed 0]
 
 Draws ``--draws`` random sets of ``--size`` rows (numpy seed ``--seed``) from FILE (``text`` and a
 hand-assigned topic column, optionally only rows whose ``split`` is ``--split``), themes each as
@@ -33,6 +33,7 @@ def main() -> None:
     p.add_argument("--draws", type=int, default=10)
     p.add_argument("--size", type=int, default=40)
     p.add_argument("--scheme", default="auto")
+    p.add_argument("--group-by", default="meaning", choices=["meaning", "framework"])
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
     data = read_categorised(a.file, a.topic_column, a.split)
@@ -44,7 +45,7 @@ def main() -> None:
         texts = [data.texts[i] for i in pick]
         topics = [data.categories[i] for i in pick]
         quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(texts)]
-        result, used = theme_with_scheme(quotes, a.scheme, embedder)
+        result, used = theme_with_scheme(quotes, a.scheme, embedder, group_by=a.group_by)
         groups = [result.theme_of(q.id) or "" for q in quotes]
         k = len(set(groups))
         base = float(np.mean([ami(topics, tfidf_kmeans(texts, k, s)) for s in BASELINE_SEEDS]))
@@ -64,6 +65,7 @@ def main() -> None:
         "draws": len(rows),
         "size": a.size,
         "schemes": sorted({r["scheme"] for r in rows}),
+        "group_by": a.group_by,
         "themes_min_max": [min(r["themes"] for r in rows), max(r["themes"] for r in rows)],
         "smallest_theme": min(r["smallest"] for r in rows),
         "mean_other_share": round(float(np.mean([r["other_share"] for r in rows])), 3),

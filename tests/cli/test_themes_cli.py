@@ -279,18 +279,18 @@ def test_evaluate_themes_on_a_topic_column_shows_progress_and_writes_to_o(home, 
     out = tmp_path / "dev.json"
     r = run("evaluate-themes", "--data", FIXTURE, "--topic-column", "topic", "--split", "dev", "-o", out)
     assert r.exit_code == 0, r.output
-    assert "[evaluate-themes] dev: theming 12 quotes (scheme auto)" in r.output  # progress
+    assert "[evaluate-themes] dev: theming 12 quotes (scheme auto, grouped by meaning)" in r.output
     report = json.loads(out.read_text())
     assert report["topic_column"] == "topic" and report["split"] == "dev"
     dev = report["splits"]["dev"]
     assert dev["rows"] == 12 and dev["categories"] == 4 and dev["scheme"] == "children"
-    assert -1 <= dev["ami_voice"] <= 1 and dev["groups"] >= 2
+    assert -1 <= dev["ami_voice"] <= 1 and 1 <= dev["themes"] <= 12 // 5
     assert dev["ami_tfidf_kmeans"] == pytest.approx(sum(dev["ami_tfidf_kmeans_per_seed"]) / 3, abs=1e-3)
     assert dev["smallest_theme"] >= 5 or dev["themes"] == 0
     r = run("evaluate-themes", "--data", FIXTURE, "--topic-column", "topic", "--split", "nope", "-o", out)
     assert r.exit_code == 1 and "children_topics.csv: no rows with a 'topic' in split 'nope'" in r.output
     r = run("evaluate-themes", "--data", FIXTURE, "--split", "dev", "-o", out)
-    assert r.exit_code == 1 and "--split and --scheme go with --topic-column" in r.output
+    assert r.exit_code == 1 and "--split, --scheme and --group-by go with --topic-column" in r.output
 
 
 def test_evaluate_themes_never_writes_into_the_repository(home, tmp_path):
@@ -314,6 +314,15 @@ def test_themes_file_scheme_option_and_a_bad_framework(home, tmp_path, monkeypat
         got = [g["theme_id"] for g in csv.DictReader(fh)]
     sizes = {t: got.count(t) for t in set(got) - {"other", "non_answer"}}
     assert 4 <= len(sizes) <= 8 and min(sizes.values()) >= 5, sizes
+    r = run("themes", src, "-o", tmp_path / "f.csv", "--group-by", "framework")
+    assert r.exit_code == 0, r.output
+    with (tmp_path / "f.csv").open(encoding="utf-8-sig") as fh:
+        by_framework = [g["theme_id"] for g in csv.DictReader(fh)]
+    # each quote to its best framework theme: most quotes sit in framework themes (ids "pin-...")
+    assert sum(t.startswith("pin-") for t in by_framework) > len(by_framework) / 2, by_framework
+    assert sum(t.startswith("pin-") for t in by_framework) > sum(t.startswith("pin-") for t in got)
+    r = run("themes", src, "-o", tmp_path / "o.csv", "--group-by", "topics")
+    assert r.exit_code == 2 and "meaning" in r.output
     r = run("themes", src, "-o", tmp_path / "o.csv", "--scheme", "nhs")
     assert r.exit_code == 0 and "NHS-style guide" in r.output
     bad = tmp_path / "ours.json"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,16 +13,19 @@ import pytest
 from conftest import ROOT
 
 from voice import config
-from voice.embed import CachedEmbedder, EmbeddingCache
+from voice.embed import CachedEmbedder, EmbeddingCache, unit_rows
 from voice.errors import VoiceError
 from voice.records import OTHER_THEME, Quote
 from voice.themes import (
+    Anchor,
     FrameworkError,
     ThemeResult,
     build_themes,
     framework_anchors,
     framework_starters,
+    label_problems,
     load_framework,
+    name_clusters,
     scrutiny_view,
     theme_with_scheme,
 )
@@ -240,6 +244,45 @@ OBVIOUS = {
 }
 
 
+@pytest.mark.slow
+def test_in_a_store_each_obvious_quote_joins_its_pinned_framework_theme(store, real):
+    from voice.themes import themes_for_period
+
+    quotes = [Quote(text=t, period="2017/18 Q1") for t in OBVIOUS]
+    store.add_quotes(quotes)
+    r = themes_for_period(store, "2017/18 Q1", real)
+    for q, want in zip(quotes, OBVIOUS.values(), strict=True):
+        assert r.label_of(q.id) == want, q.text
+
+
+@pytest.mark.slow
+def test_grouped_by_framework_each_obvious_quote_joins_its_theme(real):
+    quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(OBVIOUS)]
+    r, used = theme_with_scheme(quotes, "children", real, group_by="framework", min_theme_size=1)
+    for q, want in zip(quotes, OBVIOUS.values(), strict=True):
+        assert r.label_of(q.id) == want, q.text
+    grouped, _ = theme_with_scheme(quotes, "children", real, min_theme_size=1)  # by meaning
+    assert sum(grouped.label_of(q.id) == w for q, w in zip(quotes, OBVIOUS.values(), strict=True)) < 6
+    with pytest.raises(VoiceError, match="unknown grouping 'topics'"):
+        theme_with_scheme(quotes, "children", real, group_by="topics")
+
+
+SOCIAL_WORKER = [
+    "I have had four different social workers this year",
+    "My social worker always listens to me and comes when she says she will",
+    "I never get to see my social worker, she keeps cancelling",
+    "My new social worker explained everything to me and I trust her",
+    "Social workers keep changing so I have to tell my story again and again",
+    "My social worker rings me every week to see how I am",
+]
+SCHOOL = [
+    "My teachers at school help me with my maths homework",
+    "I moved school three times and had to make new friends each time",
+    "School is hard because I miss lessons for meetings",
+    "My teacher lets me have time out of class when I am upset",
+    "I got good marks in my exams and my school was proud of me",
+    "I would like more help with my homework and reading",
+]
 FOOD = [
     "The dinners at the centre are horrible and always cold",
     "I wish there was better food, it is always chips",
@@ -249,17 +292,37 @@ FOOD = [
 ]
 
 
+def test_a_framework_theme_names_a_cluster_it_dominates_and_takes_no_quote_alone():
+    vec = lambda *xs: np.array(xs, np.float32) / np.linalg.norm(xs)  # noqa: E731
+    school = Anchor("pin-school", "school and learning", vec(1, 0, 0), 0.5, names_clusters=True)
+    home = Anchor("pin-home", "where I live", vec(0, 1, 0), 0.5, names_clusters=True)
+    emb = np.stack(
+        [vec(1, 0.1, 0), vec(1, 0, 0.2), vec(1, 0.3, 0), vec(0.2, 0, 1), vec(0, 0.1, 1), vec(0.7, 0, 1)]
+    )
+    groups = {"th-a": [0, 1, 2], "th-b": [3, 4, 5], "th-c": [0, 3]}
+    # th-a: all three quotes score best for school; th-b: none fits; th-c: one of two (half) fits
+    # school, but school names th-a, where its share is higher
+    assert name_clusters(groups, emb, [school, home]) == {"th-a": "pin-school"}
+    assert name_clusters({"th-c": [0, 3]}, emb, [school, home]) == {"th-c": "pin-school"}
+    assert name_clusters({"th-b": [3, 4, 5]}, emb, [school, home]) == {}
+
+
 @pytest.mark.slow
-def test_obvious_quotes_join_their_framework_theme_and_others_go_emergent(real):
-    anchors = framework_anchors(load_framework(config.THEME_FRAMEWORK_FILE), real)
-    quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(OBVIOUS)]
-    food = [Quote(text=t, id=f"f{i}") for i, t in enumerate(FOOD)]
-    r = build_themes([*quotes, *food], real, anchors=anchors)
-    for q, want in zip(quotes, OBVIOUS.values(), strict=True):
-        assert r.label_of(q.id) == want, q.text
-    framework = {a.id for a in anchors}
-    emergent = [r.theme_of(q.id) for q in food]
-    assert sum(t not in framework for t in emergent) >= 4, [r.label_of(q.id) for q in food]
+def test_clusters_of_one_framework_theme_carry_its_name_and_others_go_emergent(real):
+    texts = [*SOCIAL_WORKER, *SCHOOL, *FOOD]
+    quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(texts)]
+    r, used = theme_with_scheme(quotes, "children", real)
+    assert used == "children"
+    labels = [r.label_of(q.id) for q in quotes]
+    worker, school, food = labels[:6], labels[6:12], labels[12:]
+    assert worker.count("my social worker") >= 5, labels
+    assert school.count("school and learning") >= 5, labels
+    framework = {t.name for t in load_framework().themes}
+    assert sum(label not in framework for label in food) >= 4, labels
+    # no framework theme takes a quote on its own: every framework theme here is a whole cluster
+    assert all(t.size >= config.SMALL_NUMBER_THRESHOLD for t in r.themes), [
+        (t.label, t.size) for t in r.themes
+    ]
 
 
 def demo_quotes(period: str, n: int = 40) -> list[Quote]:
@@ -277,8 +340,20 @@ def test_forty_childrens_quotes_make_four_to_eight_themes_of_five_or_more(real, 
     assert used == "children"
     assert 4 <= len(r.themes) <= 8, [(t.label, t.size) for t in r.themes]
     assert min(t.size for t in r.themes) >= config.SMALL_NUMBER_THRESHOLD
-    assert sum(t.id.startswith("pin-") for t in r.themes) >= 3  # framework themes, named for people
     assert r.other_share <= 0.25
+    labels = [t.label for t in r.themes]
+    for label in labels:
+        assert not label_problems(label, [x for x in labels if x != label]), label
+    # a theme carries a framework name only when at least half its quotes fit that theme best
+    anchors = {a.id: a for a in framework_anchors(load_framework(), real)}
+    emb = unit_rows(real.embed([q.text for q in quotes]))
+    row = {q.id: i for i, q in enumerate(quotes)}
+    for t in r.themes:
+        if t.id in anchors:
+            rows = [row[q] for q in t.quote_ids]
+            sims = np.column_stack([a.scores(emb[rows]) for a in anchors.values()])
+            best = [list(anchors)[j] for j in sims.argmax(axis=1)]
+            assert best.count(t.id) >= len(rows) / 2, (t.label, t.size)
 
 
 @pytest.mark.slow
@@ -355,7 +430,8 @@ def test_a_persons_move_into_a_framework_theme_refines_it(store, real):
     theme_store.move_quote(store, taxi.id, "pin-family-time-and-contact", "officer")
     new = Quote(text="The taxi was late again and I missed half my visit", period="2017/18 Q2")
     store.add_quotes([new])
-    before = build_themes([new], real, anchors=framework_anchors(load_framework(), real, 0.45))
+    framework = [replace(a, names_clusters=False) for a in framework_anchors(load_framework(), real, 0.45)]
+    before = build_themes([new], real, anchors=framework)  # each quote on its own, as a store assigns
     assert before.theme_of(new.id) != "pin-family-time-and-contact"  # the framework alone: not enough
     r = themes_for_period(store, "2017/18 Q2", real)
     assert r.theme_of(new.id) == "pin-family-time-and-contact"  # the moved quote is now an example

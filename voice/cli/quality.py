@@ -22,7 +22,7 @@ from voice.cli._util import (
     progress_callback,
     user_errors,
 )
-from voice.cli.themes import Scheme, SchemeOption
+from voice.cli.themes import Grouping, GroupingOption, Scheme, SchemeOption
 from voice.errors import InputError
 from voice.files import write_private_text
 from voice.records import Quote
@@ -74,6 +74,7 @@ def evaluate_themes_cmd(
         str | None, typer.Option("--split", help="With --topic-column: only rows whose 'split' is this.")
     ] = None,
     scheme: SchemeOption = Scheme.auto,
+    group_by: GroupingOption = Grouping.meaning,
 ) -> None:
     """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
 
@@ -96,16 +97,25 @@ def evaluate_themes_cmd(
 
     with user_errors():
         target = _metrics_target(output)
-        if topic_column is None and (split is not None or scheme is not Scheme.auto):
-            raise InputError("--split and --scheme go with --topic-column")
+        if topic_column is None and (
+            split is not None or scheme is not Scheme.auto or group_by is not Grouping.meaning
+        ):
+            raise InputError("--split, --scheme and --group-by go with --topic-column")
         if topic_column is not None:
             rows_in = read_categorised(data, topic_column, split)
             name = split or "all"
-            step(f"{name}: theming {len(rows_in.texts)} quotes (scheme {scheme.value}), then the baselines")
+            step(
+                f"{name}: theming {len(rows_in.texts)} quotes (scheme {scheme.value}, grouped by "
+                f"{group_by.value}), then the baselines"
+            )
             with progress_bar("embedding") as bar:
                 task = bar.add_task("embedding", total=None)
                 result = evaluate_scheme(
-                    rows_in, default_embedder(), scheme.value, progress=progress_callback(bar, task)
+                    rows_in,
+                    default_embedder(),
+                    scheme.value,
+                    progress=progress_callback(bar, task),
+                    group_by=group_by.value,
                 )
             report: dict[str, Any] = {
                 "data": data.name,

@@ -49,8 +49,26 @@ SchemeOption = Annotated[
     Scheme,
     typer.Option(
         "--scheme",
-        help="children: the children's services framework (+ emergent themes); nhs: the NHS-style "
-        "guide; auto: the framework when the scheme chooser reads the file as children's words.",
+        help="children: the children's services framework (+ emergent themes; see --group-by); nhs: "
+        "the NHS-style guide; auto: children when the scheme chooser reads the file as children's words.",
+    ),
+]
+
+
+class Grouping(StrEnum):
+    """How a file's children's feedback is grouped (docs/THEMES.md, "Grouping a file")."""
+
+    meaning = "meaning"
+    framework = "framework"
+
+
+GroupingOption = Annotated[
+    Grouping,
+    typer.Option(
+        "--group-by",
+        help="File, children's feedback: meaning (default): groups of quotes that say alike, each named "
+        "by the framework theme most of its quotes fit or by a phrase of its own; framework: each quote "
+        "to the framework theme it fits best, the rest in emergent themes (as the store does).",
     ),
 ]
 
@@ -104,6 +122,7 @@ def themes(
         ),
     ] = False,
     scheme: SchemeOption = Scheme.auto,
+    group_by: GroupingOption = Grouping.meaning,
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
@@ -112,8 +131,12 @@ def themes(
     ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
     --scheme auto (the default) themes children's feedback with the children's services
     framework (config.THEME_FRAMEWORK_FILE or VOICE_THEME_FRAMEWORK) and NHS-style feedback with
-    the NHS guide, per file (the scheme chooser in models/themes/scheme decides); a file's themes
-    hold at least 5 quotes each, and a file of 40 quotes keeps at least 4 themes.
+    the NHS guide, per file (the scheme chooser in models/themes/scheme decides). Children's
+    feedback in a file is grouped by what the quotes say (--group-by meaning); a group at least
+    half of whose quotes fit one framework theme best carries that theme's name, the others a
+    phrase from their own quotes. --group-by framework puts each quote in the framework theme it
+    fits best instead, as the store does. A file's themes hold at least 5 quotes each, and a file
+    of 40 quotes has at least 4.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
@@ -123,7 +146,7 @@ def themes(
     """
     with user_errors():
         if input is not None:
-            _themes_file(input, output, scheme.value)
+            _themes_file(input, output, scheme.value, group_by.value)
         else:
             if output is not None:
                 raise InputError("-o is for themeing a file: give INPUT too")
@@ -144,7 +167,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, columns
 
 
-def _themes_file(input: Path, output: Path | None, scheme: str = "auto") -> None:
+def _themes_file(input: Path, output: Path | None, scheme: str = "auto", group_by: str = "meaning") -> None:
     from voice.privacy import safe_speaker
     from voice.report import write_table
     from voice.themes import load_framework, theme_with_scheme
@@ -157,7 +180,7 @@ def _themes_file(input: Path, output: Path | None, scheme: str = "auto") -> None
     with progress_bar("themes") as bar:
         task = bar.add_task(f"embedding {len(quotes)} quotes", total=len(quotes))
         result, used = theme_with_scheme(
-            quotes, scheme, framework=framework, progress=progress_callback(bar, task)
+            quotes, scheme, framework=framework, progress=progress_callback(bar, task), group_by=group_by
         )
     reps = result.representative()
     renamed = {c: f"input_{c}" if c in THEME_COLUMNS else c for c in columns}

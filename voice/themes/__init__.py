@@ -19,12 +19,14 @@ from ._build import (
     ThemeResult,
     anchor_from_phrases,
     build_themes,
+    name_clusters,
     overview,
     summarise,
 )
 from ._cluster import KMeansClusterer
 from ._evaluate import evaluate_themes, read_categorised
 from ._framework import (
+    GROUPINGS,
     SCHEMES,
     FrameworkError,
     FrameworkTheme,
@@ -54,6 +56,7 @@ from ._summary import (
 from ._text import is_non_answer
 
 __all__ = [
+    "GROUPINGS",
     "LABEL_PROBLEMS",
     "OTHER",
     "SCHEMES",
@@ -90,6 +93,7 @@ __all__ = [
     "is_non_answer",
     "label_problems",
     "load_framework",
+    "name_clusters",
     "overview",
     "read_categorised",
     "scrutiny_view",

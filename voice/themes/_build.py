@@ -33,6 +33,7 @@ from voice.themes._base import (
     check_steps,
 )
 from voice.themes._cluster import KMeansClusterer
+from voice.themes._guide import NAME_SHARE
 from voice.themes._phrase import PhraseLabeller, labels_from_quotes
 from voice.themes._reduce import GuidedReducer
 from voice.themes._represent import CentreDiversePicker
@@ -51,6 +52,7 @@ __all__ = [
     "anchor_from_phrases",
     "build_themes",
     "is_non_answer",
+    "name_clusters",
     "overview",
     "summarise",
 ]
@@ -142,6 +144,11 @@ class Anchor:
     ``centre`` is a unit vector in embedding space and ``examples`` the unit vectors of its seed
     phrases; a quote's score is its cosine to the centre or to the closest example, whichever
     is higher, and it joins the best-scoring anchor when that is at least ``min_similarity``.
+
+    An anchor that ``names_clusters`` (a framework theme) takes no quote on its own: the quotes
+    are clustered first, and a new theme that the anchor dominates (at least half its quotes
+    score best for it, at ``min_similarity`` or more) joins it and carries its name
+    (:func:`name_clusters`).
     """
 
     id: str
@@ -152,6 +159,7 @@ class Anchor:
     pinned: bool = False
     edited: bool = False
     examples: np.ndarray | None = None
+    names_clusters: bool = False
 
     def scores(self, emb: np.ndarray) -> np.ndarray:
         """The anchor's score for each row of unit vectors ``emb``."""
@@ -246,7 +254,6 @@ def build_themes(
     check_steps(embedder, reducer=reducer, clusterer=clusterer, labeller=labeller, picker=picker)
     embedder = embedder or default_embedder()
     reducer = reducer or GuidedReducer()
-    clusterer = clusterer or KMeansClusterer()
     labeller = labeller or PhraseLabeller(embedder=embedder)
     picker = picker or CentreDiversePicker()
     by_anchor = {a.id: a for a in anchors}
@@ -257,6 +264,8 @@ def build_themes(
     skipped = set(non_answers)
     answered = [q for q in unique if q.id not in skipped]
     texts = [q.text for q in answered]
+    floor = min(config.THEME_FLOOR, len(answered) // (2 * min_theme_size)) if min_theme_size else 0
+    clusterer = clusterer or KMeansClusterer(at_least=floor)
     dim = EMBEDDING_DIM
     emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
     if len(emb):
@@ -271,11 +280,12 @@ def build_themes(
 
     assignment: dict[str, str] = {q.id: fixed[q.id] for q in answered if q.id in fixed}
     free = [i for i, q in enumerate(answered) if q.id not in fixed]
-    if anchors and free:
-        sims = np.column_stack([a.scores(emb[free]) for a in anchors])
+    takers = [a for a in anchors if not a.names_clusters]
+    if takers and free:
+        sims = np.column_stack([a.scores(emb[free]) for a in takers])
         best = sims.argmax(axis=1)
         for row, i in enumerate(free):
-            a = anchors[int(best[row])]
+            a = takers[int(best[row])]
             if sims[row, best[row]] >= a.min_similarity:
                 assignment[answered[i].id] = a.id
     rest = [i for i in free if answered[i].id not in assignment]
@@ -305,7 +315,7 @@ def build_themes(
         for i in members:
             assignment[answered[i].id] = tid
     targets = [
-        *anchors,
+        *takers,
         *(Anchor(tid, "", centre(emb[m]), outlier_min_similarity) for tid, m in groups.items()),
     ]
     if outliers and targets:
@@ -318,11 +328,15 @@ def build_themes(
         assignment.setdefault(answered[i].id, OTHER)
     if min_theme_size:
         rows = {q.id: i for i, q in enumerate(answered)}
-        floor = min(config.THEME_FLOOR, len(answered) // (2 * min_theme_size))
         assignment = dissolve_small_themes(
             assignment, rows, emb, targets, min_theme_size, outlier_min_similarity, set(fixed), floor
         )
         groups = {tid: m for tid, m in groups.items() if tid in set(assignment.values())}
+    namers = [a for a in anchors if a.names_clusters]
+    if namers and groups:
+        renamed = name_clusters(_members(answered, assignment, list(groups)), emb, namers)
+        assignment = {q: renamed.get(t, t) for q, t in assignment.items()}
+        groups = {tid: m for tid, m in groups.items() if tid not in renamed}
 
     named = {}  # with a framework (pinned themes), its names only: the guide's are NHS categories
     if not any(a.pinned for a in anchors):
@@ -340,6 +354,55 @@ def build_themes(
         chosen_k=chosen_k,
         details={"clustered": len(rest), "min_theme_size": min_size, "dim": dim},
     )
+
+
+def _members(
+    answered: Sequence[Quote], assignment: Mapping[str, str], ids: Sequence[str]
+) -> dict[str, list[int]]:
+    """Theme id -> rows of ``answered`` assigned to it, for the themes ``ids``."""
+    rows: dict[str, list[int]] = {t: [] for t in ids}
+    for i, q in enumerate(answered):
+        if assignment[q.id] in rows:
+            rows[assignment[q.id]].append(i)
+    return {t: r for t, r in rows.items() if r}
+
+
+def name_clusters(
+    groups: Mapping[str, Sequence[int]], emb: np.ndarray, namers: Sequence[Anchor], share: float = NAME_SHARE
+) -> dict[str, str]:
+    """New theme id -> the id of the anchor (framework theme) that dominates it.
+
+    Each quote votes for the anchor it scores best for, when that score reaches the anchor's
+    ``min_similarity``; an anchor dominates a theme when it has at least ``share`` of the
+    theme's quotes (quotes that fit no anchor count against it). An anchor names one theme at
+    most: the one where its share, then its quotes' mean score, is highest. The same rule as a
+    guide category naming an NHS theme (:func:`voice.themes._guide.dominant_categories`), so a
+    theme is called by a framework name only when most of its quotes would be, one by one.
+    """
+    if not groups or not namers:
+        return {}
+    rows = sorted({i for m in groups.values() for i in m})
+    sims = np.column_stack([a.scores(emb[rows]) for a in namers])
+    best = sims.argmax(axis=1)
+    fits = sims[np.arange(len(rows)), best] >= np.array([namers[j].min_similarity for j in best])
+    at = {r: k for k, r in enumerate(rows)}
+    offers = []
+    for tid, members in groups.items():
+        votes = [int(best[at[i]]) for i in members if fits[at[i]]]
+        if not votes:
+            continue
+        top = max(set(votes), key=lambda j: (votes.count(j), -j))
+        top_share = votes.count(top) / len(members)
+        if top_share >= share:
+            mean = float(np.mean([sims[at[i], top] for i in members]))
+            offers.append((top_share, mean, tid, top))
+    named: dict[str, str] = {}
+    taken: set[int] = set()
+    for _, _, tid, j in sorted(offers, key=lambda o: (-o[0], -o[1], o[2])):
+        if j not in taken:
+            named[tid] = namers[j].id
+            taken.add(j)
+    return named
 
 
 def _previous_anchors(
@@ -387,11 +450,7 @@ def _category_names(
     names = getattr(reducer, "category_names", None)
     if not callable(names) or not new_ids:
         return {}
-    rows: dict[str, list[int]] = {t: [] for t in new_ids}
-    for i, q in enumerate(answered):
-        if assignment[q.id] in rows:
-            rows[assignment[q.id]].append(i)
-    rows = {t: r for t, r in rows.items() if r}
+    rows = _members(answered, assignment, new_ids)
     groups = {t: [answered[i].text for i in r] for t, r in rows.items()}
     return dict(names(groups, {t: emb[r] for t, r in rows.items()}, embedder))
 

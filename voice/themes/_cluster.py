@@ -14,7 +14,8 @@ from voice import config
 class KMeansClusterer:
     """k-means (fixed seed) with k chosen by the silhouette score, unless ``k`` is given.
 
-    The search covers 2 .. min(``max_k``, √n, n/3); each candidate gets a few k-means starts,
+    The search covers 2 .. min(``max_k``, √n, n/3), from at least ``at_least`` (a floor on the
+    number of themes, as far as the top allows); each candidate gets a few k-means starts,
     the winner a full fit. The silhouette is measured on at most ``sample`` points. Feedback
     has a flat silhouette curve, so the smallest k within ``tolerance`` (relative) of the best
     score wins: fewer themes, easier to read, and steadier when quotes are added.
@@ -31,6 +32,7 @@ class KMeansClusterer:
     search_n_init: int = 3
     sample: int = 2000
     tolerance: float = config.THEME_SILHOUETTE_TOLERANCE
+    at_least: int = 0
     seed: int = config.THEME_SEED
     chosen_k_: int | None = field(init=False, repr=False, compare=False, default=None)
     scores_: dict[int, float] | None = field(init=False, repr=False, compare=False, default=None)
@@ -38,7 +40,8 @@ class KMeansClusterer:
     def candidates(self, n: int) -> list[int]:
         """The numbers of clusters tried for ``n`` points."""
         hi = max(2, min(self.max_k, int(math.sqrt(n)), n // 3))
-        return list(range(max(2, min(self.min_k, hi // 2)), hi + 1))
+        lo = max(2, min(self.min_k, hi // 2), min(self.at_least, hi))
+        return list(range(lo, hi + 1))
 
     def fit_predict(self, features: np.ndarray) -> np.ndarray:
         """Cluster numbers for each row."""

@@ -168,6 +168,7 @@ def evaluate_scheme(
     embedder: Embedder,
     scheme: str = "auto",
     progress: Progress | None = None,
+    group_by: str = "meaning",
 ) -> dict:
     """What ``voice themes FILE`` does (:func:`voice.themes.theme_with_scheme`), scored by AMI.
 
@@ -181,7 +182,7 @@ def evaluate_scheme(
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
-    result, used = theme_with_scheme(quotes, scheme, embedder, progress=progress)
+    result, used = theme_with_scheme(quotes, scheme, embedder, progress=progress, group_by=group_by)
     seconds = time.perf_counter() - t0
     groups = [result.theme_of(q.id) or "" for q in quotes]
     k = len(set(groups))
@@ -194,6 +195,7 @@ def evaluate_scheme(
         "rows": len(quotes),
         "categories": len(set(data.categories)),
         "scheme": used,
+        "group_by": group_by,
         "themes": len(result.themes),
         "groups": k,
         "non_answers": len(result.non_answers),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from voice.themes._guide import CategoryGuide
 
 __all__ = [
+    "GROUPINGS",
     "SCHEMES",
     "FrameworkError",
     "FrameworkTheme",
@@ -48,6 +49,10 @@ __all__ = [
     "train_scheme_chooser",
 ]
 
+GROUPINGS = ("meaning", "framework")
+"""How a file's children's feedback is grouped: ``meaning``, clusters first, each named by the
+framework theme that dominates it (:func:`voice.themes.name_clusters`) or by its own phrase;
+``framework``, each quote to the framework theme it fits best, the rest clustered (as a store does)."""
 SCHEMES = ("auto", "children", "nhs")
 """``children``: the framework and emergent themes; ``nhs``: the NHS-style guide alone; ``auto``:
 the framework when the file reads as children's words (:func:`choose_scheme`)."""
@@ -175,10 +180,13 @@ def framework_anchors(
     embedder: Embedder | None = None,
     min_similarity: float = config.THEME_FRAMEWORK_MIN_SIMILARITY,
     pinned: bool = False,
+    names_clusters: bool = True,
 ) -> list[Anchor]:
     """One anchor per framework theme: name, description and examples embedded, centred together.
 
     ``pinned=False`` (a file run) lets a theme with no quotes drop out of the result.
+    ``names_clusters`` (the default): the anchors name the clusters they dominate and take no quote
+    on their own; False: each quote joins the anchor it fits best (:class:`Anchor`).
     """
     embedder = embedder or default_embedder()
     blocks = [(t.name, *t.phrases) for t in framework.themes]
@@ -188,7 +196,19 @@ def framework_anchors(
         v = vecs[start : start + len(block)]
         start += len(block)
         words = tuple(w for w in t.name.split() if len(w) > 3)
-        out.append(Anchor(t.id, t.name, centre(v), min_similarity, words, pinned, False, examples=v))
+        out.append(
+            Anchor(
+                t.id,
+                t.name,
+                centre(v),
+                min_similarity,
+                words,
+                pinned,
+                False,
+                examples=v,
+                names_clusters=names_clusters,
+            )
+        )
     return out
 
 
@@ -273,12 +293,15 @@ def theme_with_scheme(
     framework: ThemeFramework | None = None,
     progress: Progress | None = None,
     min_theme_size: int = config.SMALL_NUMBER_THRESHOLD,
+    group_by: str = "meaning",
 ) -> tuple[ThemeResult, str]:
     """Theme a file's quotes with the framework (``children``), the NHS-style guide, or ``auto``.
 
-    ``children``: quotes join framework themes by meaning, the rest are clustered into emergent
-    themes (sentence embeddings: the NHS guide does not know children's topics), and no theme
-    keeps fewer than ``min_theme_size`` quotes (the small-number threshold). ``nhs``:
+    ``children``: with ``group_by="meaning"`` the quotes are clustered by sentence embeddings
+    (the NHS guide does not know children's topics) and a cluster at least half of whose quotes
+    fit one framework theme best carries its name; with ``"framework"`` each quote joins the
+    framework theme it fits best and the rest are clustered into emergent themes. Either way no
+    theme keeps fewer than ``min_theme_size`` quotes (the small-number threshold). ``nhs``:
     :func:`build_themes` as before (guide and clustering). ``auto``: per file, by
     :func:`choose_scheme`. Returns the result and the scheme used.
     """
@@ -288,10 +311,12 @@ def theme_with_scheme(
 
     if scheme not in SCHEMES:
         raise InputError(f"unknown theme scheme {scheme!r}: use {', '.join(SCHEMES)}")
+    if group_by not in GROUPINGS:
+        raise InputError(f"unknown grouping {group_by!r}: use {', '.join(GROUPINGS)}")
     embedder = embedder or default_embedder()
     if scheme == "nhs":
         return build_themes(quotes, embedder, progress=progress), "nhs"
-    anchors = framework_anchors(framework or load_framework(), embedder)
+    anchors = framework_anchors(framework or load_framework(), embedder, names_clusters=group_by == "meaning")
     if scheme == "auto":
         texts = [q.text for q in quotes if not is_non_answer(q.text)]
         emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, 1))
