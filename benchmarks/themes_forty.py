@@ -1,7 +1,7 @@
 """What a quarter of ~40 quotes looks like through `voice themes FILE` (figures for docs/BENCHMARKS.md).
 
     .venv/bin/python benchmarks/themes_forty.py FILE [--topic-column topic] [--split dev]
-        [--draws 10] [--size 40] [--scheme auto] [--group-by meaning] [--seed 0]
+        [--draws 10] [--size 40] [--scheme auto] [--group-by framework] [--seed 0]
 
 Draws ``--draws`` random sets of ``--size`` rows (numpy seed ``--seed``) from FILE (``text`` and a
 hand-assigned topic column, optionally only rows whose ``split`` is ``--split``), themes each as
@@ -33,7 +33,7 @@ def main() -> None:
     p.add_argument("--draws", type=int, default=10)
     p.add_argument("--size", type=int, default=40)
     p.add_argument("--scheme", default="auto")
-    p.add_argument("--group-by", default="meaning", choices=["meaning", "framework"])
+    p.add_argument("--group-by", default="framework", choices=["framework", "meaning"])
     p.add_argument("--seed", type=int, default=0)
     a = p.parse_args()
     data = read_categorised(a.file, a.topic_column, a.split)

@@ -258,10 +258,10 @@ def test_in_a_store_each_obvious_quote_joins_its_pinned_framework_theme(store, r
 @pytest.mark.slow
 def test_grouped_by_framework_each_obvious_quote_joins_its_theme(real):
     quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(OBVIOUS)]
-    r, used = theme_with_scheme(quotes, "children", real, group_by="framework", min_theme_size=1)
+    r, _ = theme_with_scheme(quotes, "children", real, min_theme_size=1)  # group_by="framework"
     for q, want in zip(quotes, OBVIOUS.values(), strict=True):
         assert r.label_of(q.id) == want, q.text
-    grouped, _ = theme_with_scheme(quotes, "children", real, min_theme_size=1)  # by meaning
+    grouped, _ = theme_with_scheme(quotes, "children", real, min_theme_size=1, group_by="meaning")
     assert sum(grouped.label_of(q.id) == w for q, w in zip(quotes, OBVIOUS.values(), strict=True)) < 6
     with pytest.raises(VoiceError, match="unknown grouping 'topics'"):
         theme_with_scheme(quotes, "children", real, group_by="topics")
@@ -311,7 +311,7 @@ def test_a_framework_theme_names_a_cluster_it_dominates_and_takes_no_quote_alone
 def test_clusters_of_one_framework_theme_carry_its_name_and_others_go_emergent(real):
     texts = [*SOCIAL_WORKER, *SCHOOL, *FOOD]
     quotes = [Quote(text=t, id=f"q{i}") for i, t in enumerate(texts)]
-    r, used = theme_with_scheme(quotes, "children", real)
+    r, used = theme_with_scheme(quotes, "children", real, group_by="meaning")
     assert used == "children"
     labels = [r.label_of(q.id) for q in quotes]
     worker, school, food = labels[:6], labels[6:12], labels[12:]
@@ -340,11 +340,14 @@ def test_forty_childrens_quotes_make_four_to_eight_themes_of_five_or_more(real, 
     assert used == "children"
     assert 4 <= len(r.themes) <= 8, [(t.label, t.size) for t in r.themes]
     assert min(t.size for t in r.themes) >= config.SMALL_NUMBER_THRESHOLD
+    assert sum(t.id.startswith("pin-") for t in r.themes) >= 3  # framework themes, named for people
     assert r.other_share <= 0.25
+    r, _ = theme_with_scheme(quotes, "auto", real, group_by="meaning")
+    assert 4 <= len(r.themes) <= 8 and min(t.size for t in r.themes) >= config.SMALL_NUMBER_THRESHOLD
     labels = [t.label for t in r.themes]
     for label in labels:
         assert not label_problems(label, [x for x in labels if x != label]), label
-    # a theme carries a framework name only when at least half its quotes fit that theme best
+    # grouped by meaning, a theme carries a framework name only when at least half its quotes fit it best
     anchors = {a.id: a for a in framework_anchors(load_framework(), real)}
     emb = unit_rows(real.embed([q.text for q in quotes]))
     row = {q.id: i for i, q in enumerate(quotes)}

@@ -74,7 +74,7 @@ def evaluate_themes_cmd(
         str | None, typer.Option("--split", help="With --topic-column: only rows whose 'split' is this.")
     ] = None,
     scheme: SchemeOption = Scheme.auto,
-    group_by: GroupingOption = Grouping.meaning,
+    group_by: GroupingOption = Grouping.framework,
 ) -> None:
     """Theme quality: AMI against coders' first category, vs TF-IDF + k-means with as many groups.
 
@@ -98,7 +98,7 @@ def evaluate_themes_cmd(
     with user_errors():
         target = _metrics_target(output)
         if topic_column is None and (
-            split is not None or scheme is not Scheme.auto or group_by is not Grouping.meaning
+            split is not None or scheme is not Scheme.auto or group_by is not Grouping.framework
         ):
             raise InputError("--split, --scheme and --group-by go with --topic-column")
         if topic_column is not None:

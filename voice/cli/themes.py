@@ -56,19 +56,19 @@ SchemeOption = Annotated[
 
 
 class Grouping(StrEnum):
-    """How a file's children's feedback is grouped (docs/THEMES.md, "Grouping a file")."""
+    """How a file's children's feedback is grouped (docs/THEMES.md, "Two ways to use the framework")."""
 
-    meaning = "meaning"
     framework = "framework"
+    meaning = "meaning"
 
 
 GroupingOption = Annotated[
     Grouping,
     typer.Option(
         "--group-by",
-        help="File, children's feedback: meaning (default): groups of quotes that say alike, each named "
-        "by the framework theme most of its quotes fit or by a phrase of its own; framework: each quote "
-        "to the framework theme it fits best, the rest in emergent themes (as the store does).",
+        help="File, children's feedback: framework (default): each quote to the framework theme it fits "
+        "best, the rest in emergent themes (as the store does); meaning: groups of quotes that say alike, "
+        "each named by the framework theme most of its quotes fit or by a phrase of its own.",
     ),
 ]
 
@@ -122,7 +122,7 @@ def themes(
         ),
     ] = False,
     scheme: SchemeOption = Scheme.auto,
-    group_by: GroupingOption = Grouping.meaning,
+    group_by: GroupingOption = Grouping.framework,
 ) -> None:
     """Group quotes into themes, with labels, keywords and representative quotes.
 
@@ -131,12 +131,11 @@ def themes(
     ("don't know", "n/a", empty) get theme_id 'non_answer'; quotes that fit no theme get 'other'.
     --scheme auto (the default) themes children's feedback with the children's services
     framework (config.THEME_FRAMEWORK_FILE or VOICE_THEME_FRAMEWORK) and NHS-style feedback with
-    the NHS guide, per file (the scheme chooser in models/themes/scheme decides). Children's
-    feedback in a file is grouped by what the quotes say (--group-by meaning); a group at least
-    half of whose quotes fit one framework theme best carries that theme's name, the others a
-    phrase from their own quotes. --group-by framework puts each quote in the framework theme it
-    fits best instead, as the store does. A file's themes hold at least 5 quotes each, and a file
-    of 40 quotes has at least 4.
+    the NHS guide, per file (the scheme chooser in models/themes/scheme decides). Each quote of
+    children's feedback joins the framework theme it fits best, as in the store, and the rest
+    form emergent themes; --group-by meaning clusters the quotes first instead and names a group
+    by the framework theme at least half its quotes fit best, else by a phrase of its own. A
+    file's themes hold at least 5 quotes each, and a file of 40 quotes has at least 4.
 
     Without INPUT: themes the stored quotes of --period, keeping every saved edit (see
     `voice theme --help`); new quotes join existing themes and the new assignments are saved.
@@ -167,7 +166,7 @@ def _read_rows(path: Path) -> tuple[list[tuple[int, dict]], list[str]]:
     return rows, columns
 
 
-def _themes_file(input: Path, output: Path | None, scheme: str = "auto", group_by: str = "meaning") -> None:
+def _themes_file(input: Path, output: Path | None, scheme: str = "auto", group_by: str = "framework") -> None:
     from voice.privacy import safe_speaker
     from voice.report import write_table
     from voice.themes import load_framework, theme_with_scheme

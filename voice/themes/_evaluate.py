@@ -168,7 +168,7 @@ def evaluate_scheme(
     embedder: Embedder,
     scheme: str = "auto",
     progress: Progress | None = None,
-    group_by: str = "meaning",
+    group_by: str = "framework",
 ) -> dict:
     """What ``voice themes FILE`` does (:func:`voice.themes.theme_with_scheme`), scored by AMI.
 

@@ -49,10 +49,11 @@ __all__ = [
     "train_scheme_chooser",
 ]
 
-GROUPINGS = ("meaning", "framework")
-"""How a file's children's feedback is grouped: ``meaning``, clusters first, each named by the
-framework theme that dominates it (:func:`voice.themes.name_clusters`) or by its own phrase;
-``framework``, each quote to the framework theme it fits best, the rest clustered (as a store does)."""
+GROUPINGS = ("framework", "meaning")
+"""How a file's children's feedback is grouped: ``framework`` (the default), each quote to the
+framework theme it fits best, the rest clustered (as a store does); ``meaning``, clusters first,
+each named by the framework theme that dominates it (:func:`voice.themes.name_clusters`) or by a
+phrase of its own."""
 SCHEMES = ("auto", "children", "nhs")
 """``children``: the framework and emergent themes; ``nhs``: the NHS-style guide alone; ``auto``:
 the framework when the file reads as children's words (:func:`choose_scheme`)."""
@@ -293,14 +294,14 @@ def theme_with_scheme(
     framework: ThemeFramework | None = None,
     progress: Progress | None = None,
     min_theme_size: int = config.SMALL_NUMBER_THRESHOLD,
-    group_by: str = "meaning",
+    group_by: str = "framework",
 ) -> tuple[ThemeResult, str]:
     """Theme a file's quotes with the framework (``children``), the NHS-style guide, or ``auto``.
 
-    ``children``: with ``group_by="meaning"`` the quotes are clustered by sentence embeddings
-    (the NHS guide does not know children's topics) and a cluster at least half of whose quotes
-    fit one framework theme best carries its name; with ``"framework"`` each quote joins the
-    framework theme it fits best and the rest are clustered into emergent themes. Either way no
+    ``children``: with ``group_by="framework"`` (the default) each quote joins the framework theme
+    it fits best and the rest are clustered into emergent themes (sentence embeddings: the NHS
+    guide does not know children's topics); with ``"meaning"`` the quotes are clustered first and
+    a cluster at least half of whose quotes fit one framework theme best carries its name. Either way no
     theme keeps fewer than ``min_theme_size`` quotes (the small-number threshold). ``nhs``:
     :func:`build_themes` as before (guide and clustering). ``auto``: per file, by
     :func:`choose_scheme`. Returns the result and the scheme used.
