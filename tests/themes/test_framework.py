@@ -151,6 +151,14 @@ def test_small_themes_are_dissolved_into_their_nearest_neighbour_or_other():
     assert dissolve_small_themes(assignment, rows, emb, pinned, 5, 0.25)["q11"] == "d"
 
 
+def test_the_clusterer_tries_at_least_the_floor_as_far_as_the_top_allows():
+    from voice.themes import KMeansClusterer
+
+    assert KMeansClusterer().candidates(40) == [3, 4, 5, 6]
+    assert KMeansClusterer(at_least=4).candidates(40) == [4, 5, 6]
+    assert KMeansClusterer(at_least=4).candidates(12) == [3]  # the top (n/3, sqrt n) comes first
+
+
 def test_a_floor_on_the_number_of_themes_tops_a_small_theme_up_with_the_cheapest_movers():
     eye = np.eye(4, dtype=np.float32)
     lean = unit(0.8 * eye[0] + 0.6 * eye[2])  # an "a" quote that also fits "c"

@@ -265,7 +265,6 @@ def build_themes(
     answered = [q for q in unique if q.id not in skipped]
     texts = [q.text for q in answered]
     floor = min(config.THEME_FLOOR, len(answered) // (2 * min_theme_size)) if min_theme_size else 0
-    clusterer = clusterer or KMeansClusterer(at_least=floor)
     dim = EMBEDDING_DIM
     emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
     if len(emb):
@@ -281,6 +280,8 @@ def build_themes(
     assignment: dict[str, str] = {q.id: fixed[q.id] for q in answered if q.id in fixed}
     free = [i for i, q in enumerate(answered) if q.id not in fixed]
     takers = [a for a in anchors if not a.names_clusters]
+    # clustering every quote (no anchor takes one): try at least the floor's number of groups
+    clusterer = clusterer or KMeansClusterer(at_least=0 if takers else floor)
     if takers and free:
         sims = np.column_stack([a.scores(emb[free]) for a in takers])
         best = sims.argmax(axis=1)
