@@ -286,8 +286,14 @@ class PhraseLabeller:
             ]
             used.update(found[j][0].key for j in chosen)
             out[gid] = "; ".join(found[j][0].text for j in chosen)
-            if not _readable(out[gid]):  # one word ("court"): where it belongs says what it is about
-                out[gid] = _qualified(out[gid], centres[i], taken, embedder)
+            # one word ("court"): where it belongs says what it is about, when the theme's quotes
+            # share it; a word of one quote in a theme of three or more says nothing of the theme
+            # ("court" from "My PA came to court with me" among "It's fine" answers), so the
+            # theme is named by its nearest short quote where it has one
+            lone = len(groups[gid]) >= 3 and all(found[j][1] < 2 for j in chosen)
+            if not _readable(out[gid]):
+                quoted = _quoted(nearest[gid], hidden) if lone else None
+                out[gid] = quoted or _qualified(out[gid], centres[i], taken, embedder)
             if not _readable(out[gid]):  # no topic of its own ("outcome" for "It's fine, nothing to add")
                 out[gid] = _quoted(nearest[gid], hidden) or out[gid]
         return out
