@@ -74,6 +74,7 @@ def test_leave_one_group_out_with_in_domain_reference_and_seeds(voice_home, tmp_
     assert all("in_domain_accuracy" in r for r in report["curve"])
     assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["domains"] == 2
     assert report["seed_children_quotes"]["n"] == 9
+    assert "tags" in result.output and "accuracy_mean" not in result.output  # headers a person reads
 
 
 def test_halves_on_a_small_file(voice_home, tmp_path):
@@ -91,6 +92,8 @@ def test_halves_on_a_small_file(voice_home, tmp_path):
     report = json.loads((out / "halves.json").read_text())
     assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["halves"] == 6
     assert {r["scored"] for r in report["halves"]} == {4}
+    assert "meet target" in result.output and "of 6" in result.output  # headers a person reads
+    assert "base_meets_share" not in result.output
     k0 = [r for r in report["halves"] if r["k"] == 0]
     assert all(r["accuracy"] == r["base_accuracy"] for r in k0)
     bad = CliRunner().invoke(app, ["evaluate-adaptation", "--data", str(data), "--subset", "8"])

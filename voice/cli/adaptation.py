@@ -144,7 +144,8 @@ def evaluate_adaptation(
                 curve += learning_curve(d, k_values, memory=memory)
                 bar.update(task, completed=i + 1)
         summary = summarise(curve)
-        print_rows(summary, list(summary[0].keys()), Format.table, title="learning curve (mean over domains)")
+        shown = curve_table(summary)
+        print_rows(shown, list(shown[0]), Format.table, title="learning curve (mean over domains)")
         if len(domains) > 1:
             cols = ["domain", "k", "rest", "accuracy", "base_accuracy", "reversed", "base_reversed"]
             print_rows(curve, cols, Format.table, title="per domain")
@@ -158,6 +159,41 @@ def evaluate_adaptation(
             _write(output, data, by_column, split, summary, curve, seed_report)
 
 
+def halves_table(summary: list[dict]) -> list[dict]:
+    """The halves check's summary with headers a person reads (halves.json keeps every field)."""
+    return [
+        {
+            "tags": s["k"],
+            "halves": f"{s['halves']} x {s['scored']}",
+            "accuracy": f"{s['accuracy_mean']:.3f}",
+            "lowest": f"{s['accuracy_min']:.2f}",
+            "reversed": f"{s['reversed_mean']:.2f}",
+            "most": s["reversed_max"],
+            "meet target": f"{round(s['meets_share'] * s['halves'])} of {s['halves']}",
+        }
+        for s in summary
+    ]
+
+
+def curve_table(summary: list[dict]) -> list[dict]:
+    """The learning curve's summary with headers a person reads (curve.json keeps every field)."""
+    out = []
+    for s in summary:
+        row = {
+            "tags": s["k"],
+            "domains": s["domains"],
+            "accuracy": f"{s['accuracy_mean']:.3f} ± {s['accuracy_sd']:.3f}",
+            "gain": f"{s['gain_mean']:+.3f}",
+            "gain range": f"{s['gain_min']:+.3f} to {s['gain_max']:+.3f}",
+            "macro-F1": f"{s['macro_f1_mean']:.3f}",
+            "reversed": f"{s['reversed_mean']:.2f} (no tags {s['base_reversed_mean']:.2f})",
+        }
+        if "gap_to_in_domain_mean" in s:
+            row["gap to in-domain"] = f"{s['gap_to_in_domain_mean']:.3f}"
+        out.append(row)
+    return out
+
+
 def _halves(domain, splits: int, ks: list[int], memory, subset: int | None, output: Path | None) -> None:
     """Print (and write, with ``output``) the halves check: see :func:`voice.classify._curve.halves`."""
     from voice.classify._curve import halves, summarise_halves
@@ -166,7 +202,13 @@ def _halves(domain, splits: int, ks: list[int], memory, subset: int | None, outp
     if not rows:
         raise InputError("no k fits in a half: give smaller --ks")
     summary = summarise_halves(rows)
-    print_rows(summary, list(summary[0].keys()), Format.table, title=f"{splits} random splits in two halves")
+    shown = halves_table(summary)
+    title = (
+        f"{splits} random splits in two halves: tags from one half, the other half scored "
+        "(halves x quotes scored; accuracy and reversed errors per half: mean, lowest, most; "
+        "target: at least 0.90 and at most 1 reversed)"
+    )
+    print_rows(shown, list(shown[0]), Format.table, title=title)
     if output:
         directory = private_dir(output)
         report = {"splits": splits, "subset": subset, "summary": summary, "halves": rows}
