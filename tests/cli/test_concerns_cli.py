@@ -89,6 +89,9 @@ def test_a_disclosure_is_flagged_at_once_and_listed_with_its_reasons(
     assert row["flagged_at"] and not row["reviewed_by"]
     r = run("concerns")
     assert "1 not yet reviewed, oldest 0 days" in r.output
+    # one block per quote: the whole quote on its line, each reason on its own (not a folded table)
+    assert f"  quote: {DISCLOSURE}\n" in r.output and "\n  why: physical abuse: " in r.output
+    assert r.output.count("\n  why: ") == len(row["reasons"].split('"; ')), r.output
     as_json = json.loads(run("concerns", "--format", "json").stdout)
     assert as_json[0]["id"] == _id(voice_home)
 

@@ -29,8 +29,8 @@ app.add_typer(concerns_app, name="concerns")
 COLUMNS = ["id", "text", "kinds", "reasons", "status", "flagged_at", "reviewed_by", "reviewed_at"]
 
 
-def _reasons(item: FlaggedQuote) -> str:
-    return "; ".join(f'{r.kind}: "{r.cue}" in "{r.sentence}"' for r in item.reasons)
+def _reason_lines(item: FlaggedQuote) -> list[str]:
+    return [f'{r.kind}: "{r.cue}" in "{r.sentence}"' for r in item.reasons]
 
 
 def _row(item: FlaggedQuote) -> dict:
@@ -39,7 +39,8 @@ def _row(item: FlaggedQuote) -> dict:
         "id": item.quote.id,
         "text": item.quote.text,
         "kinds": ", ".join(item.kinds),
-        "reasons": _reasons(item),
+        "reasons": "; ".join(_reason_lines(item)),
+        "reason_lines": _reason_lines(item),  # for the listing; not a column
         "status": item.status,
         "flagged_at": item.flagged_at.isoformat(timespec="seconds") if item.flagged_at else "",
         "reviewed_by": review.who if review else "",
@@ -74,8 +75,28 @@ def concerns(
             err.print(f"warning: new quotes were not screened: {exc.message}", highlight=False)
         rows = [_row(item) for item in flagged_quotes(store)]
         line = _waiting_line(store)
-        print_rows(rows, COLUMNS, fmt, title=f"{len(rows)} flagged quotes")
+        if fmt is Format.table:
+            _print_cards(rows)
+        else:
+            print_rows(rows, COLUMNS, fmt, title=f"{len(rows)} flagged quotes")
         (console if fmt is Format.table else err).print(line, highlight=False)
+
+
+def _print_cards(rows: list[dict]) -> None:
+    """One block per flagged quote: its id and status, what it may disclose, the whole quote and
+    each reason on a line of its own (eight table columns folded a quote into a word per line at
+    80 columns)."""
+    console.print(f"{len(rows)} flagged quote{'s' if len(rows) != 1 else ''}", highlight=False)
+    for r in rows:
+        reviewed = f" by {r['reviewed_by']} at {r['reviewed_at']}" if r["reviewed_by"] else ""
+        console.print(highlight=False)
+        console.print(f"{r['id']} · {r['status']}{reviewed} · flagged {r['flagged_at']}", highlight=False)
+        console.print(f"  may disclose: {r['kinds']}", highlight=False)
+        console.print(f"  quote: {r['text']}", highlight=False)
+        for reason in r["reason_lines"]:
+            console.print(f"  why: {reason}", highlight=False)
+    if rows:
+        console.print(highlight=False)
 
 
 def _flagged_quote_id(store: Store, quote_id: str) -> str:
