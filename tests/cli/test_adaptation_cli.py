@@ -75,6 +75,7 @@ def test_leave_one_group_out_with_in_domain_reference_and_seeds(voice_home, tmp_
     assert [r["k"] for r in report["summary"]] == [0, 4] and report["summary"][0]["domains"] == 2
     assert report["seed_children_quotes"]["n"] == 9
     assert "tags" in result.output and "accuracy_mean" not in result.output  # headers a person reads
+    assert "base_accuracy" not in result.output and "north" in result.output
 
 
 def test_halves_on_a_small_file(voice_home, tmp_path):

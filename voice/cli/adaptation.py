@@ -147,8 +147,19 @@ def evaluate_adaptation(
         shown = curve_table(summary)
         print_rows(shown, list(shown[0]), Format.table, title="learning curve (mean over domains)")
         if len(domains) > 1:
-            cols = ["domain", "k", "rest", "accuracy", "base_accuracy", "reversed", "base_reversed"]
-            print_rows(curve, cols, Format.table, title="per domain")
+            per = [
+                {
+                    "domain": r["domain"],
+                    "tags": r["k"],
+                    "scored": r["rest"],
+                    "accuracy": f"{r['accuracy']:.3f}",
+                    "acc., no tags": f"{r['base_accuracy']:.3f}",
+                    "reversed": r["reversed"],
+                    "rev., no tags": r["base_reversed"],
+                }
+                for r in curve
+            ]
+            print_rows(per, list(per[0]), Format.table, title="per domain (accuracy and reversed errors)")
         if seed_report:
             console.print(
                 "seed children's quotes, each with the other 8 as tags: "
