@@ -35,12 +35,13 @@ def _reason_lines(item: FlaggedQuote) -> list[str]:
 
 def _row(item: FlaggedQuote) -> dict:
     review = item.review
+    reasons = _reason_lines(item)
     return {
         "id": item.quote.id,
         "text": item.quote.text,
         "kinds": ", ".join(item.kinds),
-        "reasons": "; ".join(_reason_lines(item)),
-        "reason_lines": _reason_lines(item),  # for the listing; not a column
+        "reasons": "; ".join(reasons),
+        "reason_lines": reasons,  # for the listing; not a column
         "status": item.status,
         "flagged_at": item.flagged_at.isoformat(timespec="seconds") if item.flagged_at else "",
         "reviewed_by": review.who if review else "",

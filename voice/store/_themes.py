@@ -353,6 +353,11 @@ def _slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:30] or _digest(label)
 
 
+def _pin_id(label: str) -> str:
+    """A pinned theme's default id: ``pin-`` and the label's slug."""
+    return f"pin-{_slug(label)}"
+
+
 def pin_theme(
     store: Store, label: str, seed_phrases: Sequence[str], who: str, theme_id: str | None = None
 ) -> StoredTheme:
@@ -368,7 +373,7 @@ def pin_theme(
         raise InputError(
             f"a pinned theme's id is 'pin-' and up to 30 letters, digits or dashes, not {theme_id!r}"
         )
-    theme_id = theme_id or f"pin-{_slug(label)}"
+    theme_id = theme_id or _pin_id(label)
     now = _now()
     with store.transaction() as conn:
         exists = conn.execute(select(themes_table.c.id).where(themes_table.c.id == theme_id)).first()
@@ -403,7 +408,7 @@ def seed_starter_themes(
     out = []
     for entry in config.STARTER_THEMES if themes is None else themes:
         label, phrases = entry[0], entry[1]
-        theme_id = entry[2] if len(entry) > 2 else f"pin-{_slug(label)}"
+        theme_id = entry[2] if len(entry) > 2 else _pin_id(label)
         if theme_id not in have:
             out.append(pin_theme(store, label, phrases, who, theme_id))
     return out

@@ -268,15 +268,11 @@ def train_scheme_chooser(children: np.ndarray, nhs: np.ndarray, embedder: Embedd
 
 def default_scheme_chooser() -> CategoryGuide | None:
     """The shipped scheme chooser (``config.THEME_SCHEME_DIR``), loaded once; None when there is none."""
-    from voice.themes._guide import GUIDE_FILES, CategoryGuide
+    from voice.themes._guide import cached_guide
 
-    d = config.THEME_SCHEME_DIR
-    if d not in _CHOOSERS:
-        _CHOOSERS[d] = CategoryGuide.load(d) if all((d / f).exists() for f in GUIDE_FILES) else None
-    return _CHOOSERS[d]
+    return cached_guide(config.THEME_SCHEME_DIR)
 
 
-_CHOOSERS: dict[Path, CategoryGuide | None] = {}
 CHILDREN, NHS = "children", "nhs"
 """The scheme chooser's two categories."""
 

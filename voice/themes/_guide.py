@@ -180,12 +180,17 @@ class OutOfFoldGuide:
 _DEFAULT: dict[Path, CategoryGuide | None] = {}
 
 
+def cached_guide(directory: Path) -> CategoryGuide | None:
+    """The guide saved in ``directory``, loaded once per process; None when it holds none."""
+    if directory not in _DEFAULT:
+        have = all((directory / f).exists() for f in GUIDE_FILES)
+        _DEFAULT[directory] = CategoryGuide.load(directory) if have else None
+    return _DEFAULT[directory]
+
+
 def default_guide() -> CategoryGuide | None:
     """The shipped guide (``config.THEME_GUIDE_DIR``), loaded once; None when there is none."""
-    d = config.THEME_GUIDE_DIR
-    if d not in _DEFAULT:
-        _DEFAULT[d] = CategoryGuide.load(d) if all((d / f).exists() for f in GUIDE_FILES) else None
-    return _DEFAULT[d]
+    return cached_guide(config.THEME_GUIDE_DIR)
 
 
 def dominant_categories(

@@ -114,9 +114,8 @@ def _anchors(
         start += n_seed + n_member
         c = centre(block) if len(block) else np.zeros(dim, np.float32)
         if t.pinned and t.id in framework_ids and not t.edited:
-            threshold = (
-                config.THEME_FRAMEWORK_MIN_SIMILARITY
-            )  # as `voice themes FILE --group-by framework` does
+            # as `voice themes FILE --group-by framework` assigns them
+            threshold = config.THEME_FRAMEWORK_MIN_SIMILARITY
         elif t.pinned or not n_member:
             threshold = config.THEME_PIN_MIN_SIMILARITY if t.pinned else config.THEME_ASSIGN_MIN_SIMILARITY
         else:
