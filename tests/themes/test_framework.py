@@ -116,6 +116,26 @@ def test_a_renamed_framework_theme_keeps_its_id_and_a_stores_quotes(tmp_path, st
     assert kept.label == "school"  # the store keeps its label: rename it there (voice theme rename)
 
 
+@pytest.mark.slow
+def test_a_store_takes_quotes_into_a_keyed_framework_theme_at_the_framework_bar(store, real):
+    """A theme whose file gives an ``id`` is pinned as ``pin-<id>``; the store must know it as a
+    framework theme, so quotes join it at THEME_FRAMEWORK_MIN_SIMILARITY like the others, not at
+    the 0.45 of a council's own pins. The shipped "being heard and having a say" keeps the id
+    pin-being-listened-to-and-having-a."""
+    import voice.store as theme_store
+    from voice.themes import themes_for_period
+    from voice.themes._period import _anchors
+
+    store.add_quotes([Quote(text="Nobody listens to me at my review", period="2017/18 Q1")])
+    themes_for_period(store, "2017/18 Q1", real)
+    saved = theme_store.stored_themes(store)
+    everything = {q.id: q for q in store.quotes()}
+    bars = {a.id: a.min_similarity for a in _anchors(saved, theme_store.memberships(store), everything, real)}
+    framework = {t.id for t in load_framework().themes}
+    assert "pin-being-listened-to-and-having-a" in framework and framework <= set(bars)
+    assert {bars[t] for t in framework} == {config.THEME_FRAMEWORK_MIN_SIMILARITY}
+
+
 def test_a_missing_framework_file_is_named(tmp_path):
     with pytest.raises(FrameworkError, match=r"nope\.json: no such theme framework file"):
         load_framework(tmp_path / "nope.json")

@@ -127,10 +127,11 @@ def _anchors(
 
 
 def _framework_ids() -> set[str]:
-    """Ids of the framework's themes as a store pins them (``pin-`` + slug); none if it cannot load."""
-    from voice.themes._framework import FrameworkError, load_framework, theme_slug
+    """Ids of the framework's themes as a store pins them (``FrameworkTheme.id``: ``pin-`` and the
+    entry's ``id`` or the name's slug); none if it cannot load."""
+    from voice.themes._framework import FrameworkError, load_framework
 
     try:
-        return {f"pin-{theme_slug(t.name)}" for t in load_framework().themes}
+        return {t.id for t in load_framework().themes}
     except FrameworkError:
         return set()
