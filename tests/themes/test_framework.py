@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -461,8 +460,8 @@ def test_a_persons_move_into_a_framework_theme_refines_it(store, real):
     theme_store.move_quote(store, taxi.id, "pin-family-time-and-contact", "officer")
     new = Quote(text="The taxi was late again and I missed half my visit", period="2017/18 Q2")
     store.add_quotes([new])
-    framework = [replace(a, names_clusters=False) for a in framework_anchors(load_framework(), real, 0.45)]
-    before = build_themes([new], real, anchors=framework)  # each quote on its own, as a store assigns
+    framework = framework_anchors(load_framework(), real, 0.45)  # each quote on its own, as a store assigns
+    before = build_themes([new], real, anchors=framework)
     assert before.theme_of(new.id) != "pin-family-time-and-contact"  # the framework alone: not enough
     r = themes_for_period(store, "2017/18 Q2", real)
     assert r.theme_of(new.id) == "pin-family-time-and-contact"  # the moved quote is now an example

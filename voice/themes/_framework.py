@@ -181,13 +181,14 @@ def framework_anchors(
     embedder: Embedder | None = None,
     min_similarity: float = config.THEME_FRAMEWORK_MIN_SIMILARITY,
     pinned: bool = False,
-    names_clusters: bool = True,
+    names_clusters: bool = False,
 ) -> list[Anchor]:
     """One anchor per framework theme: name, description and examples embedded, centred together.
 
     ``pinned=False`` (a file run) lets a theme with no quotes drop out of the result.
-    ``names_clusters`` (the default): the anchors name the clusters they dominate and take no quote
-    on their own; False: each quote joins the anchor it fits best (:class:`Anchor`).
+    By default each quote joins the anchor it fits best (``--group-by framework``);
+    ``names_clusters=True``: the anchors name the clusters they dominate and take no quote on their
+    own (``--group-by meaning``; :class:`Anchor`).
     """
     embedder = embedder or default_embedder()
     blocks = [(t.name, *t.phrases) for t in framework.themes]
