@@ -248,3 +248,23 @@ def test_a_word_of_one_quote_does_not_name_a_theme_of_answers_without_a_topic(re
     )["g"]
     assert label_problems(label) == [], label
     assert "court" not in label.lower() and "(" not in label, label
+
+
+def test_a_phrase_of_one_quote_does_not_name_a_theme_that_shares_a_word(real) -> None:
+    """Themed with both encoders, the demo's 2016/17 Q3 made a group of five quotes about a
+    conference, an IRO and personal advisers and named it "grandson's bedwetting": the one readable
+    phrase near its centre, from one quote. A word two of its quotes share ("PAs"), qualified by the
+    nearest framework name, now names it."""
+    from voice.themes import label_problems
+
+    group = [
+        "I went into the conference for the first part and said what I wanted. The chair was nice to me.",
+        "My IRO is the one person who's been there all the way through.",
+        "It's ok. Some PAs are good, some just tick boxes.",
+        "I've had three PAs this year. I don't ring any of them now.",
+        "They got my grandson's bedwetting looked at by the doctor. It's much better.",
+    ]
+    taken = ["my social worker", "meetings, plans and reviews", "health and feelings"]
+    label = PhraseLabeller(embedder=real).labels({"g": group}, taken=taken)["g"]
+    assert label_problems(label) == [], label
+    assert "bedwetting" not in label and label.startswith("PAs"), label

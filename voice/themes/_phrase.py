@@ -260,12 +260,13 @@ class PhraseLabeller:
         used = {_key(_WORD_RE.findall(name)) for name in taken if _WORD_RE.findall(name)}
         for i, gid in enumerate(ids):
             found = [(c, df) for c, df in cands[gid] if not any(_overlaps(c.key, u) for u in used)]
-            # a flawed phrase ("court", one word) only when no quote near the centre has a readable one
-            found = (
-                [(c, df) for c, df in found if _readable(c.text)]
-                or [(c, df) for c, df in central.get(gid, ()) if not any(_overlaps(c.key, u) for u in used)]
-                or found
-            )
+            # a flawed phrase ("court", one word) only when no quote near the centre has a readable
+            # one; but in a theme of three or more, a shared flawed word ("PAs", qualified below)
+            # before a phrase of one quote ("grandson's bedwetting" for five quotes about workers)
+            near = [(c, df) for c, df in central.get(gid, ()) if not any(_overlaps(c.key, u) for u in used)]
+            if len(groups[gid]) >= 3 and any(df >= 2 for _, df in found) and all(df < 2 for _, df in near):
+                near = []
+            found = [(c, df) for c, df in found if _readable(c.text)] or near or found
             if not found:
                 wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)
                 out[gid] = self._fallback(nearest[gid], hidden, wide)
@@ -296,6 +297,10 @@ class PhraseLabeller:
                 out[gid] = quoted or _qualified(out[gid], centres[i], taken, embedder)
             if not _readable(out[gid]):  # no topic of its own ("outcome" for "It's fine, nothing to add")
                 out[gid] = _quoted(nearest[gid], hidden) or out[gid]
+            if not _readable(out[gid]):  # still flawed ("review forms", a verb phrase): the readable
+                wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)  # phrase most used
+                alt = self._fallback(nearest[gid], hidden, wide)  # near the centre, when there is one
+                out[gid] = alt if _readable(alt) else out[gid]
         return out
 
     def _hidden(self, texts: Sequence[str]) -> frozenset[str]:
