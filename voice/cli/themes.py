@@ -216,7 +216,7 @@ def _themes_store(
     by: str,
     unredacted: bool = False,
 ) -> None:
-    from voice.embed import default_embedder
+    from voice.embed import default_theme_embedder
     from voice.ingest.fields import parse_period, previous_period
     from voice.privacy import PUBLIC_ROLE, export_id
     from voice.themes import overview, scrutiny_view, summarise, summarise_for_role, themes_for_period
@@ -251,7 +251,7 @@ def _themes_store(
         summaries = summarise(result, quotes, labels, previous, count_formatter=count, counts_text=protect)
     else:
         # no theme under 5 quotes (small ones join their nearest theme); overview and counts agree
-        result = scrutiny_view(result, quotes=quotes, embedder=default_embedder())
+        result = scrutiny_view(result, quotes=quotes, embedder=default_theme_embedder())
         summaries = summarise_for_role(result, quotes, labels, PUBLIC_ROLE, previous)
         count = _suppress
     text = overview(summaries, period, result, count_formatter=count)

@@ -264,7 +264,8 @@ def build_themes(
     skipped = set(non_answers)
     answered = [q for q in unique if q.id not in skipped]
     texts = [q.text for q in answered]
-    floor = min(config.THEME_FLOOR, len(answered) // (2 * min_theme_size)) if min_theme_size else 0
+    # quotes per theme, rounded: 39 answers of 40 quotes (one "n/a") still get the floor of 40
+    floor = min(config.THEME_FLOOR, int(len(answered) / (2 * min_theme_size) + 0.5)) if min_theme_size else 0
     dim = EMBEDDING_DIM
     emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, dim), np.float32)
     if len(emb):

@@ -169,6 +169,7 @@ def evaluate_scheme(
     scheme: str = "auto",
     progress: Progress | None = None,
     group_by: str = "framework",
+    theme_embedder: Embedder | None = None,
 ) -> dict:
     """What ``voice themes FILE`` does (:func:`voice.themes.theme_with_scheme`), scored by AMI.
 
@@ -182,7 +183,9 @@ def evaluate_scheme(
 
     quotes = [Quote(text=t, id=i) for i, t in zip(data.ids, data.texts, strict=True)]
     t0 = time.perf_counter()
-    result, used = theme_with_scheme(quotes, scheme, embedder, progress=progress, group_by=group_by)
+    result, used = theme_with_scheme(
+        quotes, scheme, embedder, progress=progress, group_by=group_by, theme_embedder=theme_embedder
+    )
     seconds = time.perf_counter() - t0
     groups = [result.theme_of(q.id) or "" for q in quotes]
     k = len(set(groups))

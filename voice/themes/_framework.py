@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from voice import config
-from voice.embed import Embedder, default_embedder, unit_rows
+from voice.embed import Embedder, default_embedder, default_theme_embedder, unit_rows
 from voice.errors import InputError, VoiceError
 from voice.records import Quote
 from voice.themes._base import Progress, centre
@@ -292,6 +292,7 @@ def theme_with_scheme(
     progress: Progress | None = None,
     min_theme_size: int = config.SMALL_NUMBER_THRESHOLD,
     group_by: str = "framework",
+    theme_embedder: Embedder | None = None,
 ) -> tuple[ThemeResult, str]:
     """Theme a file's quotes with the framework (``children``), the NHS-style guide, or ``auto``.
 
@@ -302,6 +303,11 @@ def theme_with_scheme(
     theme keeps fewer than ``min_theme_size`` quotes (the small-number threshold). ``nhs``:
     :func:`build_themes` as before (guide and clustering). ``auto``: per file, by
     :func:`choose_scheme`. Returns the result and the scheme used.
+
+    ``embedder`` (default MiniLM) reads the file for the scheme choice and the NHS guide, both
+    learned on it; ``theme_embedder`` groups children's quotes (default: MiniLM beside
+    all-mpnet-base-v2, :func:`voice.embed.default_theme_embedder`; AMI against hand topics
+    0.16 → 0.20 on eight children's sets, docs/THEMES.md).
     """
     from voice.themes._build import build_themes
     from voice.themes._reduce import HybridReducer
@@ -314,7 +320,7 @@ def theme_with_scheme(
     embedder = embedder or default_embedder()
     if scheme == "nhs":
         return build_themes(quotes, embedder, progress=progress), "nhs"
-    anchors = framework_anchors(framework or load_framework(), embedder, names_clusters=group_by == "meaning")
+    framework = framework or load_framework()
     if scheme == "auto":
         texts = [q.text for q in quotes if not is_non_answer(q.text)]
         emb = unit_rows(embedder.embed(texts, progress=progress)) if texts else np.zeros((0, 1))
@@ -322,12 +328,14 @@ def theme_with_scheme(
         if chooser is not None and not chooser.suits(embedder, emb):
             chooser = None  # learned on another model: fall back to the framework's margin
         reference = nhs_reference(embedder) if chooser is None else np.zeros((0, 1), np.float32)
-        scheme = choose_scheme(anchors, emb, reference, chooser=chooser)
+        scheme = choose_scheme(framework_anchors(framework, embedder), emb, reference, chooser=chooser)
         if scheme == "nhs":
             return build_themes(quotes, embedder), "nhs"
+    theme_embedder = theme_embedder or default_theme_embedder()
+    anchors = framework_anchors(framework, theme_embedder, names_clusters=group_by == "meaning")
     result = build_themes(
         quotes,
-        embedder,
+        theme_embedder,
         anchors=anchors,
         reducer=HybridReducer(word_weight=0.0),
         min_theme_size=min_theme_size,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from voice import config
-from voice.embed import EMBEDDING_DIM, Embedder, default_embedder, unit_rows
+from voice.embed import EMBEDDING_DIM, Embedder, default_theme_embedder, unit_rows
 from voice.records import HUMAN, Quote
 from voice.themes._base import Progress, centre, check_steps
 from voice.themes._build import OTHER, Anchor, ThemeResult, build_themes, member_threshold
@@ -48,7 +48,8 @@ def themes_for_period(
     Args:
         store: a :class:`voice.store.Store`.
         period: e.g. "2017/18 Q1", or None for all quotes.
-        embedder: default: the cached MiniLM embedder.
+        embedder: default: MiniLM beside all-mpnet-base-v2, as ``voice themes FILE`` groups
+            children's quotes (:func:`voice.embed.default_theme_embedder`).
         who: recorded in the theme log for what this run saves.
         starters: pin the starter themes on a store's first run.
         rebuild: re-cluster everything that no person has edited.
@@ -58,7 +59,7 @@ def themes_for_period(
     import voice.store as theme_store
 
     check_steps(embedder, **steps)
-    embedder = embedder or default_embedder()
+    embedder = embedder or default_theme_embedder()
     if rebuild:
         theme_store.reset_model_themes(store, who)
     if starters and not theme_store.stored_themes(store, include_retired=True):

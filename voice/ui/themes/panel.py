@@ -275,12 +275,12 @@ def theme_summaries(
     not recognise). Officers see exact counts and attributions; everyone else sees counts
     under 5 as "<5" and coarsened attributions.
     """
-    from voice.embed import default_embedder
+    from voice.embed import default_theme_embedder
     from voice.themes import overview, summarise_for_role
 
     quotes = store.quotes(period=period)
     summaries = summarise_for_role(  # small themes join their nearest theme outside the officers' view
-        result, quotes, store.current_tags(), common.role(), previous, embedder=default_embedder()
+        result, quotes, store.current_tags(), common.role(), previous, embedder=default_theme_embedder()
     )
     return summaries, overview(summaries, period, result, count_formatter=common.format_count)
 

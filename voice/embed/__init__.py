@@ -2,7 +2,9 @@
 
 Each distinct text is embedded once per model: vectors are cached in a small SQLite file
 keyed by SHA-256 of the text and the model version. The classifier and the theme engine
-share the cache.
+share the cache. The children's theme engine reads quotes with MiniLM beside
+all-mpnet-base-v2 (:func:`default_theme_embedder`; the model comes from PyPI parts:
+``voice.embed._mpnet``).
 """
 
 from __future__ import annotations
@@ -152,7 +154,7 @@ class CachedEmbedder:
         elif progress:
             progress(len(texts), len(texts))
         if not texts:
-            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+            return self.inner.embed([])  # (0, d) with the inner model's width; loads nothing
         return np.vstack([found[k] for k in keys]).astype(np.float32)
 
 
@@ -165,3 +167,42 @@ def default_embedder() -> CachedEmbedder:
     if _DEFAULT is None or _DEFAULT.cache.path != config.cache_dir() / "embeddings.sqlite":
         _DEFAULT = CachedEmbedder(inner=_DEFAULT.inner if _DEFAULT else None)  # keep the loaded model
     return _DEFAULT
+
+
+class PairEmbedder:
+    """Two encoders side by side: each one's unit vectors scaled by 1/√2 and joined.
+
+    The rows are unit vectors again and a cosine between two of them is the mean of the two
+    encoders' cosines, so thresholds set on one encoder's cosines keep their meaning. The theme
+    engine groups children's quotes with MiniLM beside all-mpnet-base-v2 (docs/THEMES.md).
+    """
+
+    def __init__(self, first: Embedder, second: Embedder) -> None:
+        self.first, self.second = first, second
+        self.version = f"{first.version}+{second.version}"
+
+    def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
+        """Both encoders' vectors, joined; ``progress`` follows the second (the slower) one."""
+        a = unit_rows(self.first.embed(texts))
+        b = unit_rows(self.second.embed(texts, progress=progress))
+        return np.hstack([a, b]) / np.float32(np.sqrt(2.0))
+
+
+_THEME: PairEmbedder | None = None
+
+
+def default_theme_embedder() -> PairEmbedder:
+    """The children's theme engine's encoder: cached MiniLM beside cached all-mpnet-base-v2.
+
+    The mpnet model loads (and on a machine's first use is unpacked from its PyPI parts) only
+    when a text is not in the cache yet.
+    """
+    global _THEME
+    from voice.embed._mpnet import MPNetEmbedder
+
+    first = default_embedder()
+    if _THEME is None or _THEME.first is not first:
+        loaded = _THEME.second if _THEME is not None else None  # keep the loaded model
+        inner = loaded.inner if isinstance(loaded, CachedEmbedder) else MPNetEmbedder()
+        _THEME = PairEmbedder(first, CachedEmbedder(inner=inner, cache=first.cache))
+    return _THEME
