@@ -61,25 +61,12 @@ class MiniLMEmbedder:
 
     def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed texts on the CPU, longest first so that batches pad little."""
-        total = len(texts)
-        out = np.zeros((total, EMBEDDING_DIM), dtype=np.float32)
-        if not total:
-            return out
-        model = load_sentence_transformer()
-        order = sorted(range(total), key=lambda i: -len(texts[i]))
+        from voice.embed._encode import encode_longest_first
+
         step = self.batch_size * 8
-        for start in range(0, total, step):
-            idx = order[start : start + step]
-            out[idx] = model.encode(
-                [texts[i] for i in idx],
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            if progress:
-                progress(min(start + step, total), total)
-        return out
+        return encode_longest_first(
+            load_sentence_transformer, texts, EMBEDDING_DIM, self.batch_size, step, progress
+        )
 
 
 def unit_rows(x: np.ndarray) -> np.ndarray:

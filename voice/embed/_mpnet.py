@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from voice import config
+from voice.embed._encode import encode_longest_first
 from voice.errors import ModelError
 from voice.records import ProgressCallback
 
@@ -122,23 +123,7 @@ class MPNetEmbedder:
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
-        """Embed texts, longest first so that batches pad little."""
-        total = len(texts)
-        out = np.zeros((total, MPNET_DIM), dtype=np.float32)
-        if not total:
-            return out
-        model = load_mpnet()
-        order = sorted(range(total), key=lambda i: -len(texts[i]))
-        step = self.batch_size * 4
-        for start in range(0, total, step):
-            idx = order[start : start + step]
-            out[idx] = model.encode(
-                [texts[i] for i in idx],
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            if progress:
-                progress(min(start + step, total), total)
-        return out
+        """Embed texts on the CPU, longest first so that batches pad little."""
+        return encode_longest_first(
+            load_mpnet, texts, MPNET_DIM, self.batch_size, self.batch_size * 4, progress
+        )
