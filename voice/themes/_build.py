@@ -245,7 +245,8 @@ def build_themes(
         min_theme_size: with a number, themes smaller than it are dissolved: their quotes join
             the nearest remaining theme, or "Other" (``voice.themes._sizes``). Pinned and edited
             themes and fixed quotes are kept. While the file has at least twice ``min_theme_size``
-            quotes per theme, up to ``config.THEME_FLOOR`` themes are kept by topping small ones up.
+            answered quotes per theme (the count rounded: 35-44 answers, 4; 25-34, 3), up to
+            ``config.THEME_FLOOR`` themes are kept by topping small ones up.
 
     Returns:
         The themes (largest first), every answered quote's assignment, the non-answers, the

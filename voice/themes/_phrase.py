@@ -4,7 +4,7 @@ KeyBERT's recipe on a theme instead of a document. Candidates come from the quot
 theme's centre: noun phrases ("social worker", "contact with my mum") and verb phrases ("takes
 me seriously", "listening") from spaCy's parser, or, without the pipeline, word n-grams that
 neither start nor end with a stop word; 1-4 words each. They are ranked by the cosine of their
-MiniLM embedding to the theme's centre, less half their cosine to the nearest other new theme's
+sentence embedding to the theme's centre, less half their cosine to the nearest other new theme's
 centre, plus how widely the theme's quotes use their words, and chosen with maximal marginal
 relevance (MMR), so that a second phrase, when asked for, says something else; no two themes
 get the same phrase, nor the name of a theme already there. A phrase holding an identifier the
@@ -300,7 +300,10 @@ class PhraseLabeller:
             if not _readable(out[gid]):  # still flawed ("review forms", a verb phrase): the readable
                 wide = _nearest(list(groups[gid]), vecs[gid], centres[i], _WIDE)  # phrase most used
                 alt = self._fallback(nearest[gid], hidden, wide)  # near the centre, when there is one
-                out[gid] = alt if _readable(alt) else out[gid]
+                alt_key = _key(_WORD_RE.findall(alt))
+                if _readable(alt) and not any(_overlaps(alt_key, u) for u in used):  # no two alike
+                    out[gid] = alt
+                    used.add(alt_key)
         return out
 
     def _hidden(self, texts: Sequence[str]) -> frozenset[str]:
