@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from voice.errors import ModelError
 from voice.store import Store, edit_log
 from voice.themes import ThemeResult, themes_for_period
 
@@ -30,6 +31,10 @@ def period_themes(store: Store, period: str | None) -> ThemeResult:
     when a quote is held for or released from a safeguarding review."""
     newest = edit_log(store, limit=1)
     n_edits = newest[0]["id"] if newest else 0
-    with st.spinner(f"Grouping the quotes of {period or 'all periods'} into themes…"):
-        held = tuple(sorted(store.held_quote_ids()))
-        return _themes(store.url, period, store.count_quotes(), n_edits + edits_epoch(), held)
+    try:
+        with st.spinner(f"Grouping the quotes of {period or 'all periods'} into themes…"):
+            held = tuple(sorted(store.held_quote_ids()))
+            return _themes(store.url, period, store.count_quotes(), n_edits + edits_epoch(), held)
+    except ModelError as exc:  # the theme encoder is not installed: say so, with the fix
+        st.error(f"Themes cannot be made on this machine: {exc}")
+        st.stop()
