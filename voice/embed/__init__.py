@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from voice import config, files
+from voice.embed._encode import encode_longest_first
 from voice.records import ProgressCallback
 
 EMBEDDING_VERSION = "all-MiniLM-L6-v2@gt-0.1.0"
@@ -61,8 +62,6 @@ class MiniLMEmbedder:
 
     def embed(self, texts: Sequence[str], progress: ProgressCallback | None = None) -> np.ndarray:
         """Embed texts on the CPU, longest first so that batches pad little."""
-        from voice.embed._encode import encode_longest_first
-
         step = self.batch_size * 8
         return encode_longest_first(
             load_sentence_transformer, texts, EMBEDDING_DIM, self.batch_size, step, progress

@@ -310,7 +310,7 @@ def theme_with_scheme(
     0.16 → 0.20 on eight children's sets, docs/THEMES.md).
     """
     from voice.themes._build import build_themes
-    from voice.themes._reduce import HybridReducer
+    from voice.themes._reduce import meaning_reducer
     from voice.themes._text import is_non_answer
 
     if scheme not in SCHEMES:
@@ -328,7 +328,8 @@ def theme_with_scheme(
         if chooser is not None and not chooser.suits(embedder, emb):
             chooser = None  # learned on another model: fall back to the framework's margin
         reference = nhs_reference(embedder) if chooser is None else np.zeros((0, 1), np.float32)
-        scheme = choose_scheme(framework_anchors(framework, embedder), emb, reference, chooser=chooser)
+        margin_anchors = framework_anchors(framework, embedder) if chooser is None else []  # margin only
+        scheme = choose_scheme(margin_anchors, emb, reference, chooser=chooser)
         if scheme == "nhs":
             return build_themes(quotes, embedder), "nhs"
     theme_embedder = theme_embedder or default_theme_embedder()
@@ -337,7 +338,7 @@ def theme_with_scheme(
         quotes,
         theme_embedder,
         anchors=anchors,
-        reducer=HybridReducer(word_weight=0.0),
+        reducer=meaning_reducer(),
         min_theme_size=min_theme_size,
         progress=progress,
     )

@@ -78,10 +78,10 @@ def themes_for_period(
         for qid, m in members.items()
         if qid in in_scope and (m.theme_id in active or m.theme_id == OTHER)
     }
-    if "reducer" not in steps:  # as `voice themes FILE` clusters children's quotes: meaning alone
-        from voice.themes._reduce import HybridReducer
+    if "reducer" not in steps:  # as `voice themes FILE` clusters children's quotes
+        from voice.themes._reduce import meaning_reducer
 
-        steps["reducer"] = HybridReducer(word_weight=0.0)
+        steps["reducer"] = meaning_reducer()
     result = build_themes(scope, embedder, anchors=anchors, fixed=fixed, progress=progress, **steps)
     new_themes = [t for t in result.themes if t.id not in active]
     new_members = {qid: tid for qid, tid in result.assignment.items() if qid not in fixed and tid != OTHER}

@@ -84,6 +84,12 @@ class HybridReducer:
         return x
 
 
+def meaning_reducer() -> HybridReducer:
+    """How children's quotes are clustered, in a file and in a store: the sentence embedding alone
+    (no lemma view, no NHS guide)."""
+    return HybridReducer(word_weight=0.0)
+
+
 @dataclass
 class GuidedReducer:
     """The guide's topic space ⊕ (weighted) hybrid features → unit length.
