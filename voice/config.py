@@ -48,6 +48,19 @@ CHILDREN_TRAINING_WEIGHT = 4.0
 """How many NHS comments each of those quotes counts as in training: 4 of 0, 2, 4, 6, 8, 12 and
 20 on five-fold NHS cross-validation with the children's dev rows scored
 (`benchmarks/children_training_cv.py`, docs/CLASSIFIER.md)."""
+CHILDREN_READER_SHARE = 0.5
+"""The children's reader's share of a quote's shown probabilities when its gate is sure the quote is
+children's words (scaled down by the gate's probability): 0.4 and 0.5 scored best on
+``corpus/children/train3.csv``, which no part of the model learns from (docs/CLASSIFIER.md)."""
+CHILDREN_READER_C = 4.0
+"""Inverse regularisation of the children's reader's regression over all-mpnet-base-v2 embeddings
+(of 0.25, 1, 4 and 16, the least log-loss in five-fold CV over the children's training quotes)."""
+CHILDREN_GATE_C = 1.0
+"""Inverse regularisation of the children's reader's gate (children's words or an NHS comment, over
+MiniLM embeddings, balanced classes: the recipe of the theme engine's scheme chooser)."""
+CHILDREN_READER_MIN_GATE = 0.02
+"""Quotes whose gate is below this keep the model's own reading and are not embedded with mpnet
+(their share would be under 0.01)."""
 FINE_TUNE_HOLDOUT = 0.15
 """Share of the training quotes held out of fine-tuning to fit the encoder's temperature, the blend
 and the decision weights; 0 fine-tunes on every quote with the fixed values below (tried: a little

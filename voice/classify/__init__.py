@@ -6,6 +6,7 @@ May import: ``voice.embed``, ``voice.store`` (types), ``voice.records``, ``voice
 
 from ._adapt import HeadSettings, LocalHead, fit_head
 from ._calibration import fit_decision_weights, fit_temperature
+from ._children import ChildrensReader
 from ._curve import learning_curve
 from ._estimator import (
     CLASSES,
@@ -30,6 +31,7 @@ from ._model import (
     TrainingSet,
     VoiceModel,
     active_model_dir,
+    add_childrens_reader,
     children_training_set,
     combine,
     corpus_training_set,
@@ -37,6 +39,7 @@ from ._model import (
     learn_corrections,
     load_model,
     local_model_dir,
+    model_version,
     propose_labels,
     read_labelled_csv,
     save_model,
@@ -48,6 +51,7 @@ from ._queue import QueueItem, tagging_queue
 __all__ = [
     "CLASSES",
     "ENCODER_FILES",
+    "ChildrensReader",
     "Explanation",
     "FeedbackClassifier",
     "FineTunedEncoder",
@@ -59,6 +63,7 @@ __all__ = [
     "TrainingSet",
     "VoiceModel",
     "active_model_dir",
+    "add_childrens_reader",
     "children_training_set",
     "combine",
     "confusion",
@@ -78,6 +83,7 @@ __all__ = [
     "majority_baseline",
     "meaningful",
     "metrics",
+    "model_version",
     "propose_labels",
     "question_kind",
     "read_labelled_csv",

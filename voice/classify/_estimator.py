@@ -43,6 +43,7 @@ from sklearn.utils.validation import check_is_fitted
 from voice import config
 from voice.classify._adapt import HeadSettings, LocalHead, fit_head
 from voice.classify._calibration import fit_blend, fit_decision_weights, fit_temperature
+from voice.classify._children import ChildrensReader
 from voice.classify._explain import Explanation, TaggedQuote, explain
 from voice.embed import unit_rows
 from voice.errors import InputError
@@ -137,6 +138,9 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         memory_embeddings_: unit embeddings of the corrections learned by ``update`` (none after ``fit``).
         memory_labels_: their label indices in ``classes_``.
         local_head_: the local correction head fitted to a council's tags, or None.
+        children_reader_: the children's reader mixed into every reading
+            (:class:`voice.classify._children.ChildrensReader`), or None; set by
+            :func:`voice.classify.train_model` and by loading, never by ``fit``.
         train_rows_: how many quotes ``fit`` learned from (not set on a loaded model).
     """
 
@@ -258,6 +262,7 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         self.lr_ = lr
         self.memory_embeddings_, self.memory_labels_ = self._memory(None, [])
         self.local_head_: LocalHead | None = None
+        self.children_reader_: ChildrensReader | None = None
         self.train_rows_ = len(texts)
         return self
 
@@ -338,19 +343,23 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
         weighted: bool = True,
+        children: bool = True,
     ) -> np.ndarray:
         """The probabilities shown, columns in ``classes_`` order (corrections remembered).
 
         They are the calibrated probabilities with the decision weights applied (:meth:`weigh`),
         so the most probable class is the label proposed. ``weighted=False`` gives the
-        calibrated probabilities before the weights (for measuring calibration).
+        calibrated probabilities before the weights (for measuring calibration);
+        ``children=False`` leaves the children's reader out (:meth:`base_proba`).
         """
         check_is_fitted(self)
         texts = [str(t) for t in X]
         head = getattr(self, "local_head_", None)
         if len(self.memory_labels_) or head is not None:
             embeddings = self._ensure_embeddings(texts, embeddings)
-        proba = self.base_proba(texts, embeddings=embeddings, questions=questions, weighted=weighted)
+        proba = self.base_proba(
+            texts, embeddings=embeddings, questions=questions, weighted=weighted, children=children
+        )
         if weighted and head is not None:
             proba = head.adjust(proba, embeddings)
         return self._recall(proba, embeddings)
@@ -362,16 +371,29 @@ class FeedbackClassifier(ClassifierMixin, BaseEstimator):
         embeddings: np.ndarray | None = None,
         questions: Sequence[str | None] | None = None,
         weighted: bool = True,
+        children: bool = True,
     ) -> np.ndarray:
         """The model's own probabilities, before the local head and the memory of corrections
-        (what the local head is fitted on)."""
+        (what the local head is fitted on).
+
+        With a children's reader (``children_reader_``, :mod:`voice.classify._children`) its
+        reading of children's words is mixed in after the decision weights, quote by quote by
+        its gate; ``children=False`` leaves it out (the explanation's words read alone).
+        """
         check_is_fitted(self)
         texts = [str(t) for t in X]
         proba = softmax(self._logits(texts, embeddings, questions) / self.temperature_, axis=1)
         if self.encoder_ is not None and self.blend_ > 0:
             enc = self.encoder_.logits(texts, questions)
             proba = (1 - self.blend_) * proba + self.blend_ * softmax(enc / self.encoder_temperature_, axis=1)
-        return self.weigh(proba) if weighted else proba
+        proba = self.weigh(proba) if weighted else proba
+        reader = getattr(self, "children_reader_", None)
+        if children and reader is not None and len(texts):
+            from voice.embed import default_embedder
+
+            minilm = embeddings if embeddings is not None else default_embedder().embed(texts)
+            proba = reader.blend(proba, texts, minilm)
+        return proba
 
     def weigh(self, proba: np.ndarray) -> np.ndarray:
         """Calibrated probabilities with the decision weights applied, renormalised to sum to 1.

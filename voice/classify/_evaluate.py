@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from voice import config
+from voice.classify._children import fit_reader
 from voice.classify._estimator import CLASSES, FEATURE_SETS, FeedbackClassifier
 from voice.records import ProgressCallback
 
@@ -120,14 +121,23 @@ def voice_candidate(
     extra: tuple[list[str], list, np.ndarray] | None = None,
     fine_tune_progress: ProgressCallback | None = None,
     always_train: tuple[list[str], list[str], list, np.ndarray, np.ndarray] | None = None,
+    children_reader: bool = False,
 ) -> Candidate:
     """The Voice classifier as configured; ``extra`` = (texts, questions, embeddings) also predicted.
 
     ``always_train`` = (texts, labels, questions, embeddings, weights): rows that join every
     fold's training data and are never scored (the children's training quotes, as shipped).
+    ``children_reader``: each fold's model also gets the children's reader, fitted on those rows
+    with its gate against the fold's own training rows (:mod:`voice.classify._children`).
     """
     y = np.asarray(labels)
-    name = "voice (" + "+".join(features) + (", fine-tuned MiniLM" if fine_tune else "") + ")"
+    name = (
+        "voice ("
+        + "+".join(features)
+        + (", fine-tuned MiniLM" if fine_tune else "")
+        + (", children's reader" if children_reader else "")
+        + ")"
+    )
     extras: list[tuple[np.ndarray, np.ndarray]] = []
     no_question: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
@@ -148,6 +158,10 @@ def voice_candidate(
             sample_weight=t_w,
             progress=fine_tune_progress,
         )
+        if children_reader and always_train is not None and len(always_train[0]):
+            clf.children_reader_ = fit_reader(
+                always_train[0], always_train[1], always_train[3], embeddings[tr]
+            )
         proba = clf.predict_proba(
             [texts[i] for i in te], embeddings=embeddings[te], questions=[questions[i] for i in te]
         )

@@ -196,7 +196,7 @@ def _words(
         return []
     texts = ["", *(w for w, _ in found)]
     emb = embed(texts) if "embedding" in clf.features else None
-    alone = clf.predict_proba(texts, embeddings=emb, questions=[None] * len(texts))
+    alone = clf.predict_proba(texts, embeddings=emb, questions=[None] * len(texts), children=False)
     kept: list[tuple[str, float]] = []
     for (w, s), p in zip(found, alone[1:], strict=True):
         if int(np.argmax(p)) != k or p[k] - alone[0][k] < WORD_MIN_LIFT:

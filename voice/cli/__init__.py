@@ -40,7 +40,7 @@ MODULES = (
 COMMAND_MODULES = {
     **dict.fromkeys(["import-seed", "import", "quotes", "tag", "learn-tags", "history", "export"], "quotes"),
     "demo": "quotes",
-    **dict.fromkeys(["train", "classify", "queue", "evaluate"], "model"),
+    **dict.fromkeys(["train", "train-children-reader", "classify", "queue", "evaluate"], "model"),
     "evaluate-adaptation": "adaptation",
     **dict.fromkeys(["redact", "evaluate-redaction", "audit", "users"], "privacy"),
     "appendix": "report",

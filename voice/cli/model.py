@@ -72,6 +72,46 @@ def train(
         console.print(f"trained {model.version} on {len(data)} rows {counts}; wrote {target}")
 
 
+@app.command("train-children-reader")
+def train_children_reader(
+    model_dir: Annotated[
+        Path | None,
+        typer.Option("--model", help="Model folder to add it to (default: the shipped models/<name>/)."),
+    ] = None,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Take the reader out of the model instead.")
+    ] = False,
+) -> None:
+    """Fit the children's reader from a model's own training rows and save it into the model.
+
+    The reader reads children's words with all-mpnet-base-v2 (a regression over the children's
+    training quotes) and a gate that tells them from NHS comments; each quote's proposal mixes
+    it in by the gate (docs/CLASSIFIER.md). `voice train` fits it too; this adds it to a model
+    already trained, leaving every other weight as it was.
+    """
+    from voice.classify import add_childrens_reader, load_model, model_version, save_model
+
+    target = model_dir or config.MODELS_DIR / config.DEFAULT_MODEL_NAME
+    with user_errors():
+        model = load_model(target)
+        if remove:
+            model.classifier.children_reader_ = None
+            model.meta["children_reader"] = False
+            model.version = model_version(model.meta)
+        else:
+            with progress_bar("children's reader") as bar:
+                task = bar.add_task("embedding children's quotes with mpnet", total=None)
+                add_childrens_reader(model, progress=progress_callback(bar, task))
+            if model.classifier.children_reader_ is None:
+                raise InputError(
+                    f"{target}: its training rows have no children's quotes of every label beside NHS "
+                    "comments, so there is nothing to fit a children's reader on"
+                )
+        save_model(model, target)
+    state = "removed from" if remove else "added to"
+    console.print(f"children's reader {state} {target}")
+
+
 def _read_input(path: Path) -> tuple[list[dict], list[str]]:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
@@ -219,6 +259,13 @@ def evaluate(
             help="Share of training quotes the encoder sees without their question (0: always with it).",
         ),
     ] = config.FINE_TUNE_QUESTION_DROPOUT,
+    children_reader: Annotated[
+        bool,
+        typer.Option(
+            "--children-reader/--no-children-reader",
+            help="Give every fold's model the children's reader, as shipped (docs/CLASSIFIER.md).",
+        ),
+    ] = True,
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="Write the JSON here (default models/<name>/metrics.json)."),
@@ -227,9 +274,11 @@ def evaluate(
     """Cross-validate the classifier against TF-IDF and majority baselines on the corpus.
 
     Every fold's Voice model also learns from the children's training quotes, as the shipped
-    model does (never scored). Also reports the 9 seed children's quotes, predicted by each
-    fold's model (trained without them): labels by majority vote, probabilities averaged; and
-    the Voice model's test quotes given again without their question, as a report's quotes come.
+    model does (never scored), and gets the children's reader fitted on them (its gate against
+    the fold's own NHS rows; --no-children-reader leaves it out). Also reports the 9 seed
+    children's quotes, predicted by each fold's model (trained without them): labels by majority
+    vote, probabilities averaged; and the Voice model's test quotes given again without their
+    question, as a report's quotes come.
     """
     import numpy as np
 
@@ -282,6 +331,7 @@ def evaluate(
                 extra=(seed.texts, seed.questions, seed_emb),
                 fine_tune_progress=progress_callback(bar, tune),
                 always_train=(kids.texts, kids.labels, kids.questions, kids_emb, np.array(kids.weights)),
+                children_reader=children_reader,
             )
             cands = [voice, tfidf_baseline(corpus.texts, corpus.labels), majority_baseline(corpus.labels)]
             task = bar.add_task("cross-validating", total=folds * len(cands))
@@ -301,6 +351,7 @@ def evaluate(
             "folds": folds,
             "rows": len(corpus),
             "children_training_rows": {"rows": len(kids), "weight": config.CHILDREN_TRAINING_WEIGHT},
+            "children_reader": children_reader,
             "cross_validation": results,
             "seed_children_quotes": seed_result,
         }

@@ -177,6 +177,16 @@ class PairEmbedder:
 _THEME: PairEmbedder | None = None
 
 
+def default_mpnet_embedder() -> Embedder:
+    """The process-wide cached all-mpnet-base-v2 embedder, sharing MiniLM's cache file.
+
+    The model loads (and on a machine's first use is unpacked from its PyPI parts) only when a
+    text is not in the cache yet. Used by the children's theme engine and the classifier's
+    children's reader.
+    """
+    return default_theme_embedder().second
+
+
 def default_theme_embedder() -> PairEmbedder:
     """The children's theme engine's encoder: cached MiniLM beside cached all-mpnet-base-v2.
 
