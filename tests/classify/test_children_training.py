@@ -26,7 +26,7 @@ def test_children_training_rows_are_weighted_and_never_test_rows() -> None:
     assert set(kids.origins) == {"corpus:children_train"}
     with (ROOT / "corpus" / "children" / "quotes.csv").open(newline="", encoding="utf-8") as fh:
         test_rows = list(csv.DictReader(fh))
-    for name in [f"fresh{n}.csv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9)]:
+    for name in [f"fresh{n}.csv" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10)]:
         with (ROOT / "corpus" / "children" / name).open(newline="", encoding="utf-8") as fh:
             test_rows += list(csv.DictReader(fh))
     assert not {_norm(t) for t in kids.texts} & {_norm(r["text"]) for r in test_rows}
@@ -84,6 +84,7 @@ def test_evaluate_trains_every_fold_on_the_always_rows_and_never_scores_them(mon
         ("fresh7.csv", 27),
         ("fresh8.csv", 70),
         ("fresh9.csv", 72),
+        ("fresh10.csv", 75),
     ],
 )
 def test_the_fresh_blind_sets_are_never_training_data(name: str, rows: int) -> None:

@@ -46,8 +46,14 @@ def test_proposal_is_the_most_probable_shown_class(shipped, corpus_sample, voice
     assert list(labels) == list(clf.classes_[np.argmax(proba, axis=1)])
     assert np.allclose(proba.sum(axis=1), 1)
     # the weights did change something: the raw calibrated argmax differs for some quotes
-    raw = clf.predict_proba(texts, questions=questions, weighted=False)
-    assert np.allclose(clf.weigh(raw), proba)
+    raw = clf.predict_proba(texts, questions=questions, weighted=False, children=False)
+    from voice.embed import default_embedder
+
+    # shown = the decision weights applied, then the children's reader mixed in by its gate
+    assert clf.children_reader_ is not None
+    assert np.allclose(
+        clf.children_reader_.blend(clf.weigh(raw), texts, default_embedder().embed(texts)), proba
+    )
     assert list(clf.predict(texts, questions=questions)) == list(labels)
 
 

@@ -514,15 +514,14 @@ def active_model_dir(name: str = config.DEFAULT_MODEL_NAME, models_root: Path | 
 def learn_corrections(
     store: Store, model: VoiceModel | None = None, models_root: Path | None = None
 ) -> VoiceModel:
-    """Learn every human tag in the store into the trained model and save the learned copy
+    """Learn every human tag in the store into the active model and save the learned copy
     under ``models_root`` (default: the council's, see :func:`local_model_dir`).
 
-    Without ``model`` the tags are learned into ``VOICE_MODEL_DIR`` or the shipped model, not
-    into the learned copy itself: learning refits the correction head from all the tags, so the
-    result is the same, and a newer shipped model (a new children's reader) reaches the council
-    with its next tag.
+    Learning refits the correction head from all the tags, and :func:`load_model` brings a copy
+    made from an older shipped model up to the shipped one, so a newer shipped model (a new
+    children's reader) reaches the council with its next tag.
     """
-    model = model or load_model(config.settings().model_dir or shipped_model_dir())
+    model = model or load_model(models_root=models_root)
     corrections = human_corrections(store, model.train)
     model.learn(corrections)
     target = local_model_dir(model.name, models_root)
