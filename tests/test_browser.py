@@ -124,6 +124,26 @@ def _open(browser, url: str, width: int = 1280, height: int = 800):  # type: ign
     return page
 
 
+def _a_person_tagged_the_latest_quarter(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    """The Report builder opens on the latest quarter, which the demo leaves untagged (its
+    tagging queue): give it one person's tag, as an officer would, so there is a quote to export
+    (whichever quote the keyboard test tagged, the queue's order decides)."""
+    from voice.records import HUMAN, Tag
+    from voice.store import Store
+
+    store = Store(f"sqlite:///{server.home / 'demo.db'}")
+    if not store.quotes():  # the demo is loaded by the first page anyone opens
+        page = _open(browser, str(server))
+        page.get_by_role("heading", name="Performance dashboard").first.wait_for(timeout=180_000)
+        _settle(page)
+        page.close()
+    latest = max({q.period for q in store.quotes() if q.period})
+    quotes = [q for q in store.quotes() if q.period == latest]
+    if not any(t.quote_id in {q.id for q in quotes} for t in store.all_tags(origin="human")):
+        store.add_tag(Tag(quotes[0].id, "good", who="demo user (officer)", origin=HUMAN))
+    store.engine.dispose()
+
+
 @pytest.mark.parametrize("slug", list(PAGES))
 def test_each_page_opens_with_its_key_text(server: str, browser, slug: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = _open(browser, f"{server}/{slug}")
@@ -214,6 +234,7 @@ def test_report_page_serves_no_file_before_the_audited_click(server: Served, bro
     def watch(ws) -> None:  # type: ignore[no-untyped-def]
         ws.on("framereceived", lambda p: frames.append(p if isinstance(p, bytes) else p.encode()))
 
+    _a_person_tagged_the_latest_quarter(server, browser)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.on("websocket", watch)
     page.goto(f"{server}/report", timeout=120_000)
@@ -248,6 +269,7 @@ def test_report_page_serves_no_file_before_the_audited_click(server: Served, bro
 
 
 def test_tables_offer_no_unaudited_csv_download(server: Served, browser) -> None:  # type: ignore[no-untyped-def]
+    _a_person_tagged_the_latest_quarter(server, browser)
     page = _open(browser, f"{server}/report")
     page.get_by_role("button", name="Prepare download").wait_for(timeout=120_000)
     _settle(page)
