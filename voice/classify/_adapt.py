@@ -25,7 +25,6 @@ with no head.
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import log_softmax, softmax
 
-from voice import files
+from voice.classify._saved import load_part, remove_part, save_part
 from voice.embed import unit_rows
 
 HEAD_FILES = ("local_head.npz", "local_head.json")
@@ -172,8 +171,7 @@ def fit_head(
 def save_head(head: LocalHead | None, directory: Path) -> None:
     """Write the head's arrays and settings into a model directory (remove them when None)."""
     if head is None:
-        for f in HEAD_FILES:
-            (directory / f).unlink(missing_ok=True)
+        remove_part(directory, "local_head")
         return
     arrays: dict[str, Any] = {
         "W": head.W.astype(np.float64),
@@ -183,10 +181,7 @@ def save_head(head: LocalHead | None, directory: Path) -> None:
         "tag_embeddings": head.tag_embeddings.astype(np.float32),
         "tag_labels": head.tag_labels.astype(np.int64),
     }
-    with files.replacing(directory / "local_head.npz") as tmp:
-        np.savez_compressed(tmp, **arrays)
-    meta = {"tags": len(head), "settings": asdict(head.settings)}
-    files.write_private_text(directory / "local_head.json", json.dumps(meta, indent=2))
+    save_part(directory, "local_head", arrays, {"tags": len(head), "settings": asdict(head.settings)})
 
 
 def load_head(directory: Path) -> LocalHead | None:
@@ -195,11 +190,10 @@ def load_head(directory: Path) -> LocalHead | None:
     Raises:
         ValueError, KeyError, OSError: when the files are damaged (the caller reports it).
     """
-    if not (directory / "local_head.npz").exists():
+    part = load_part(directory, "local_head")
+    if part is None:
         return None
-    meta = json.loads((directory / "local_head.json").read_text(encoding="utf-8"))
-    with np.load(directory / "local_head.npz", allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
+    arrays, meta = part
     settings = HeadSettings(**meta["settings"])
     return LocalHead(
         arrays["W"].astype(float),

@@ -19,7 +19,6 @@ docs/CLASSIFIER.md ("The children's reader") has the measurements.
 from __future__ import annotations
 
 import hashlib
-import json
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,12 +28,14 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, softmax
 
-from voice import config, files
+from voice import config
+from voice.classify._saved import load_part, remove_part, save_part
 from voice.embed import unit_rows
 from voice.errors import ModelError, VoiceWarning
 from voice.records import LABELS, ProgressCallback
 
-READER_FILES = ("children_reader.npz", "children_reader.json")
+READER_STEM = "children_reader"
+READER_FILES = (f"{READER_STEM}.npz", f"{READER_STEM}.json")
 """What :func:`save_reader` writes in a model directory."""
 
 EmbedFn = Callable[[list[str]], np.ndarray]
@@ -165,8 +166,7 @@ def fit_reader(
 def save_reader(reader: ChildrensReader | None, directory: Path) -> None:
     """Write the reader's arrays and settings into a model directory (remove them when None)."""
     if reader is None:
-        for f in READER_FILES:
-            (directory / f).unlink(missing_ok=True)
+        remove_part(directory, READER_STEM)
         return
     arrays: dict[str, Any] = {
         "gate_coef": reader.gate_coef.astype(np.float32),
@@ -174,10 +174,9 @@ def save_reader(reader: ChildrensReader | None, directory: Path) -> None:
         "coef": reader.coef.astype(np.float32),
         "bias": reader.bias.astype(np.float64),
     }
-    with files.replacing(directory / "children_reader.npz") as tmp:
-        np.savez_compressed(tmp, **arrays)
-    settings = {"share": reader.share, "min_gate": reader.min_gate, **reader.meta}
-    files.write_private_text(directory / "children_reader.json", json.dumps(settings, indent=2))
+    save_part(
+        directory, READER_STEM, arrays, {"share": reader.share, "min_gate": reader.min_gate, **reader.meta}
+    )
 
 
 def load_reader(directory: Path) -> ChildrensReader | None:
@@ -186,11 +185,10 @@ def load_reader(directory: Path) -> ChildrensReader | None:
     Raises:
         ValueError, KeyError, OSError: when the files are damaged (the caller reports it).
     """
-    if not (directory / "children_reader.npz").exists():
+    part = load_part(directory, READER_STEM)
+    if part is None:
         return None
-    settings = json.loads((directory / "children_reader.json").read_text(encoding="utf-8"))
-    with np.load(directory / "children_reader.npz", allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
+    arrays, settings = part
     share, min_gate = float(settings.pop("share")), float(settings.pop("min_gate"))
     coef = arrays["coef"].astype(float)
     if coef.shape[0] != len(LABELS) or arrays["gate_coef"].ndim != 1:
