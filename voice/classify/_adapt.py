@@ -36,7 +36,8 @@ from scipy.special import log_softmax, softmax
 from voice.classify._saved import load_part, remove_part, save_part
 from voice.embed import unit_rows
 
-HEAD_FILES = ("local_head.npz", "local_head.json")
+HEAD_STEM = "local_head"
+HEAD_FILES = (f"{HEAD_STEM}.npz", f"{HEAD_STEM}.json")
 """What :func:`save_head` writes in a model directory."""
 
 _EPS = 1e-6
@@ -171,7 +172,7 @@ def fit_head(
 def save_head(head: LocalHead | None, directory: Path) -> None:
     """Write the head's arrays and settings into a model directory (remove them when None)."""
     if head is None:
-        remove_part(directory, "local_head")
+        remove_part(directory, HEAD_STEM)
         return
     arrays: dict[str, Any] = {
         "W": head.W.astype(np.float64),
@@ -181,7 +182,7 @@ def save_head(head: LocalHead | None, directory: Path) -> None:
         "tag_embeddings": head.tag_embeddings.astype(np.float32),
         "tag_labels": head.tag_labels.astype(np.int64),
     }
-    save_part(directory, "local_head", arrays, {"tags": len(head), "settings": asdict(head.settings)})
+    save_part(directory, HEAD_STEM, arrays, {"tags": len(head), "settings": asdict(head.settings)})
 
 
 def load_head(directory: Path) -> LocalHead | None:
@@ -190,7 +191,7 @@ def load_head(directory: Path) -> LocalHead | None:
     Raises:
         ValueError, KeyError, OSError: when the files are damaged (the caller reports it).
     """
-    part = load_part(directory, "local_head")
+    part = load_part(directory, HEAD_STEM)
     if part is None:
         return None
     arrays, meta = part

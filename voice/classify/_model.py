@@ -241,6 +241,12 @@ def add_childrens_reader(model: VoiceModel, progress: ProgressCallback | None = 
             emb[nhs],
             progress=progress,
         )
+    return set_childrens_reader(model, reader)
+
+
+def set_childrens_reader(model: VoiceModel, reader: ChildrensReader | None) -> VoiceModel:
+    """Give the model this children's reader (None: none), changed in place: the classifier reads
+    with it, ``meta.json`` records its digest and the version names it."""
     model.classifier.children_reader_ = reader
     model.meta["children_reader"] = reader.digest() if reader is not None else False
     model.version = model_version(model.meta)
@@ -370,10 +376,11 @@ def load_model(directory: str | Path | None = None, *, models_root: Path | None 
         return _load_dir(Path(directory))
     active = active_model_dir(models_root=models_root)
     shipped = shipped_model_dir(active.name)
+    learned_copy = config.settings().model_dir is None and active != shipped
     try:
         model = _load_dir(active)
     except ModelError as exc:
-        if config.settings().model_dir is not None or active == shipped:
+        if not learned_copy:
             raise
         reason = exc.message.split("; run `voice train`")[0].removeprefix(f"model {active} ")
         warnings.warn(
@@ -383,9 +390,7 @@ def load_model(directory: str | Path | None = None, *, models_root: Path | None 
             stacklevel=2,
         )
         return _load_dir(shipped)
-    if config.settings().model_dir is not None or active == shipped:
-        return model
-    return _follow_shipped(model, shipped)
+    return _follow_shipped(model, shipped) if learned_copy else model
 
 
 def _base(meta: dict) -> tuple:

@@ -89,15 +89,13 @@ def train_children_reader(
     it in by the gate (docs/CLASSIFIER.md). `voice train` fits it too; this adds it to a model
     already trained, leaving every other weight as it was.
     """
-    from voice.classify import add_childrens_reader, load_model, model_version, save_model
+    from voice.classify import add_childrens_reader, load_model, save_model, set_childrens_reader
 
     target = model_dir or config.MODELS_DIR / config.DEFAULT_MODEL_NAME
     with user_errors():
         model = load_model(target)
         if remove:
-            model.classifier.children_reader_ = None
-            model.meta["children_reader"] = False
-            model.version = model_version(model.meta)
+            set_childrens_reader(model, None)
         else:
             with progress_bar("children's reader") as bar:
                 task = bar.add_task("embedding children's quotes with mpnet", total=None)
